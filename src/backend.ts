@@ -1,0 +1,79 @@
+import type { BackendName } from './document';
+import { BackendError, describeError } from './errors';
+import type { BackendChoice } from './options';
+import type { TF } from './tf';
+
+/** The order `auto` tries backends in: fastest kernels first. */
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+/**
+ * Makes `name` the active backend, loading its package first.
+ * @returns null on success, else why the backend cannot be used.
+ */
+export async function activateBackend(tf: TF, name: BackendName): Promise<string | null> {
+  try {
+    if (name === 'tensorflow') require('@tensorflow/tfjs-node');
+    if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'MODULE_NOT_FOUND' && name === 'tensorflow') {
+      return '@tensorflow/tfjs-node is not installed (its install downloads libtensorflow, which needs internet access)';
+    }
+    return `its package failed to load: ${firstLine(describeError(err))}`;
+  }
+  if (!tf.findBackendFactory(name)) {
+    // tfjs-node registers its backend with the tfjs-core it resolves; a second copy of
+    // tfjs-core (a version mismatch) leaves our instance without it.
+    return `the backend did not register with autobatch's @tensorflow/tfjs ${tf.version.tfjs} (version mismatch?)`;
+  }
+  try {
+    const ok = await tf.setBackend(name);
+    if (!ok) return 'it failed to initialize';
+    await tf.ready();
+  } catch (err) {
+    return `it failed to initialize: ${firstLine(describeError(err))}`;
+  }
+  return null;
+}
+
+export interface BackendSelection<T> {
+  name: BackendName;
+  /** Why earlier backends were skipped, one clause each; null when the first worked. */
+  fallbackReason: string | null;
+  /** What `check` returned on the chosen backend. */
+  value: T;
+}
+
+/**
+ * Picks the first backend, in `BACKEND_ORDER` for `auto`, on which `check` succeeds.
+ * `check` should run one real training step, so a backend that lacks a kernel the
+ * model needs (wasm has no Conv2DBackpropFilter) is skipped with the reason kept.
+ * @throws BackendError when no backend passes.
+ */
+export async function selectBackend<T>(
+  tf: TF,
+  choice: BackendChoice,
+  check: (name: BackendName) => Promise<T>,
+  onSkip: (name: BackendName, reason: string) => void = () => {},
+): Promise<BackendSelection<T>> {
+  const candidates = choice === 'auto' ? BACKEND_ORDER : [choice];
+  const skipped: string[] = [];
+  for (const name of candidates) {
+    let reason = await activateBackend(tf, name);
+    if (reason === null) {
+      try {
+        const value = await check(name);
+        return { name, fallbackReason: skipped.length ? skipped.join('; ') : null, value };
+      } catch (err) {
+        reason = `a training step failed: ${firstLine(describeError(err))}`;
+      }
+    }
+    skipped.push(`${name}: ${reason}`);
+    onSkip(name, reason);
+  }
+  throw new BackendError(`no backend can train this model (${skipped.join('; ')})`);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].trim();
+}

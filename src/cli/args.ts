@@ -1,0 +1,120 @@
+import type { Options } from 'yargs';
+import { UsageError } from '../errors';
+import { BACKEND_CHOICES, DEFAULT_OPTIONS, EXAMPLE_NAMES, type TuneOptions } from '../options';
+
+/** The `TuneOptions` a flag can set: every one but the callbacks. */
+type FlagOptionKey = Exclude<keyof TuneOptions, 'onProgress' | 'signal'>;
+
+interface FlagSpec {
+  flag: string;
+  yargs: Options;
+}
+
+/**
+ * One flag for every `TuneOptions` field. Keyed by the option, so adding an option
+ * without a flag (or the reverse) fails to compile: the CLI and the library cannot drift.
+ * Defaults are shown, not applied: `normalizeOptions` applies them, once, for both.
+ */
+export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
+  example: {
+    flag: 'example',
+    yargs: { type: 'string', choices: EXAMPLE_NAMES, describe: 'Built-in example workload', defaultDescription: DEFAULT_OPTIONS.example },
+  },
+  backend: {
+    flag: 'backend',
+    yargs: {
+      type: 'string',
+      choices: BACKEND_CHOICES,
+      describe: 'TensorFlow.js backend; auto tries tensorflow (tfjs-node), then wasm, then cpu',
+      defaultDescription: DEFAULT_OPTIONS.backend,
+    },
+  },
+  maxMemory: {
+    flag: 'max-memory',
+    yargs: {
+      type: 'string',
+      describe: 'Memory budget for peak tensor bytes: bytes or a size such as 512MiB, 2GB',
+      defaultDescription: 'half the free RAM; wasm: at most 2 GiB',
+    },
+  },
+  timeBudget: {
+    flag: 'time-budget',
+    yargs: { type: 'string', describe: 'Wall-clock budget for the whole run: 90, 90s, 2m', defaultDescription: `${DEFAULT_OPTIONS.timeBudgetSeconds}s` },
+  },
+  minBatch: {
+    flag: 'min-batch',
+    yargs: { type: 'string', describe: 'First batch size the probe tries', defaultDescription: String(DEFAULT_OPTIONS.minBatch) },
+  },
+  maxBatch: {
+    flag: 'max-batch',
+    yargs: { type: 'string', describe: 'Largest batch size the probe may try', defaultDescription: 'the training set size' },
+  },
+  seed: {
+    flag: 'seed',
+    yargs: { type: 'string', describe: 'Seed for weights, data order and splits', defaultDescription: String(DEFAULT_OPTIONS.seed) },
+  },
+  warmupSteps: {
+    flag: 'warmup-steps',
+    yargs: { type: 'string', describe: 'Untimed steps per trial (the last one measures memory)', defaultDescription: String(DEFAULT_OPTIONS.warmupSteps) },
+  },
+  minSteps: {
+    flag: 'min-steps',
+    yargs: { type: 'string', describe: 'Timed steps per trial, at least', defaultDescription: String(DEFAULT_OPTIONS.minSteps) },
+  },
+  minTrialSeconds: {
+    flag: 'min-trial-time',
+    yargs: { type: 'string', describe: 'Seconds of timed steps per trial, at least', defaultDescription: `${DEFAULT_OPTIONS.minTrialSeconds}s` },
+  },
+};
+
+/** Options that are integers on the command line; the rest stay strings for normalizeOptions to parse. */
+const INTEGER_FLAGS: readonly FlagOptionKey[] = ['minBatch', 'maxBatch', 'seed', 'warmupSteps', 'minSteps'];
+
+/** Flags of `probe` that only the CLI has. */
+export const OUTPUT_FLAGS = {
+  out: { type: 'string', describe: 'Write the JSON result to FILE (atomically)' },
+  json: { type: 'boolean', describe: 'Print only the JSON result on stdout; everything else goes to stderr' },
+  quiet: { type: 'boolean', alias: 'q', describe: 'No progress output' },
+} as const satisfies Record<string, Options>;
+
+export interface OutputArgs {
+  out?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+/**
+ * Turns parsed flags into `TuneOptions`, checking numbers strictly: yargs would turn
+ * `--min-batch 1e` into NaN and `--seed 1.5` into 1.5 without a word.
+ * @throws UsageError naming the flag.
+ */
+export function toTuneOptions(argv: Record<string, unknown>): TuneOptions {
+  const options: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(TUNE_FLAGS) as [FlagOptionKey, FlagSpec][]) {
+    const raw = argv[spec.flag];
+    if (raw === undefined) continue;
+    if (Array.isArray(raw)) throw new UsageError(`--${spec.flag} was given more than once`);
+    if (key === 'minTrialSeconds') options[key] = parseNumberFlag(spec.flag, raw);
+    else if (INTEGER_FLAGS.includes(key)) options[key] = parseIntegerFlag(spec.flag, raw);
+    else options[key] = String(raw);
+  }
+  return options as TuneOptions;
+}
+
+function parseIntegerFlag(flag: string, raw: unknown): number {
+  const text = String(raw).trim();
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${flag} "${text}" is not a whole number`);
+  return Number(text);
+}
+
+function parseNumberFlag(flag: string, raw: unknown): number {
+  const text = String(raw).trim().replace(/s$/, '');
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value) || value < 0) throw new UsageError(`--${flag} "${raw}" is not a number of seconds`);
+  return value;
+}
+
+export function toOutputArgs(argv: Record<string, unknown>): OutputArgs {
+  if (Array.isArray(argv.out)) throw new UsageError('--out was given more than once');
+  return { out: argv.out as string | undefined, json: argv.json === true, quiet: argv.quiet === true };
+}

@@ -1,0 +1,55 @@
+import yargs from 'yargs';
+import { AutobatchError, UsageError, describeError } from '../errors';
+import { TOOL_VERSION } from '../version';
+import { OUTPUT_FLAGS, TUNE_FLAGS, toOutputArgs, toTuneOptions } from './args';
+import { EXIT_CODES, exitCodeFor } from './exit-codes';
+
+/**
+ * Runs the `autobatch` command line and resolves to its exit status. TensorFlow.js is
+ * loaded only once a command runs, so `--help` and usage errors are instant.
+ */
+export async function main(args: string[]): Promise<number> {
+  let exitCode: number = EXIT_CODES.ok;
+  const parser = yargs(args)
+    .scriptName('autobatch')
+    .usage('$0 <command> [options]\n\nFinds the batch size and learning rate to train a TensorFlow.js model with, by measuring.')
+    .command(
+      'probe',
+      'Probe capacity and recommend a batch size and learning rate',
+      (y) => {
+        for (const spec of Object.values(TUNE_FLAGS)) y.option(spec.flag, spec.yargs);
+        return y.options(OUTPUT_FLAGS);
+      },
+      async (argv) => {
+        const { runProbe } = await import('./probe-command');
+        exitCode = await runProbe(toTuneOptions(argv), toOutputArgs(argv));
+      },
+    )
+    .demandCommand(1, 'Name a command: autobatch probe')
+    .strict()
+    .version(TOOL_VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message, err) => {
+      throw err ?? new UsageError(message);
+    });
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (err) {
+    process.stderr.write(`autobatch: ${formatError(err)}\n`);
+    return exitCodeFor(err);
+  }
+}
+
+/** One line for the user: flag names for option errors, no stack unless AUTOBATCH_DEBUG is set. */
+export function formatError(err: unknown): string {
+  if (process.env.AUTOBATCH_DEBUG && err instanceof Error && err.stack) return err.stack;
+  if (err instanceof UsageError && err.option && err.option in TUNE_FLAGS) {
+    const flag = TUNE_FLAGS[err.option as keyof typeof TUNE_FLAGS].flag;
+    return `--${flag}${err.message.slice(err.option.length)}`;
+  }
+  if (err instanceof AutobatchError) return err.message;
+  return `internal error: ${describeError(err)} (set AUTOBATCH_DEBUG=1 for the stack)`;
+}

@@ -1,0 +1,45 @@
+import type { AutobatchDocument } from '../document';
+import type { TuneOptions } from '../options';
+import { formatSummary } from '../report/terminal';
+import { assertWritable, writeFileAtomic } from '../report/write-file';
+import { tune } from '../tune';
+import type { OutputArgs } from './args';
+import { EXIT_CODES } from './exit-codes';
+import { createProgressLog } from './progress-log';
+
+/**
+ * `autobatch probe`: runs `tune` with progress on stderr, then prints the summary (or
+ * the JSON with `--json`) and writes `--out`. SIGINT or SIGTERM ends the run early
+ * with what was measured; a second one exits at once.
+ */
+export async function runProbe(options: TuneOptions, output: OutputArgs): Promise<number> {
+  if (output.out) assertWritable(output.out, '--out');
+  const controller = new AbortController();
+  let interruptedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interruptedBy) process.exit(EXIT_CODES.interrupted);
+    interruptedBy = signal;
+    process.stderr.write(`\nautobatch: ${signal}: finishing the current step and writing what was measured\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let doc: AutobatchDocument;
+  try {
+    doc = await tune({
+      ...options,
+      signal: controller.signal,
+      onProgress: output.quiet ? undefined : createProgressLog(process.stderr),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const json = `${JSON.stringify(doc, null, 2)}\n`;
+  if (output.out) writeFileAtomic(output.out, json);
+  if (output.json) process.stdout.write(json);
+  else process.stdout.write(`\n${formatSummary(doc)}\n`);
+  if (interruptedBy) return EXIT_CODES.interrupted;
+  return doc.complete ? EXIT_CODES.ok : EXIT_CODES.incomplete;
+}

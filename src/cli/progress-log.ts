@@ -1,0 +1,50 @@
+import type { ProgressEvent } from '../progress';
+import { formatBytes, formatSeconds } from '../units';
+
+/**
+ * Writes progress to a stream (stderr): one line per event worth a line. On a
+ * terminal, the running trial is shown on a line that its result then replaces.
+ */
+export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressEvent) => void {
+  const tty = stream.isTTY === true;
+  let pending = false;
+  const write = (line: string) => {
+    if (pending) stream.write('\r\x1b[K');
+    pending = false;
+    stream.write(`${line}\n`);
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'phase-start':
+        if (event.phase === 'hardware') write('autobatch: reading the hardware');
+        if (event.phase === 'backend') write('autobatch: choosing a backend (one training step on each)');
+        if (event.phase === 'probe') write('autobatch: probing capacity (doubling the batch size)');
+        break;
+      case 'backend-skipped':
+        write(`autobatch: backend ${event.backend} skipped: ${event.reason}`);
+        break;
+      case 'backend-selected':
+        write(`autobatch: backend ${event.backend}`);
+        break;
+      case 'trial-start':
+        if (tty) {
+          stream.write(`  batch ${event.batchSize} …  (${formatSeconds(event.secondsLeft)} left)`);
+          pending = true;
+        }
+        break;
+      case 'trial-end': {
+        const t = event.trial;
+        const detail =
+          t.status === 'ok'
+            ? `${t.stepMs!.toFixed(1)} ms/step, ${Math.round(t.samplesPerSec!).toLocaleString('en-US')} samples/s, peak ${formatBytes(t.peakBytes!)}`
+            : t.status === 'over-budget'
+              ? `over budget: peak ${formatBytes(t.peakBytes!)}`
+              : `${t.status}: ${t.error ?? ''}`;
+        write(`  batch ${t.batchSize}${t.bisect ? ' (bisect)' : ''}: ${detail}`);
+        break;
+      }
+      case 'phase-end':
+        break;
+    }
+  };
+}

@@ -1,0 +1,148 @@
+import type { BackendName } from './document';
+import { UsageError } from './errors';
+import type { ProgressEvent } from './progress';
+import { parseBytes, parseDuration } from './units';
+
+/** Built-in example workloads. */
+export const EXAMPLE_NAMES = ['mnist-mlp', 'synthetic-regression'] as const;
+export type ExampleName = (typeof EXAMPLE_NAMES)[number];
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = 'auto' | BackendName;
+
+/** Options of `tune()`. The CLI's flags map onto these one to one (`src/cli/args.ts`). */
+export interface TuneOptions {
+  /**
+   * Built-in example to tune.
+   * @default 'mnist-mlp'
+   */
+  example?: ExampleName;
+  /**
+   * Backend: `auto` tries tensorflow (tfjs-node), then wasm, then cpu.
+   * @default 'auto'
+   */
+  backend?: BackendChoice;
+  /**
+   * Memory budget for peak tensor bytes; a number of bytes or a size such as `2GiB`.
+   * @default a share of the memory the backend can use; see `defaultMemoryBudget`
+   */
+  maxMemory?: number | string;
+  /**
+   * Wall-clock budget for the whole run: seconds or a duration such as `2m`.
+   * @default 180
+   */
+  timeBudget?: number | string;
+  /**
+   * First batch size the probe tries.
+   * @default 8
+   */
+  minBatch?: number;
+  /**
+   * Largest batch size the probe may try.
+   * @default no limit but the training set
+   */
+  maxBatch?: number;
+  /**
+   * Seed for weights, data order and splits.
+   * @default 42
+   */
+  seed?: number;
+  /**
+   * Untimed steps at the start of each trial; the last one measures peak memory.
+   * @default 2
+   */
+  warmupSteps?: number;
+  /**
+   * Timed steps per trial, at least.
+   * @default 5
+   */
+  minSteps?: number;
+  /**
+   * Seconds of timed steps per trial, at least.
+   * @default 1
+   */
+  minTrialSeconds?: number;
+  /** Called with progress events, for progress bars or logs. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Aborting ends the run early; `tune()` then returns a document with `complete: false`. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `TuneOptions`, kept in one place. */
+export const DEFAULT_OPTIONS = {
+  example: 'mnist-mlp',
+  backend: 'auto',
+  timeBudgetSeconds: 180,
+  minBatch: 8,
+  maxBatch: Number.POSITIVE_INFINITY,
+  seed: 42,
+  warmupSteps: 2,
+  minSteps: 5,
+  minTrialSeconds: 1,
+} as const;
+
+/** `TuneOptions` with defaults applied and sizes parsed. */
+export interface NormalizedOptions {
+  example: ExampleName;
+  backend: BackendChoice;
+  /** Null: derive from the hardware and the backend once both are known. */
+  maxMemoryBytes: number | null;
+  timeBudgetSeconds: number;
+  minBatch: number;
+  maxBatch: number;
+  seed: number;
+  warmupSteps: number;
+  minSteps: number;
+  minTrialSeconds: number;
+  onProgress: (event: ProgressEvent) => void;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Applies defaults and checks every option.
+ * @throws UsageError naming the option and the value when one is unusable.
+ */
+export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
+  const example = options.example ?? DEFAULT_OPTIONS.example;
+  if (!EXAMPLE_NAMES.includes(example)) {
+    throw new UsageError(`example "${example}" is unknown; choose one of: ${EXAMPLE_NAMES.join(', ')}`, { option: 'example' });
+  }
+  const backend = options.backend ?? DEFAULT_OPTIONS.backend;
+  if (!BACKEND_CHOICES.includes(backend)) {
+    throw new UsageError(`backend "${backend}" is unknown; choose one of: ${BACKEND_CHOICES.join(', ')}`, { option: 'backend' });
+  }
+  const minBatch = requireInteger('minBatch', options.minBatch ?? DEFAULT_OPTIONS.minBatch, 1);
+  const maxBatch = options.maxBatch === undefined ? DEFAULT_OPTIONS.maxBatch : requireInteger('maxBatch', options.maxBatch, 1);
+  if (maxBatch < minBatch) {
+    throw new UsageError(`maxBatch ${maxBatch} is below minBatch ${minBatch}`, { option: 'maxBatch' });
+  }
+  return {
+    example,
+    backend,
+    maxMemoryBytes: options.maxMemory === undefined ? null : parseBytes(options.maxMemory, 'maxMemory'),
+    timeBudgetSeconds:
+      options.timeBudget === undefined ? DEFAULT_OPTIONS.timeBudgetSeconds : parseDuration(options.timeBudget, 'timeBudget'),
+    minBatch,
+    maxBatch,
+    seed: requireInteger('seed', options.seed ?? DEFAULT_OPTIONS.seed, 0),
+    warmupSteps: requireInteger('warmupSteps', options.warmupSteps ?? DEFAULT_OPTIONS.warmupSteps, 1),
+    minSteps: requireInteger('minSteps', options.minSteps ?? DEFAULT_OPTIONS.minSteps, 1),
+    minTrialSeconds: requireNumber('minTrialSeconds', options.minTrialSeconds ?? DEFAULT_OPTIONS.minTrialSeconds, 0),
+    onProgress: options.onProgress ?? (() => {}),
+    signal: options.signal,
+  };
+}
+
+function requireInteger(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new UsageError(`${name} must be an integer of at least ${min}, got ${JSON.stringify(value)}`, { option: name });
+  }
+  return value;
+}
+
+function requireNumber(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new UsageError(`${name} must be a number of at least ${min}, got ${JSON.stringify(value)}`, { option: name });
+  }
+  return value;
+}

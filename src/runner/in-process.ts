@@ -1,0 +1,111 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { Trial } from '../document';
+import { TrainingError, describeError } from '../errors';
+import { median } from '../stats';
+import type { TF } from '../tf';
+import { disposeModel, type Dataset, type Workload } from '../workloads/workload';
+import { isOutOfMemoryError } from './oom';
+import type { TrialRunner, TrialSpec } from './runner';
+
+/**
+ * Runs trials in this process. An out-of-memory that TensorFlow.js reports as an
+ * error becomes a trial with status `oom`; one that kills the process kills this
+ * runner too, which is why the CLI isolates trials in a child process.
+ */
+export class InProcessRunner implements TrialRunner {
+  constructor(
+    private readonly tf: TF,
+    private readonly workload: Workload,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async runTrial(spec: TrialSpec, signal?: AbortSignal): Promise<Trial> {
+    const { tf } = this;
+    const failed = (status: Trial['status'], error: string): Trial => ({
+      batchSize: spec.batchSize, status, stepMs: null, samplesPerSec: null, peakBytes: null, rssBytes: null, steps: 0, error,
+    });
+    let model: tfTypes.LayersModel | undefined;
+    try {
+      model = this.workload.createModel();
+      const step = trainingStep(model, new BatchCursor(tf, this.workload.train, spec.batchSize));
+      for (let i = 1; i < spec.warmupSteps; i++) await step();
+      const profile = await tf.profile(step);
+      const peakBytes = profile.peakBytes;
+      let rssBytes = process.memoryUsage().rss;
+      if (peakBytes > spec.memoryBudgetBytes) {
+        return { batchSize: spec.batchSize, status: 'over-budget', stepMs: null, samplesPerSec: null, peakBytes, rssBytes, steps: 0 };
+      }
+      const times: number[] = [];
+      const start = this.now();
+      while (times.length < spec.minSteps || this.now() - start < spec.minSeconds * 1000) {
+        const t0 = performance.now();
+        await step();
+        times.push(performance.now() - t0);
+        // Steps on the CPU backends resolve as microtasks and would starve the event
+        // loop: no signal handler, no timer would run until the probe ends.
+        await yieldToEventLoop();
+        if (this.now() >= spec.deadline || signal?.aborted) break;
+      }
+      rssBytes = Math.max(rssBytes, process.memoryUsage().rss);
+      const stepMs = median(times);
+      return {
+        batchSize: spec.batchSize,
+        status: 'ok',
+        stepMs,
+        samplesPerSec: (spec.batchSize * 1000) / stepMs,
+        peakBytes,
+        rssBytes,
+        steps: times.length,
+      };
+    } catch (err) {
+      if (isOutOfMemoryError(err)) return failed('oom', describeError(err));
+      throw new TrainingError(`training at batch size ${spec.batchSize} failed: ${describeError(err)}`, { cause: err });
+    } finally {
+      if (model) disposeModel(model);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * One real training step (forward, backward, optimizer update) on the next batch.
+ * Slicing the batch is part of the step, as it is in `model.fit`.
+ */
+export function trainingStep(model: tfTypes.LayersModel, batches: BatchCursor): () => Promise<number> {
+  return async () => {
+    const { x, y } = batches.next();
+    try {
+      const loss = await model.trainOnBatch(x, y);
+      return Array.isArray(loss) ? loss[0] : loss;
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  };
+}
+
+/** Consecutive batches of a dataset, wrapping around at the end. */
+export class BatchCursor {
+  private offset = 0;
+  private readonly size: number;
+
+  constructor(private readonly tf: TF, private readonly data: Dataset, private readonly batchSize: number) {
+    this.size = data.x.shape[0];
+    if (batchSize > this.size) throw new RangeError(`batch size ${batchSize} exceeds the ${this.size} samples`);
+  }
+
+  next(): Dataset {
+    if (this.offset + this.batchSize > this.size) this.offset = 0;
+    const begin = this.offset;
+    this.offset += this.batchSize;
+    return {
+      x: this.tf.slice(this.data.x, begin, this.batchSize),
+      y: this.tf.slice(this.data.y, begin, this.batchSize),
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import type { ExampleName } from '../../options';
+import type { WorkloadDefinition } from '../workload';
+import { mnistMlp } from './mnist-mlp';
+import { syntheticRegression } from './synthetic-regression';
+
+const EXAMPLES: Record<ExampleName, (seed: number) => WorkloadDefinition> = {
+  'mnist-mlp': mnistMlp,
+  'synthetic-regression': syntheticRegression,
+};
+
+export function exampleWorkload(name: ExampleName, seed: number): WorkloadDefinition {
+  return EXAMPLES[name](seed);
+}

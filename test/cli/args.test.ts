@@ -1,0 +1,61 @@
+import yargs from 'yargs';
+import { OUTPUT_FLAGS, TUNE_FLAGS, toOutputArgs, toTuneOptions } from '../../src/cli/args';
+import { formatError } from '../../src/cli/main';
+import { normalizeOptions } from '../../src/options';
+
+/** Parses like the CLI does, without running anything. */
+function parse(args: string[]) {
+  const y = yargs(args).strict().fail((msg, err) => { throw err ?? new Error(msg); });
+  for (const spec of Object.values(TUNE_FLAGS)) y.option(spec.flag, spec.yargs);
+  return y.options(OUTPUT_FLAGS).parseSync();
+}
+
+describe('probe flags', () => {
+  test('map onto TuneOptions', () => {
+    const argv = parse([
+      '--example', 'synthetic-regression', '--backend', 'cpu', '--max-memory', '512MiB', '--time-budget', '2m',
+      '--min-batch', '4', '--max-batch', '256', '--seed', '0', '--warmup-steps', '1', '--min-steps', '3', '--min-trial-time', '0.5',
+    ]);
+    expect(toTuneOptions(argv)).toEqual({
+      example: 'synthetic-regression', backend: 'cpu', maxMemory: '512MiB', timeBudget: '2m',
+      minBatch: 4, maxBatch: 256, seed: 0, warmupSteps: 1, minSteps: 3, minTrialSeconds: 0.5,
+    });
+  });
+
+  test('unset flags stay unset, so the library defaults apply', () => {
+    expect(toTuneOptions(parse([]))).toEqual({});
+  });
+
+  test('output flags', () => {
+    expect(toOutputArgs(parse(['--json', '--out', 'r.json', '-q']))).toEqual({ out: 'r.json', json: true, quiet: true });
+  });
+
+  test.each([
+    [['--min-batch', 'abc'], '--min-batch "abc" is not a whole number'],
+    [['--min-batch', '1.5'], '--min-batch "1.5" is not a whole number'],
+    [['--seed', '-3'], '--seed "-3" is not a whole number'],
+    [['--min-trial-time', 'x'], '--min-trial-time "x" is not a number of seconds'],
+    [['--min-batch', '8', '--min-batch', '16'], '--min-batch was given more than once'],
+  ])('%p is refused: %s', (args, message) => {
+    expect(() => toTuneOptions(parse(args))).toThrow(message);
+  });
+
+  test('option errors from the library name the flag', () => {
+    const err = (() => {
+      try {
+        normalizeOptions(toTuneOptions(parse(['--max-memory', 'lots'])));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(formatError(err)).toBe('--max-memory "lots" is not a size: use bytes or a unit, e.g. 512MiB, 2GB, 1.5GiB');
+  });
+
+  test('an unknown flag is refused', () => {
+    expect(() => parse(['--max-memroy', '1GB'])).toThrow(/Unknown argument/);
+  });
+
+  test('a backend outside the choices is refused', () => {
+    expect(() => parse(['--backend', 'webgpu'])).toThrow(/Invalid values/);
+  });
+});

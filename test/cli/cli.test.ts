@@ -1,0 +1,83 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * The built command, run as a user runs it. `npm test` builds dist/ first (pretest).
+ */
+const BIN = path.join(__dirname, '..', '..', 'bin', 'autobatch.js');
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+/** Small, fast settings for a real run of the synthetic example. */
+const QUICK = ['--example', 'synthetic-regression', '--backend', 'wasm', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '1024'];
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autobatch-cli-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('autobatch CLI', () => {
+  test('--help lists the probe flags', () => {
+    const r = run(['probe', '--help']);
+    expect(r.status).toBe(0);
+    for (const flag of ['--max-memory', '--time-budget', '--min-batch', '--max-batch', '--backend', '--json', '--out']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  test.each([
+    [['probe', '--min-batch', 'abc'], '--min-batch "abc" is not a whole number'],
+    [['probe', '--max-memory', 'lots'], '--max-memory "lots" is not a size'],
+    [['probe', '--time-budget', '0'], '--time-budget "0" must be a positive number'],
+    [['probe', '--min-batch', '64', '--max-batch', '32'], '--max-batch 32 is below minBatch 64'],
+    [['probe', '--bogus'], 'Unknown argument: bogus'],
+    [['probe', '--out', '/no/such/dir/r.json'], '--out /no/such/dir/r.json: folder /no/such/dir does not exist'],
+    [[], 'Name a command'],
+  ])('%p: one line on stderr, exit 2', (args, message) => {
+    const r = run(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  test('--json prints only the JSON document on stdout, the same one --out writes', () => {
+    const out = path.join(dir, 'result.json');
+    const r = run(['probe', ...QUICK, '--json', '--out', out]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, complete: true, backend: { name: 'wasm' }, tool: { name: 'autobatch' } });
+    const sizes = doc.probe.trials.map((t: { batchSize: number }) => t.batchSize);
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+    expect(doc.probe.maxFeasibleBatch).toBeLessThanOrEqual(1024);
+    expect(doc.recommendation.batchSize).toBeLessThanOrEqual(doc.probe.maxFeasibleBatch);
+    expect(doc.hardware.cpu.cores).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(doc);
+    expect(r.stderr).toContain('probing capacity');
+  });
+
+  test('SIGINT ends the run within seconds and leaves valid JSON marked incomplete', async () => {
+    const out = path.join(dir, 'interrupted.json');
+    const child = spawn(process.execPath, [BIN, 'probe', '--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '2', '--out', out]);
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (/batch \d+:/.test(stderr)) resolve();
+      });
+    });
+    const sentAt = Date.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(Date.now() - sentAt).toBeLessThan(10_000);
+    expect(code).toBe(130);
+    const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(doc.complete).toBe(false);
+    expect(doc.incompleteReason).toBe('interrupted');
+    expect(doc.probe.trials.length).toBeGreaterThanOrEqual(1);
+  });
+});

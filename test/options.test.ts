@@ -1,0 +1,34 @@
+import { DEFAULT_OPTIONS, normalizeOptions } from '../src/options';
+
+describe('normalizeOptions', () => {
+  test('applies the documented defaults', () => {
+    const o = normalizeOptions();
+    expect(o.example).toBe(DEFAULT_OPTIONS.example);
+    expect(o.backend).toBe('auto');
+    expect(o.minBatch).toBe(8);
+    expect(o.maxBatch).toBe(Infinity);
+    expect(o.timeBudgetSeconds).toBe(180);
+    expect(o.maxMemoryBytes).toBeNull();
+  });
+
+  test('keeps zero where zero is allowed (no `||` defaults)', () => {
+    expect(normalizeOptions({ seed: 0, minTrialSeconds: 0 })).toMatchObject({ seed: 0, minTrialSeconds: 0 });
+  });
+
+  test('parses sizes and durations', () => {
+    expect(normalizeOptions({ maxMemory: '1GiB', timeBudget: '2m' })).toMatchObject({ maxMemoryBytes: 2 ** 30, timeBudgetSeconds: 120 });
+  });
+
+  test.each([
+    [{ minBatch: 0 }, 'minBatch'],
+    [{ minBatch: 2.5 }, 'minBatch'],
+    [{ minBatch: 64, maxBatch: 32 }, 'maxBatch'],
+    [{ warmupSteps: 0 }, 'warmupSteps'],
+    [{ backend: 'webgpu' as never }, 'backend'],
+    [{ example: 'cifar' as never }, 'example'],
+    [{ maxMemory: 'much' }, 'maxMemory'],
+    [{ timeBudget: 'forever' }, 'timeBudget'],
+  ])('%p is refused, naming %s', (options, option) => {
+    expect(() => normalizeOptions(options)).toThrow(expect.objectContaining({ code: 'E_USAGE', option }));
+  });
+});
