@@ -5,7 +5,8 @@ import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './op
 import { probeCapacity } from './probe/probe';
 import type { Phase } from './progress';
 import { recommendFromProbe } from './recommend';
-import { InProcessRunner, BatchCursor, trainingStep } from './runner/in-process';
+import { BatchCursor } from './runner/batches';
+import { InProcessRunner, trainingStep } from './runner/in-process';
 import { loadTf, type TF } from './tf';
 import { TOOL_VERSION } from './version';
 import { exampleWorkload } from './workloads/examples';

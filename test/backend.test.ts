@@ -1,7 +1,8 @@
 import { selectBackend } from '../src/backend';
 import { loadTf } from '../src/tf';
 import { createWorkload } from '../src/workloads/workload';
-import { BatchCursor, trainingStep } from '../src/runner/in-process';
+import { BatchCursor } from '../src/runner/batches';
+import { trainingStep } from '../src/runner/in-process';
 import { tinyWorkload } from './helpers/tiny-workload';
 
 const tf = loadTf();

@@ -3,7 +3,8 @@ import type { Trial } from '../document';
 import { TrainingError, describeError } from '../errors';
 import { median } from '../stats';
 import type { TF } from '../tf';
-import { disposeModel, type Dataset, type Workload } from '../workloads/workload';
+import { disposeModel, type Workload } from '../workloads/workload';
+import { BatchCursor, type BatchSource } from './batches';
 import { isOutOfMemoryError } from './oom';
 import type { TrialRunner, TrialSpec } from './runner';
 
@@ -76,7 +77,7 @@ function yieldToEventLoop(): Promise<void> {
  * One real training step (forward, backward, optimizer update) on the next batch.
  * Slicing the batch is part of the step, as it is in `model.fit`.
  */
-export function trainingStep(model: tfTypes.LayersModel, batches: BatchCursor): () => Promise<number> {
+export function trainingStep(model: tfTypes.LayersModel, batches: BatchSource): () => Promise<number> {
   return async () => {
     const { x, y } = batches.next();
     try {
@@ -87,25 +88,4 @@ export function trainingStep(model: tfTypes.LayersModel, batches: BatchCursor): 
       y.dispose();
     }
   };
-}
-
-/** Consecutive batches of a dataset, wrapping around at the end. */
-export class BatchCursor {
-  private offset = 0;
-  private readonly size: number;
-
-  constructor(private readonly tf: TF, private readonly data: Dataset, private readonly batchSize: number) {
-    this.size = data.x.shape[0];
-    if (batchSize > this.size) throw new RangeError(`batch size ${batchSize} exceeds the ${this.size} samples`);
-  }
-
-  next(): Dataset {
-    if (this.offset + this.batchSize > this.size) this.offset = 0;
-    const begin = this.offset;
-    this.offset += this.batchSize;
-    return {
-      x: this.tf.slice(this.data.x, begin, this.batchSize),
-      y: this.tf.slice(this.data.y, begin, this.batchSize),
-    };
-  }
 }

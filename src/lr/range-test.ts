@@ -1,0 +1,76 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { ShuffledBatches } from '../runner/batches';
+import { trainingStep } from '../runner/in-process';
+import type { TF } from '../tf';
+import { disposeModel, type Workload } from '../workloads/workload';
+import { hasDiverged, smoothLosses, suggestLearningRate, type LrPoint } from './suggest';
+
+export interface LrRangeOptions {
+  /** Batch size of the sweep. */
+  batchSize: number;
+  /** @default 1e-6 */
+  minLr?: number;
+  /** @default 10 */
+  maxLr?: number;
+  /** Steps of the sweep, one learning rate each. @default 100 */
+  steps?: number;
+  /** Epoch milliseconds at which the sweep stops, finished or not. @default none */
+  deadline?: number;
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export interface LrRangeResult {
+  batchSize: number;
+  suggestion: number;
+  points: LrPoint[];
+  /** Why the sweep ended: it reached maxLr, the loss diverged, or time ran out. */
+  ended: 'max-lr' | 'diverged' | 'time';
+}
+
+/**
+ * The LR range test (Smith 2017; fastai's and Lightning's `lr_find`): from the initial
+ * weights, one training step per learning rate, rising exponentially from `minLr` to
+ * `maxLr`, stopping once the smoothed loss diverges. The suggestion is computed from
+ * the recorded points by `suggestLearningRate`.
+ */
+export async function findLearningRate(tf: TF, workload: Workload, options: LrRangeOptions): Promise<LrRangeResult> {
+  const minLr = options.minLr ?? 1e-6;
+  const maxLr = options.maxLr ?? 10;
+  const steps = options.steps ?? 100;
+  const model = workload.createModel();
+  const points: LrPoint[] = [];
+  let ended: LrRangeResult['ended'] = 'max-lr';
+  try {
+    const step = trainingStep(model, new ShuffledBatches(tf, workload.train, options.batchSize, options.seed ?? 0));
+    for (let i = 0; i < steps; i++) {
+      const lr = minLr * (maxLr / minLr) ** (i / (steps - 1));
+      setLearningRate(model.optimizer, lr);
+      const loss = await step();
+      points.push({ lr, loss });
+      await new Promise((resolve) => setImmediate(resolve));
+      if (hasDiverged(smoothLosses(points.map((p) => p.loss)), loss)) {
+        ended = 'diverged';
+        break;
+      }
+      if ((options.deadline !== undefined && Date.now() >= options.deadline) || options.signal?.aborted) {
+        ended = 'time';
+        break;
+      }
+    }
+  } finally {
+    disposeModel(model);
+  }
+  return { batchSize: options.batchSize, suggestion: suggestLearningRate(points), points, ended };
+}
+
+/**
+ * Sets an optimizer's learning rate in place. SGD and momentum keep it as a scalar
+ * tensor behind `setLearningRate`; the adaptive optimizers read `learningRate` on every
+ * step (a protected field in the typings, plain JavaScript underneath).
+ */
+export function setLearningRate(optimizer: tfTypes.Optimizer, lr: number): void {
+  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}

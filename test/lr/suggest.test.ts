@@ -1,0 +1,71 @@
+import { hasDiverged, smoothLosses, smoothCentered, suggestLearningRate, type LrPoint } from '../../src/lr/suggest';
+import { scaleLearningRate } from '../../src/lr/scaling';
+import { createRandom, normalFrom } from '../../src/random';
+
+/** A textbook LR range curve: flat, a descent centred on `centre`, a minimum, then divergence. */
+function curve(options: { centre?: number; spike?: boolean; noise?: number; n?: number } = {}): LrPoint[] {
+  const { centre = 1e-2, spike = false, noise = 0, n = 100 } = options;
+  const random = createRandom(11);
+  return Array.from({ length: n }, (_, i) => {
+    const lr = 1e-6 * 10 ** ((7 * i) / (n - 1)); // 1e-6 … 10
+    const t = Math.log10(lr / centre);
+    let loss = 2.3 - 2 / (1 + Math.exp(-3 * t)); // sigmoid descent around `centre`
+    if (t > 1) loss += (t - 1) ** 2 * 5; // divergence past 10× centre
+    if (spike && i < 4) loss += 5;
+    return { lr, loss: loss * (1 + noise * normalFrom(random)) };
+  });
+}
+
+const withinHalfDecade = (lr: number, target: number) => Math.abs(Math.log10(lr / target)) < 0.5;
+
+describe('suggestLearningRate', () => {
+  test.each([
+    ['a clean curve', curve(), 1e-2],
+    ['an early spike', curve({ spike: true }), 1e-2],
+    ['5 % noise', curve({ noise: 0.05 }), 1e-2],
+    ['a descent at 1e-4', curve({ centre: 1e-4 }), 1e-4],
+  ])('%s: near the steepest descent', (_name, points, target) => {
+    expect(withinHalfDecade(suggestLearningRate(points), target)).toBe(true);
+  });
+
+  test('never lands on the diverging side of the minimum', () => {
+    const points = curve({ noise: 0.05 });
+    const smoothed = smoothCentered(points.map((p) => p.loss));
+    const argMin = smoothed.indexOf(Math.min(...smoothed));
+    expect(suggestLearningRate(points)).toBeLessThanOrEqual(points[argMin].lr);
+  });
+
+  test('ignores a NaN tail', () => {
+    const points = [...curve().slice(0, 90), { lr: 5, loss: NaN }, { lr: 6, loss: Infinity }];
+    expect(withinHalfDecade(suggestLearningRate(points), 1e-2)).toBe(true);
+  });
+
+  test('a curve with no descent falls back to a tenth of the rate at its minimum', () => {
+    // Rising from the start: the minimum is at the first point kept (the first tenth is skipped).
+    const points = Array.from({ length: 50 }, (_, i) => ({ lr: 10 ** (-6 + i / 10), loss: 1 + i / 10 }));
+    expect(suggestLearningRate(points)).toBeCloseTo(points[5].lr / 10, 12);
+  });
+});
+
+describe('smoothing and divergence', () => {
+  test('the bias-corrected EMA starts at the first loss', () => {
+    expect(smoothLosses([2, 2, 2])).toEqual([2, 2, 2].map((v) => expect.closeTo(v, 10)));
+  });
+  test('divergence: 4× the best smoothed loss, or a non-finite loss', () => {
+    expect(hasDiverged([1, 0.5, 2.1], 2.1)).toBe(true);
+    expect(hasDiverged([1, 0.5, 1.9], 1.9)).toBe(false);
+    expect(hasDiverged([1], NaN)).toBe(true);
+  });
+});
+
+describe('scaleLearningRate', () => {
+  test.each([
+    ['SGD is linear far below the noise scale', 0.1, 32, 64, 1e6, 'sgd', 0.2],
+    ['SGD saturates far above it', 0.1, 1e6, 2e6, 10, 'sgd', 0.1],
+    ['SGD at B = B_noise from B0 = B_noise/4', 0.1, 250, 1000, 1000, 'sgd', 0.1 * (5 / 2)],
+    ['Adam takes the square root', 0.001, 32, 128, 1e6, 'adam', 0.002],
+    ['the reference size keeps its rate', 0.01, 64, 64, 123, 'momentum', 0.01],
+  ] as const)('%s', (_name, lr0, b0, b, bNoise, optimizer, expected) => {
+    expect(scaleLearningRate(lr0, b0, b, bNoise, optimizer)).toBeCloseTo(expected, 3);
+  });
+});
