@@ -5,7 +5,14 @@
  */
 export const SCHEMA_VERSION = 1;
 
+/** The phases of a run, in order. */
+export type Phase = 'hardware' | 'backend' | 'probe' | 'noise' | 'lr-range' | 'search' | 'recommend';
+
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** Optimizers autobatch can rebuild with a new learning rate. */
+export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamax', 'rmsprop', 'adagrad', 'adadelta'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** Why the capacity probe stopped doubling. */
 export type StopReason = 'memory' | 'oom' | 'throughput-plateau' | 'dataset' | 'max-batch' | 'time';
@@ -34,7 +41,7 @@ export interface WorkloadInfo {
   trainSamples: number;
   valSamples: number;
   loss: string;
-  optimizer: { name: string; learningRate: number };
+  optimizer: { name: OptimizerName; learningRate: number };
 }
 
 export interface Trial {
@@ -65,9 +72,21 @@ export interface ProbeResult {
 }
 
 export interface NoiseEstimate {
+  /** B_simple = tr(Σ)/|G|²: the batch size where gradient noise and signal are equal. */
   bSimple: number;
+  /** |G|², squared norm of the true gradient. */
   gradSq: number;
+  /** tr(Σ), trace of the per-sample gradient covariance. */
   traceSigma: number;
+  /** Jackknife standard error of bSimple; null when it could not be computed. */
+  standardError: number | null;
+}
+
+export interface NoiseResult extends NoiseEstimate {
+  /** Measured once, at the initial weights, with plain (not preconditioned) gradients. */
+  atInit: NoiseEstimate | null;
+  /** For Adam-like optimizers: the noise scale of the preconditioned gradients. */
+  preconditioned: NoiseEstimate | null;
 }
 
 export interface Candidate {
@@ -75,12 +94,29 @@ export interface Candidate {
   learningRate: number;
   valLoss: number | null;
   trainLoss: number | null;
+  /** tr(Σ)/B at the candidate's final weights: the variance of its batch gradient. */
   gradientVariance: number | null;
+  /** B_simple/B at its final weights; above 1, noise dominates each step. */
   noiseToSignal: number | null;
   diverged: boolean;
   steps: number;
   samplesSeen: number;
+  /** Relative excess validation loss over the best candidate; null when diverged. */
   score: number | null;
+  /** True when statistically tied with the best validation loss. */
+  tied: boolean;
+  /** Convergence speed: training loss drop per second of training. */
+  lossDropPerSec: number | null;
+  /** Generalization: validation loss minus training loss. */
+  generalizationGap: number | null;
+  /** Memory: peak tensor bytes at this size, from the probe. */
+  peakBytes: number | null;
+  /** Speed: samples/s at this size, from the probe. */
+  samplesPerSec: number | null;
+  /** Stability: standard deviation of the step-to-step change of log training loss. */
+  lossVolatility: number | null;
+  /** Training loss over time: [seconds, loss], at most 100 points. */
+  curve: [number, number][];
 }
 
 export interface Alternative {
@@ -89,13 +125,26 @@ export interface Alternative {
   why: string;
 }
 
+export interface WorkersAdvice {
+  workers: number;
+  perWorkerBatchSize: number;
+  globalBatchSize: number;
+  /** Learning rate for the global batch. */
+  learningRate: number;
+  /** Set when the global batch passes the noise scale, where scaling stops paying. */
+  warning: string | null;
+}
+
 export interface Recommendation {
   batchSize: number;
   learningRate: number;
   reasons: string[];
   /** Expected throughput and memory at `batchSize`, from the probe. */
   expected: { samplesPerSec: number | null; peakBytes: number | null };
+  /** (B_noise + B0)/(B_noise + B): share of the smallest candidate's per-sample progress kept. */
+  statisticalEfficiency: number | null;
   alternatives: { fastest?: Alternative; lowestMemory?: Alternative; bestValLoss?: Alternative };
+  workers?: WorkersAdvice;
 }
 
 export interface AutobatchDocument {
@@ -110,9 +159,11 @@ export interface AutobatchDocument {
   backend: BackendInfo | null;
   workload: WorkloadInfo | null;
   budget: { memoryBytes: number | null; timeSeconds: number };
+  /** Phases that the time budget or an interrupt cut short or skipped. */
+  phasesCut: Phase[];
   probe: ProbeResult | null;
-  noise: (NoiseEstimate & { atInit: NoiseEstimate | null }) | null;
-  lrRange: { batchSize: number; suggestion: number; points: { lr: number; loss: number }[] } | null;
+  noise: NoiseResult | null;
+  lrRange: { batchSize: number; suggestion: number; points: { lr: number; loss: number }[]; ended: 'max-lr' | 'diverged' | 'time' } | null;
   candidates: Candidate[];
   /** Null when the run ended before any batch size could be recommended. */
   recommendation: Recommendation | null;

@@ -29,7 +29,7 @@ export interface TuneOptions {
   maxMemory?: number | string;
   /**
    * Wall-clock budget for the whole run: seconds or a duration such as `2m`.
-   * @default 180
+   * @default 120
    */
   timeBudget?: number | string;
   /**
@@ -62,6 +62,19 @@ export interface TuneOptions {
    * @default 1
    */
   minTrialSeconds?: number;
+  /**
+   * Run the statistical search (noise scale, LR range test, candidates) after the
+   * probe. Without it the recommendation is the throughput knee at the optimizer's
+   * default learning rate.
+   * @default true
+   */
+  search?: boolean;
+  /**
+   * Data-parallel workers: also recommend the per-worker and global batch and the
+   * global batch's learning rate.
+   * @default 1
+   */
+  workers?: number;
   /** Called with progress events, for progress bars or logs. */
   onProgress?: (event: ProgressEvent) => void;
   /** Aborting ends the run early; `tune()` then returns a document with `complete: false`. */
@@ -72,7 +85,9 @@ export interface TuneOptions {
 export const DEFAULT_OPTIONS = {
   example: 'mnist-mlp',
   backend: 'auto',
-  timeBudgetSeconds: 180,
+  timeBudgetSeconds: 120,
+  workers: 1,
+  search: true,
   minBatch: 8,
   maxBatch: Number.POSITIVE_INFINITY,
   seed: 42,
@@ -94,6 +109,8 @@ export interface NormalizedOptions {
   warmupSteps: number;
   minSteps: number;
   minTrialSeconds: number;
+  workers: number;
+  search: boolean;
   onProgress: (event: ProgressEvent) => void;
   signal: AbortSignal | undefined;
 }
@@ -128,6 +145,8 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     warmupSteps: requireInteger('warmupSteps', options.warmupSteps ?? DEFAULT_OPTIONS.warmupSteps, 1),
     minSteps: requireInteger('minSteps', options.minSteps ?? DEFAULT_OPTIONS.minSteps, 1),
     minTrialSeconds: requireNumber('minTrialSeconds', options.minTrialSeconds ?? DEFAULT_OPTIONS.minTrialSeconds, 0),
+    workers: requireInteger('workers', options.workers ?? DEFAULT_OPTIONS.workers, 1),
+    search: options.search ?? DEFAULT_OPTIONS.search,
     onProgress: options.onProgress ?? (() => {}),
     signal: options.signal,
   };

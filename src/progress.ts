@@ -1,7 +1,6 @@
-import type { BackendName, Trial } from './document';
+import type { BackendName, Candidate, Phase, Trial } from './document';
 
-/** The phases of a run, in order. */
-export type Phase = 'hardware' | 'backend' | 'probe' | 'recommend';
+export type { Phase };
 
 /** What `onProgress` receives. */
 export type ProgressEvent =
@@ -10,4 +9,7 @@ export type ProgressEvent =
   | { type: 'backend-skipped'; backend: BackendName; reason: string }
   | { type: 'backend-selected'; backend: BackendName }
   | { type: 'trial-start'; batchSize: number; index: number; secondsLeft: number }
-  | { type: 'trial-end'; trial: Trial; index: number };
+  | { type: 'trial-end'; trial: Trial; index: number }
+  | { type: 'lr-step'; step: number; steps: number; lr: number; loss: number }
+  | { type: 'candidate-start'; batchSize: number; learningRate: number; index: number; count: number; seconds: number }
+  | { type: 'candidate-end'; candidate: Candidate; index: number; count: number };

@@ -1,5 +1,8 @@
-import type { Alternative, ProbeResult, Recommendation, StopReason, WorkloadInfo } from './document';
+import type { Alternative, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
+import { isAdaptive, scaleLearningRate } from './lr/scaling';
 import { KNEE_FRACTION } from './probe/stopping';
+import { TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
+import type { SearchOutcome } from './search/search';
 import { formatBytes } from './units';
 
 const STOP_WORDS: Record<StopReason, string> = {
@@ -11,38 +14,147 @@ const STOP_WORDS: Record<StopReason, string> = {
   time: 'the time budget',
 };
 
+export interface RecommendInputs {
+  probe: ProbeResult;
+  workload: WorkloadInfo;
+  memoryBudgetBytes: number;
+  noiseAtInit: NoiseEstimate | null;
+  lrRange: { batchSize: number; suggestion: number } | null;
+  /** Null when the search did not run. */
+  search: SearchOutcome | null;
+  phasesCut: Phase[];
+  workers: number;
+}
+
 /**
- * Recommends from the capacity probe alone: the throughput knee (the smallest batch
- * with nearly the best samples/s), which is within the memory limit because only ok
- * trials count. Until the statistical search lands, the learning rate is the
- * optimizer's own. Null when no trial was ok.
+ * The recommendation and its reasons. With a search: the winning candidate (best
+ * validation loss, ties to the highest goodput) and its learning rate. Without one
+ * (cut by time): the throughput knee, with the LR range test's rate scaled to it, or
+ * the optimizer's default. Only ok probe sizes are ever candidates, so the result is
+ * always within the memory limit. Null when no probe trial was ok.
  */
-export function recommendFromProbe(probe: ProbeResult, workload: WorkloadInfo, memoryBudgetBytes: number): Recommendation | null {
+export function recommend(inputs: RecommendInputs): Recommendation | null {
+  const { probe, workload, search } = inputs;
   const ok = probe.trials.filter((t) => t.status === 'ok');
-  if (probe.throughputKnee === null || probe.maxFeasibleBatch === null) return null;
-  const at = (batchSize: number) => ok.find((t) => t.batchSize === batchSize)!;
-  const knee = at(probe.throughputKnee);
+  if (ok.length === 0 || probe.throughputKnee === null) return null;
+  const optimizer = workload.optimizer;
+  const bNoise = search?.bNoise ?? inputs.noiseAtInit?.bSimple ?? null;
+  const lrFor = (b: number): number =>
+    inputs.lrRange
+      ? scaleLearningRate(inputs.lrRange.suggestion, inputs.lrRange.batchSize, b, inputs.noiseAtInit?.bSimple ?? 0, optimizer.name)
+      : optimizer.learningRate;
+
+  const winner = search?.score ? search.candidates[search.score.winner] : null;
+  const batchSize = winner?.batchSize ?? probe.throughputKnee;
+  const learningRate = winner?.learningRate ?? lrFor(batchSize);
+  const at = (b: number) => ok.find((t) => t.batchSize === b) as Trial;
   const fastest = ok.reduce((a, b) => (b.samplesPerSec! > a.samplesPerSec! ? b : a));
   const leanest = ok.reduce((a, b) => (b.peakBytes! < a.peakBytes! ? b : a));
-  const lr = workload.optimizer.learningRate;
-  const option = (batchSize: number, why: string): Alternative => ({ batchSize, learningRate: lr, why });
+  const smallest = search?.candidates.length ? Math.min(...search.candidates.map((c) => c.batchSize)) : ok[0].batchSize;
 
-  const reasons = [
-    `The probe stopped at ${STOP_WORDS[probe.stopReason]}; the largest batch that trained within ` +
-      `${formatBytes(memoryBudgetBytes)} was ${probe.maxFeasibleBatch}.`,
-    `Batch ${knee.batchSize} is the smallest size reaching ${Math.round(KNEE_FRACTION * 100)} % of the best ` +
-      `throughput (${Math.round(knee.samplesPerSec!)} of ${Math.round(fastest.samplesPerSec!)} samples/s at ` +
-      `batch ${fastest.batchSize}); larger batches buy little more speed but make fewer updates per epoch.`,
-    `Learning rate ${lr} is the ${workload.optimizer.name} default: measured learning rates come with the statistical search.`,
+  const reasons: string[] = [
+    `Limits: the probe stopped at ${STOP_WORDS[probe.stopReason]}; the largest batch that trained within ` +
+      `${formatBytes(inputs.memoryBudgetBytes)} was ${probe.maxFeasibleBatch}, and batch ${probe.throughputKnee} already ` +
+      `reaches ${Math.round(KNEE_FRACTION * 100)} % of the best throughput (${round(fastest.samplesPerSec!)} samples/s at ${fastest.batchSize}).`,
   ];
+  if (bNoise !== null) reasons.push(noiseReason(inputs.noiseAtInit, search?.noise ?? null, batchSize));
+  if (winner && search?.score) reasons.push(...searchReasons(search, batchSize));
+  else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee.`);
+  else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee.`);
+  reasons.push(lrReason(inputs, batchSize, learningRate));
+  if (inputs.phasesCut.length) reasons.push(`Cut short by the time budget or an interrupt: ${inputs.phasesCut.join(', ')}.`);
+
+  const bestVal = search?.score ? search.candidates[search.score.best] : null;
+  const alternative = (b: number, why: string): Alternative => ({ batchSize: b, learningRate: lrFor(b), why });
   return {
-    batchSize: knee.batchSize,
-    learningRate: lr,
+    batchSize,
+    learningRate,
     reasons,
-    expected: { samplesPerSec: knee.samplesPerSec, peakBytes: knee.peakBytes },
+    expected: { samplesPerSec: at(batchSize)?.samplesPerSec ?? null, peakBytes: at(batchSize)?.peakBytes ?? null },
+    statisticalEfficiency: bNoise === null ? null : statisticalEfficiency(batchSize, smallest, bNoise),
     alternatives: {
-      fastest: option(fastest.batchSize, `highest measured throughput (${Math.round(fastest.samplesPerSec!)} samples/s)`),
-      lowestMemory: option(leanest.batchSize, `lowest peak memory (${formatBytes(leanest.peakBytes!)})`),
+      fastest: alternative(fastest.batchSize, `highest measured throughput, ${round(fastest.samplesPerSec!)} samples/s`),
+      lowestMemory: alternative(leanest.batchSize, `lowest peak memory, ${formatBytes(leanest.peakBytes!)}`),
+      ...(bestVal
+        ? { bestValLoss: { batchSize: bestVal.batchSize, learningRate: bestVal.learningRate, why: `lowest validation loss, ${fmt(bestVal.valLoss!)}` } }
+        : {}),
     },
+    ...(inputs.workers > 1 ? { workers: adviseWorkers(inputs, batchSize, bNoise) } : {}),
   };
 }
+
+function noiseReason(atInit: NoiseEstimate | null, atEnd: NoiseEstimate | null, b: number): string {
+  const parts: string[] = [];
+  if (atInit) parts.push(`${round(atInit.bSimple)} at the initial weights`);
+  if (atEnd) parts.push(`${round(atEnd.bSimple)} after the search's training`);
+  const bNoise = (atEnd ?? atInit)!.bSimple;
+  const ratio = bNoise / b;
+  const meaning =
+    ratio > 1
+      ? `noise dominates each step at batch ${b} (B_noise/B = ${fmt(ratio)}), so a larger batch would still buy cleaner steps`
+      : `batch ${b} is past the noise scale (B_noise/B = ${fmt(ratio)}): a larger batch would mostly repeat the same step`;
+  return `Gradient noise scale B_simple ≈ ${parts.join(' and ')}; it grows as the loss falls. ${meaning[0].toUpperCase()}${meaning.slice(1)}.`;
+}
+
+function searchReasons(search: SearchOutcome, b: number): string[] {
+  const score = search.score!;
+  const best = search.candidates[score.best];
+  const winner = search.candidates[score.winner];
+  const trained = search.candidates.filter((c) => !c.diverged);
+  const out = [
+    `Search: ${search.candidates.length} batch sizes (${search.candidates.map((c) => c.batchSize).join(', ')}) each trained ` +
+      `for the same time from the same initial weights; ` +
+      (trained.length < search.candidates.length
+        ? `${search.candidates.filter((c) => c.diverged).map((c) => c.batchSize).join(', ')} diverged; `
+        : '') +
+      `batch ${best.batchSize} reached the lowest validation loss, ${fmt(best.valLoss!)}.`,
+  ];
+  if (winner !== best) {
+    const direction =
+      winner.batchSize > best.batchSize
+        ? `Short runs favour small batches, which take more steps in the same time, and the noise scale grows as ` +
+          `training goes on: where the loss cannot tell them apart, the larger batch is the better bet for a full run`
+        : `At this noise scale the extra samples of batch ${best.batchSize} buy too little per step to pay for its lower throughput`;
+    out.push(
+      `Batch ${b} is within ${TIE_STANDARD_ERRORS} paired standard errors of it (validation loss ${fmt(winner.valLoss!)}), a tie, ` +
+        `and ties go to the highest goodput (samples/s × statistical efficiency at the end-of-search noise scale). ${direction}.`,
+    );
+  } else {
+    const rest = trained.filter((c) => c !== best).sort((a, c) => a.valLoss! - c.valLoss!);
+    if (rest.length) {
+      out.push(
+        `The runner-up, batch ${rest[0].batchSize}, was ${fmt(100 * (rest[0].valLoss! / best.valLoss! - 1))} % worse` +
+          `${rest[0].tied ? ' (within noise, but slower)' : ''}.`,
+      );
+    }
+  }
+  return out;
+}
+
+function lrReason(inputs: RecommendInputs, b: number, lr: number): string {
+  const opt = inputs.workload.optimizer;
+  if (!inputs.lrRange) return `Learning rate ${fmt(lr)} is the ${opt.name} default: the LR range test did not run.`;
+  const bNoise = inputs.noiseAtInit?.bSimple;
+  const rule = isAdaptive(opt.name)
+    ? 'the square root of the noise-scale rule, for an adaptive optimizer'
+    : 'the noise-scale rule η(B) = η(B₀)(1 + B_noise/B₀)/(1 + B_noise/B)';
+  return (
+    `Learning rate ${fmt(lr)}: the LR range test at batch ${inputs.lrRange.batchSize} suggested ${fmt(inputs.lrRange.suggestion)} ` +
+    `(steepest descent of the smoothed loss), scaled to batch ${b} by ${rule}` +
+    (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}.` : '.')
+  );
+}
+
+function adviseWorkers(inputs: RecommendInputs, perWorker: number, bNoise: number | null): WorkersAdvice {
+  const globalBatchSize = perWorker * inputs.workers;
+  const base = inputs.lrRange ?? { batchSize: perWorker, suggestion: inputs.workload.optimizer.learningRate };
+  const learningRate = scaleLearningRate(base.suggestion, base.batchSize, globalBatchSize, inputs.noiseAtInit?.bSimple ?? 0, inputs.workload.optimizer.name);
+  const warning =
+    bNoise !== null && globalBatchSize > bNoise
+      ? `the global batch ${globalBatchSize} is past the noise scale (≈ ${round(bNoise)}): more workers will speed up each epoch but barely the training`
+      : null;
+  return { workers: inputs.workers, perWorkerBatchSize: perWorker, globalBatchSize, learningRate, warning };
+}
+
+const round = (v: number) => Math.round(v).toLocaleString('en-US');
+const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? Number(v.toPrecision(3)).toString() : v.toExponential(2));

@@ -1,31 +1,57 @@
 import { selectBackend } from './backend';
-import { SCHEMA_VERSION, type AutobatchDocument } from './document';
+import { SCHEMA_VERSION, type AutobatchDocument, type NoiseEstimate, type Phase, type Trial } from './document';
 import { defaultMemoryBudget, snapshotHardware } from './hardware';
+import { isAdaptive } from './lr/scaling';
+import { findLearningRate } from './lr/range-test';
+import { estimateGradientNoise } from './noise/measure';
 import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './options';
+import { PLAN, lrRangeDeadline, planSearch, probeDeadline } from './plan';
 import { probeCapacity } from './probe/probe';
-import type { Phase } from './progress';
-import { recommendFromProbe } from './recommend';
+import { recommend } from './recommend';
 import { BatchCursor } from './runner/batches';
 import { InProcessRunner, trainingStep } from './runner/in-process';
+import { searchBatchSizes, type SearchOutcome } from './search/search';
 import { loadTf, type TF } from './tf';
 import { TOOL_VERSION } from './version';
 import { exampleWorkload } from './workloads/examples';
 import { createWorkload, disposeModel, type Workload } from './workloads/workload';
 
-/** Seconds kept back from the probe for building the recommendation and writing output. */
-const RESERVE_SECONDS = 2;
+/** Largest batch of the LR range test: enough to tame per-batch loss noise, small enough to be quick. */
+const LR_RANGE_MAX_BATCH = 128;
+
+/** Steps of the LR sweep: 100 when time allows, never under 30 (a coarser sweep beats a truncated one). */
+const LR_RANGE_STEPS = { most: 100, least: 30 };
 
 /**
- * Measures the model on this machine and recommends a batch size and learning rate.
- * Returns the same document the CLI writes as JSON. When `options.signal` aborts or
- * time runs out, it still returns, with `complete: false` and what was measured.
+ * The LR range test's batch (the largest probed size up to the knee and 128) and its
+ * steps: as many of 100 as fit in `millis`, at the probe's measured step time plus a
+ * third for the loss read-back.
+ */
+export function planLrRange(trials: readonly Trial[], knee: number, millis: number): { batchSize: number; steps: number } {
+  const limit = Math.min(knee, LR_RANGE_MAX_BATCH);
+  const ok = trials.filter((t) => t.status === 'ok' && t.batchSize <= limit).sort((a, b) => b.batchSize - a.batchSize);
+  const trial = ok[0] ?? trials.find((t) => t.batchSize === knee)!;
+  const fit = Math.floor(millis / (trial.stepMs! * 1.33));
+  return { batchSize: trial.batchSize, steps: Math.max(LR_RANGE_STEPS.least, Math.min(LR_RANGE_STEPS.most, fit)) };
+}
+
+/**
+ * Measures the model on this machine and recommends a batch size and learning rate:
+ * capacity probe, gradient noise at the initial weights, LR range test, short search,
+ * recommendation. Returns the same document the CLI writes as JSON. When
+ * `options.signal` aborts or time runs out, it still returns, with `complete: false`,
+ * what was measured and the best recommendation available.
  * @throws UsageError for bad options, BackendError when no backend can train the model.
  */
 export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument> {
   const opts = normalizeOptions(options);
   const started = Date.now();
-  const deadline = started + opts.timeBudgetSeconds * 1000;
+  const end = started + opts.timeBudgetSeconds * 1000;
   const doc = emptyDocument(opts);
+  const aborted = () => opts.signal?.aborted === true;
+  const cut = (phase: Phase) => {
+    if (!doc.phasesCut.includes(phase)) doc.phasesCut.push(phase);
+  };
   const timed = async <T>(phase: Phase, work: () => Promise<T>): Promise<T> => {
     opts.onProgress({ type: 'phase-start', phase });
     const t0 = Date.now();
@@ -47,7 +73,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
 
   const runner = new InProcessRunner(tf, workload);
   try {
-    const probe = await timed('probe', () =>
+    const { interrupted, ...probe } = await timed('probe', () =>
       probeCapacity(runner, {
         minBatch: opts.minBatch,
         maxBatch: opts.maxBatch,
@@ -56,22 +82,92 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
         warmupSteps: opts.warmupSteps,
         minSteps: opts.minSteps,
         minSeconds: opts.minTrialSeconds,
-        deadline: deadline - RESERVE_SECONDS * 1000,
+        deadline: probeDeadline(started, opts.timeBudgetSeconds),
         signal: opts.signal,
         onProgress: opts.onProgress,
       }),
     );
-    const { interrupted, ...probeResult } = probe;
-    doc.probe = probeResult;
-    if (interrupted) markIncomplete(doc, 'interrupted');
-    else if (probe.stopReason === 'time') markIncomplete(doc, 'the time budget ran out during the capacity probe');
-    doc.recommendation = await timed('recommend', async () => recommendFromProbe(probeResult, workload.info, memoryBudgetBytes));
+    doc.probe = probe;
+    if (interrupted || probe.stopReason === 'time') cut('probe');
+    // Without the search the later phases are skipped by choice, not cut.
+    const feasible = probe.throughputKnee !== null;
+    const searching = feasible && opts.search;
+    const cutUnlessSkipped = (phase: Phase) => {
+      if (opts.search) cut(phase);
+    };
+
+    let noiseAtInit: NoiseEstimate | null = null;
+    if (searching && !aborted()) {
+      noiseAtInit = await timed('noise', () => measureNoiseAtInit(tf, workload, opts.seed));
+      doc.noise = { ...noiseAtInit, atInit: noiseAtInit, preconditioned: null };
+    } else cutUnlessSkipped('noise');
+
+    let lrRange: AutobatchDocument['lrRange'] = null;
+    if (searching && !aborted()) {
+      const deadline = lrRangeDeadline(Date.now(), end);
+      const { batchSize, steps } = planLrRange(probe.trials, probe.throughputKnee!, deadline - Date.now());
+      lrRange = await timed('lr-range', () =>
+        findLearningRate(tf, workload, { batchSize, steps, deadline, seed: opts.seed, signal: opts.signal }),
+      );
+      doc.lrRange = lrRange;
+      if (lrRange.ended === 'time') cut('lr-range');
+    } else cutUnlessSkipped('lr-range');
+
+    let search: SearchOutcome | null = null;
+    const plan = planSearch(Date.now(), end, PLAN.candidates);
+    if (searching && !aborted() && plan.count >= PLAN.minCandidates) {
+      search = await timed('search', () =>
+        searchBatchSizes(tf, workload, {
+          probe,
+          noiseAtInit,
+          referenceLr: lrRange?.suggestion ?? workload.info.optimizer.learningRate,
+          referenceBatch: lrRange?.batchSize ?? probe.throughputKnee!,
+          optimizer: workload.info.optimizer,
+          count: plan.count,
+          trainSeconds: plan.trainSeconds,
+          seed: opts.seed,
+          precondition: isAdaptive(workload.info.optimizer.name),
+          signal: opts.signal,
+          onProgress: opts.onProgress,
+        }),
+      );
+      doc.candidates = search.candidates;
+      if (search.noise && doc.noise) {
+        doc.noise = { ...search.noise, atInit: noiseAtInit, preconditioned: search.preconditioned };
+      }
+      if (aborted()) cut('search');
+    } else cutUnlessSkipped('search');
+
+    doc.recommendation = await timed('recommend', async () =>
+      recommend({
+        probe,
+        workload: workload.info,
+        memoryBudgetBytes,
+        noiseAtInit,
+        lrRange,
+        search,
+        phasesCut: doc.phasesCut,
+        workers: opts.workers,
+      }),
+    );
   } finally {
     await runner.close();
     workload.dispose();
   }
+  if (aborted()) markIncomplete(doc, 'interrupted');
+  else if (doc.phasesCut.length) markIncomplete(doc, `the time budget ran out: ${doc.phasesCut.join(', ')} cut short`);
   doc.timings.total = (Date.now() - started) / 1000;
   return doc;
+}
+
+async function measureNoiseAtInit(tf: TF, workload: Workload, seed: number): Promise<NoiseEstimate> {
+  const model = workload.createModel();
+  try {
+    const { plain } = await estimateGradientNoise(tf, model, workload.train, { seed });
+    return { bSimple: plain.bSimple, gradSq: plain.gradSq, traceSigma: plain.traceSigma, standardError: plain.standardError };
+  } finally {
+    disposeModel(model);
+  }
 }
 
 /**
@@ -119,6 +215,7 @@ function emptyDocument(opts: NormalizedOptions): AutobatchDocument {
     backend: null,
     workload: null,
     budget: { memoryBytes: opts.maxMemoryBytes, timeSeconds: opts.timeBudgetSeconds },
+    phasesCut: [],
     probe: null,
     noise: null,
     lrRange: null,

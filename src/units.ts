@@ -64,7 +64,8 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${value} B` : `${value.toPrecision(3)} ${units[unit]}`;
+  if (unit === 0) return `${value} B`;
+  return `${value >= 1000 ? value.toFixed(0) : value.toPrecision(3)} ${units[unit]}`;
 }
 
 /** `75.3` → `1m15s`, `4.21` → `4.2s`. */

@@ -7,7 +7,8 @@ describe('normalizeOptions', () => {
     expect(o.backend).toBe('auto');
     expect(o.minBatch).toBe(8);
     expect(o.maxBatch).toBe(Infinity);
-    expect(o.timeBudgetSeconds).toBe(180);
+    expect(o.timeBudgetSeconds).toBe(120);
+    expect(o.workers).toBe(1);
     expect(o.maxMemoryBytes).toBeNull();
   });
 

@@ -7,53 +7,91 @@ const QUICK = { minTrialSeconds: 0.1, minSteps: 2, warmupSteps: 1 } as const;
 const ok = (doc: AutobatchDocument) => doc.probe!.trials.filter((t) => t.status === 'ok');
 const peakAt = (trials: Trial[], batchSize: number) => trials.find((t) => t.batchSize === batchSize)!.peakBytes!;
 
-describe('tune on the built-in MNIST example', () => {
-  let first: AutobatchDocument;
+describe('tune on the built-in MNIST example, search included', () => {
+  let doc: AutobatchDocument;
   const events: ProgressEvent[] = [];
 
   beforeAll(async () => {
-    first = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, onProgress: (e) => events.push(e) });
+    doc = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, timeBudget: 40, onProgress: (e) => events.push(e) });
+  }, 120_000);
+
+  test('returns a complete document', () => {
+    expect(doc).toMatchObject({ schemaVersion: 1, complete: true, phasesCut: [], backend: { name: 'wasm' } });
+    expect(doc.workload).toMatchObject({ name: 'mnist-mlp', trainSamples: 8000, valSamples: 2000, parameters: 235146 });
+    expect(doc.probe!.trials.map((t) => t.batchSize).slice(0, 3)).toEqual([8, 16, 32]);
+    expect(doc.probe!.maxFeasibleBatch).toBe(Math.max(...ok(doc).map((t) => t.batchSize)));
   });
 
-  test('returns a complete document with the probe, the limits and a recommendation', () => {
-    expect(first).toMatchObject({ schemaVersion: 1, complete: true, backend: { name: 'wasm' } });
-    expect(first.workload).toMatchObject({ name: 'mnist-mlp', trainSamples: 8000, valSamples: 2000, parameters: 235146 });
-    const sizes = first.probe!.trials.map((t) => t.batchSize);
-    expect(sizes.slice(0, 3)).toEqual([8, 16, 32]);
-    expect(first.probe!.maxFeasibleBatch).toBe(Math.max(...ok(first).map((t) => t.batchSize)));
-    expect(first.recommendation!.batchSize).toBe(first.probe!.throughputKnee);
-    expect(first.recommendation!.learningRate).toBe(0.001);
-    expect(first.recommendation!.reasons.length).toBeGreaterThan(0);
-    expect(first.timings.probe).toBeGreaterThan(0);
+  test('measures the noise scale at init and after the search', () => {
+    expect(doc.noise!.atInit!.bSimple).toBeGreaterThan(0);
+    expect(doc.noise!.bSimple).toBeGreaterThan(0);
+    expect(doc.noise!.preconditioned).not.toBeNull(); // Adam
   });
 
-  test('reports progress for every trial', () => {
-    const ends = events.filter((e) => e.type === 'trial-end');
-    expect(ends).toHaveLength(first.probe!.trials.length);
+  test('runs an LR range test with a suggestion inside the sweep', () => {
+    const { points, suggestion } = doc.lrRange!;
+    expect(points.length).toBeGreaterThanOrEqual(30);
+    expect(suggestion).toBeGreaterThan(points[0].lr);
+    expect(suggestion).toBeLessThan(points[points.length - 1].lr);
+  });
+
+  test('scores at least three candidates, all measured sizes that fit', () => {
+    expect(doc.candidates.length).toBeGreaterThanOrEqual(3);
+    const okSizes = ok(doc).map((t) => t.batchSize);
+    for (const c of doc.candidates) {
+      expect(okSizes).toContain(c.batchSize);
+      if (!c.diverged) {
+        expect(c.valLoss).toBeGreaterThan(0);
+        expect(c.gradientVariance).toBeGreaterThan(0);
+        expect(c.steps).toBeGreaterThan(1);
+      }
+    }
+  });
+
+  test('recommends a candidate, its learning rate, and says why', () => {
+    const rec = doc.recommendation!;
+    const winner = doc.candidates.find((c) => c.batchSize === rec.batchSize)!;
+    expect(winner).toBeDefined();
+    expect(winner.tied).toBe(true);
+    expect(rec.learningRate).toBe(winner.learningRate);
+    expect(rec.reasons.join(' ')).toMatch(/noise scale/);
+    expect(rec.reasons.join(' ')).toMatch(/LR range test/);
+    expect(rec.alternatives.bestValLoss).toBeDefined();
+  });
+
+  test('reports progress for every trial and candidate', () => {
+    expect(events.filter((e) => e.type === 'trial-end')).toHaveLength(doc.probe!.trials.length);
+    expect(events.filter((e) => e.type === 'candidate-end')).toHaveLength(doc.candidates.length);
     expect(events[0]).toEqual({ type: 'phase-start', phase: 'hardware' });
   });
 
   test('a budget just above a mid-sized trial stops on memory, and no ok trial is over it', async () => {
-    const trials = ok(first);
+    const trials = ok(doc);
     if (!trials.some((t) => t.batchSize === 512)) throw new Error('the first run did not reach 512: cannot place the budget');
     // Halfway between what 256 and 512 need: 256 fits, 512 does not.
     const budget = Math.floor((peakAt(trials, 256) + peakAt(trials, 512)) / 2);
-    const doc = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, maxMemory: budget });
-    expect(doc.probe!.stopReason).toBe('memory');
-    expect(doc.budget.memoryBytes).toBe(budget);
-    for (const t of ok(doc)) expect(t.peakBytes!).toBeLessThanOrEqual(budget);
-    expect(doc.probe!.maxFeasibleBatch).toBeGreaterThanOrEqual(256);
-    expect(doc.probe!.maxFeasibleBatch).toBeLessThan(512);
-    expect(doc.recommendation!.batchSize).toBeLessThanOrEqual(doc.probe!.maxFeasibleBatch!);
+    const capped = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, maxMemory: budget, search: false });
+    expect(capped.probe!.stopReason).toBe('memory');
+    expect(capped.budget.memoryBytes).toBe(budget);
+    for (const t of ok(capped)) expect(t.peakBytes!).toBeLessThanOrEqual(budget);
+    expect(capped.probe!.maxFeasibleBatch).toBeGreaterThanOrEqual(256);
+    expect(capped.probe!.maxFeasibleBatch).toBeLessThan(512);
+    expect(capped.recommendation!.batchSize).toBeLessThanOrEqual(capped.probe!.maxFeasibleBatch!);
+    // Skipping the search by choice is not an incomplete run.
+    expect(capped).toMatchObject({ complete: true, phasesCut: [], candidates: [], noise: null, lrRange: null });
   });
 });
 
 describe('tune when cut short', () => {
   test('a time budget too small for the probe gives a partial document', async () => {
-    const doc = await tune({ example: 'synthetic-regression', backend: 'cpu', timeBudget: 3, minTrialSeconds: 0.5 });
+    const doc = await tune({ example: 'synthetic-regression', backend: 'cpu', timeBudget: 4, minTrialSeconds: 0.5 });
     expect(doc.complete).toBe(false);
     expect(doc.incompleteReason).toMatch(/time budget/);
     expect(doc.probe!.stopReason).toBe('time');
+    expect(doc.phasesCut).toContain('probe');
+    expect(doc.phasesCut).toContain('search');
+    // Still the best recommendation available: the knee of what was measured.
+    expect(doc.recommendation!.batchSize).toBe(doc.probe!.throughputKnee);
   });
 
   test('an aborted signal ends the run with what was measured', async () => {

@@ -65,10 +65,18 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
     flag: 'min-trial-time',
     yargs: { type: 'string', describe: 'Seconds of timed steps per trial, at least', defaultDescription: `${DEFAULT_OPTIONS.minTrialSeconds}s` },
   },
+  search: {
+    flag: 'search',
+    yargs: { type: 'boolean', describe: 'Run the statistical search after the probe (--no-search: probe only)', defaultDescription: 'true' },
+  },
+  workers: {
+    flag: 'workers',
+    yargs: { type: 'string', describe: 'Data-parallel workers: also advise the per-worker and global batch', defaultDescription: String(DEFAULT_OPTIONS.workers) },
+  },
 };
 
 /** Options that are integers on the command line; the rest stay strings for normalizeOptions to parse. */
-const INTEGER_FLAGS: readonly FlagOptionKey[] = ['minBatch', 'maxBatch', 'seed', 'warmupSteps', 'minSteps'];
+const INTEGER_FLAGS: readonly FlagOptionKey[] = ['minBatch', 'maxBatch', 'seed', 'warmupSteps', 'minSteps', 'workers'];
 
 /** Flags of `probe` that only the CLI has. */
 export const OUTPUT_FLAGS = {
@@ -94,7 +102,8 @@ export function toTuneOptions(argv: Record<string, unknown>): TuneOptions {
     const raw = argv[spec.flag];
     if (raw === undefined) continue;
     if (Array.isArray(raw)) throw new UsageError(`--${spec.flag} was given more than once`);
-    if (key === 'minTrialSeconds') options[key] = parseNumberFlag(spec.flag, raw);
+    if (spec.yargs.type === 'boolean') options[key] = raw === true;
+    else if (key === 'minTrialSeconds') options[key] = parseNumberFlag(spec.flag, raw);
     else if (INTEGER_FLAGS.includes(key)) options[key] = parseIntegerFlag(spec.flag, raw);
     else options[key] = String(raw);
   }

@@ -19,6 +19,9 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         if (event.phase === 'hardware') write('autobatch: reading the hardware');
         if (event.phase === 'backend') write('autobatch: choosing a backend (one training step on each)');
         if (event.phase === 'probe') write('autobatch: probing capacity (doubling the batch size)');
+        if (event.phase === 'noise') write('autobatch: measuring the gradient noise scale at the initial weights');
+        if (event.phase === 'lr-range') write('autobatch: LR range test');
+        if (event.phase === 'search') write('autobatch: short search (each candidate trains for the same time)');
         break;
       case 'backend-skipped':
         write(`autobatch: backend ${event.backend} skipped: ${event.reason}`);
@@ -43,7 +46,24 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         write(`  batch ${t.batchSize}${t.bisect ? ' (bisect)' : ''}: ${detail}`);
         break;
       }
+      case 'candidate-start':
+        if (tty) {
+          stream.write(`  candidate ${event.index + 1}/${event.count}: batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}, ${formatSeconds(event.seconds)} …`);
+          pending = true;
+        }
+        break;
+      case 'candidate-end': {
+        const c = event.candidate;
+        write(
+          `  candidate ${event.index + 1}/${event.count}: batch ${c.batchSize}, lr ${c.learningRate.toPrecision(3)}: ` +
+            (c.diverged ? 'diverged' : `validation loss ${c.valLoss!.toPrecision(4)} after ${c.steps} steps`),
+        );
+        break;
+      }
       case 'phase-end':
+        if (event.phase === 'noise' || event.phase === 'lr-range') write(`  done in ${formatSeconds(event.seconds)}`);
+        break;
+      case 'lr-step':
         break;
     }
   };

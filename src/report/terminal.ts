@@ -59,9 +59,47 @@ export function formatSummary(doc: AutobatchDocument): string {
     for (const t of failures) out.push(`  batch ${t.batchSize}: ${t.error}`);
   }
 
+  if (doc.noise) {
+    const n = doc.noise;
+    const se = (e: { standardError: number | null }) => (e.standardError === null ? '' : ` ± ${num(e.standardError)}`);
+    out.push('', 'Gradient noise scale (B_simple = tr(Σ)/|G|²)');
+    if (n.atInit) out.push(`  at the initial weights   ${num(n.atInit.bSimple)}${se(n.atInit)}`);
+    if (n !== n.atInit && doc.candidates.length) out.push(`  after the search         ${num(n.bSimple)}${se(n)}`);
+    if (n.preconditioned) out.push(`  Adam-preconditioned      ${num(n.preconditioned.bSimple)}${se(n.preconditioned)}`);
+  }
+  if (doc.lrRange) {
+    const r = doc.lrRange;
+    out.push(
+      '',
+      `LR range test at batch ${r.batchSize}: ${r.points.length} steps from ${sci(r.points[0].lr)} to ` +
+        `${sci(r.points[r.points.length - 1].lr)} (${r.ended}); suggestion ${sci(r.suggestion)}`,
+    );
+  }
+  if (doc.candidates.length) {
+    out.push('', 'Short search: what batch size does to convergence speed, generalization, memory and stability');
+    out.push(
+      formatTable(
+        ['batch', 'lr', 'steps', 'val loss', 'score', 'loss drop/s', 'val - train', 'peak memory', 'volatility', 'noise/signal'],
+        doc.candidates.map((c) => [
+          `${c.batchSize}${doc.recommendation?.batchSize === c.batchSize ? ' <' : ''}`,
+          sci(c.learningRate),
+          String(c.steps),
+          c.diverged ? 'diverged' : num(c.valLoss),
+          c.score === null ? '-' : `${c.score > 0 ? '+' : ''}${(100 * c.score).toFixed(1)} %${c.tied ? ' =' : ''}`,
+          num(c.lossDropPerSec),
+          num(c.generalizationGap),
+          c.peakBytes === null ? '-' : formatBytes(c.peakBytes),
+          num(c.lossVolatility),
+          num(c.noiseToSignal),
+        ]),
+      ),
+    );
+    out.push('score: validation loss above the best; = tied with the best within noise; < recommended');
+  }
+
   out.push('');
   if (rec) {
-    out.push(`Recommendation: batch size ${rec.batchSize}, learning rate ${rec.learningRate}`);
+    out.push(`Recommendation: batch size ${rec.batchSize}, learning rate ${sci(rec.learningRate)}`);
     if (rec.expected.samplesPerSec !== null && rec.expected.peakBytes !== null) {
       out.push(
         `  expect about ${Math.round(rec.expected.samplesPerSec).toLocaleString('en-US')} samples/s ` +
@@ -72,11 +110,29 @@ export function formatSummary(doc: AutobatchDocument): string {
     const alternatives = Object.entries(rec.alternatives);
     if (alternatives.length) {
       out.push('  Alternatives:');
-      for (const [kind, alt] of alternatives) out.push(`    ${kind}: batch ${alt.batchSize} (${alt.why})`);
+      for (const [kind, alt] of alternatives) out.push(`    ${kind}: batch ${alt.batchSize}, lr ${sci(alt.learningRate)} (${alt.why})`);
+    }
+    if (rec.workers) {
+      const w = rec.workers;
+      out.push(
+        `  ${w.workers} workers: ${w.perWorkerBatchSize} per worker, global batch ${w.globalBatchSize}, learning rate ${sci(w.learningRate)}` +
+          (w.warning ? `\n  warning: ${w.warning}` : ''),
+      );
     }
   } else {
     out.push('No recommendation: no batch size trained successfully within the limits.');
   }
   if (!doc.complete) out.push(`Incomplete run: ${doc.incompleteReason ?? 'stopped early'}.`);
   return out.join('\n');
+}
+
+/** Three significant digits, or a dash. */
+function num(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '-';
+  if (value !== 0 && (Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3)) return value.toExponential(2);
+  return Number(value.toPrecision(3)).toString();
+}
+
+function sci(value: number): string {
+  return value.toExponential(2);
 }

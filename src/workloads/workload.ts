@@ -1,5 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { WorkloadInfo } from '../document';
+import type { OptimizerName, WorkloadInfo } from '../document';
 import type { TF } from '../tf';
 
 /** Features and targets; the first dimension of both counts samples. */
@@ -8,9 +8,7 @@ export interface Dataset {
   y: tfTypes.Tensor;
 }
 
-/** Optimizers autobatch can rebuild with a new learning rate. */
-export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamax', 'rmsprop', 'adagrad', 'adadelta'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+export type { OptimizerName };
 
 export interface OptimizerSpec {
   name: OptimizerName;

@@ -15,10 +15,11 @@ describe('probe flags', () => {
     const argv = parse([
       '--example', 'synthetic-regression', '--backend', 'cpu', '--max-memory', '512MiB', '--time-budget', '2m',
       '--min-batch', '4', '--max-batch', '256', '--seed', '0', '--warmup-steps', '1', '--min-steps', '3', '--min-trial-time', '0.5',
+      '--no-search', '--workers', '8',
     ]);
     expect(toTuneOptions(argv)).toEqual({
       example: 'synthetic-regression', backend: 'cpu', maxMemory: '512MiB', timeBudget: '2m',
-      minBatch: 4, maxBatch: 256, seed: 0, warmupSteps: 1, minSteps: 3, minTrialSeconds: 0.5,
+      minBatch: 4, maxBatch: 256, seed: 0, warmupSteps: 1, minSteps: 3, minTrialSeconds: 0.5, search: false, workers: 8,
     });
   });
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 const BIN = path.join(__dirname, '..', '..', 'bin', 'autobatch.js');
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 /** Small, fast settings for a real run of the synthetic example. */
-const QUICK = ['--example', 'synthetic-regression', '--backend', 'wasm', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '1024'];
+const QUICK = ['--example', 'synthetic-regression', '--backend', 'wasm', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '1024', '--time-budget', '20'];
 
 let dir: string;
 beforeAll(() => {
@@ -49,6 +49,10 @@ describe('autobatch CLI', () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ schemaVersion: 1, complete: true, backend: { name: 'wasm' }, tool: { name: 'autobatch' } });
+    expect(doc.candidates.length).toBeGreaterThanOrEqual(3);
+    expect(doc.noise.atInit.bSimple).toBeGreaterThan(0);
+    expect(doc.lrRange.suggestion).toBeGreaterThan(0);
+    expect(doc.recommendation.reasons.length).toBeGreaterThan(2);
     const sizes = doc.probe.trials.map((t: { batchSize: number }) => t.batchSize);
     expect(sizes.length).toBeGreaterThanOrEqual(2);
     expect(sizes).toEqual([...sizes].sort((a, b) => a - b));

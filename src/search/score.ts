@@ -1,0 +1,83 @@
+/** What scoring needs to know of one candidate's run. */
+export interface ScoreInput {
+  batchSize: number;
+  /** Per-sample validation losses, in the same order for every candidate; null if diverged. */
+  valLosses: Float32Array | null;
+  /** Samples/s × statistical efficiency: progress per second once training runs long. */
+  goodput: number;
+}
+
+export interface ScoreResult {
+  /** Relative excess validation loss over the best candidate (0 for the best); null when diverged. */
+  scores: (number | null)[];
+  /** Candidates statistically tied with the best (the best included). */
+  tied: number[];
+  /** The recommended candidate: the tied one with the highest goodput. */
+  winner: number;
+  best: number;
+}
+
+/**
+ * How many paired standard errors apart two validation losses must be to count as
+ * different. The same validation samples score every candidate, so the per-sample
+ * differences cancel the samples' own spread; what is left is the noise of the measure.
+ */
+export const TIE_STANDARD_ERRORS = 2;
+
+/**
+ * Scores candidates on validation loss. The lowest mean loss is the best; candidates
+ * within `TIE_STANDARD_ERRORS` paired standard errors of it are tied with it; among the
+ * tied, the highest goodput wins — short runs favour small batches, and goodput uses
+ * the noise scale measured at the end of the search to correct for that.
+ * @returns null when every candidate diverged.
+ */
+export function scoreCandidates(inputs: readonly ScoreInput[]): ScoreResult | null {
+  const means = inputs.map((c) => (c.valLosses ? mean(c.valLosses) : null));
+  let best = -1;
+  means.forEach((m, i) => {
+    if (m !== null && Number.isFinite(m) && (best < 0 || m < means[best]!)) best = i;
+  });
+  if (best < 0) return null;
+  const bestLosses = inputs[best].valLosses!;
+  const tied = inputs
+    .map((c, i) => i)
+    .filter((i) => {
+      const m = means[i];
+      if (m === null || !Number.isFinite(m)) return false;
+      if (i === best) return true;
+      const { mean: d, standardError } = pairedDifference(inputs[i].valLosses!, bestLosses);
+      return d <= TIE_STANDARD_ERRORS * standardError;
+    });
+  const winner = tied.reduce((a, b) => (inputs[b].goodput > inputs[a].goodput ? b : a));
+  const scores = means.map((m) => (m === null || !Number.isFinite(m) ? null : m / means[best]! - 1));
+  return { scores, tied, winner, best };
+}
+
+/** Mean and standard error of a − b, sample by sample. */
+export function pairedDifference(a: Float32Array, b: Float32Array): { mean: number; standardError: number } {
+  const n = Math.min(a.length, b.length);
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    sum += d;
+    sumSq += d * d;
+  }
+  const m = sum / n;
+  const variance = n > 1 ? Math.max(0, (sumSq - n * m * m) / (n - 1)) : 0;
+  return { mean: m, standardError: Math.sqrt(variance / n) };
+}
+
+/**
+ * Pollux's statistical efficiency of batch B relative to B0: the share of B0's
+ * per-sample progress that each sample still buys at B, (B_noise + B0)/(B_noise + B).
+ */
+export function statisticalEfficiency(b: number, b0: number, bNoise: number): number {
+  return (bNoise + b0) / (bNoise + b);
+}
+
+function mean(values: Float32Array): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s / values.length;
+}

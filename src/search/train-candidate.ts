@@ -1,0 +1,159 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { compiledLoss, estimateGradientNoise, type GradientNoiseResult } from '../noise/measure';
+import { ShuffledBatches } from '../runner/batches';
+import { trainingStep } from '../runner/in-process';
+import type { TF } from '../tf';
+import { disposeModel, type Dataset, type Workload } from '../workloads/workload';
+import { smoothLosses } from '../lr/suggest';
+import { lossDropPerSecond, lossVolatility } from './curve-stats';
+
+export interface CandidateRunOptions {
+  batchSize: number;
+  learningRate: number;
+  /** Wall-clock seconds of training. */
+  seconds: number;
+  /** Same seed for every candidate: the same data order. */
+  seed: number;
+  /** Measure the Adam-preconditioned noise scale too. */
+  precondition: boolean;
+  signal?: AbortSignal;
+}
+
+export interface CandidateRun {
+  batchSize: number;
+  learningRate: number;
+  steps: number;
+  samplesSeen: number;
+  trainSeconds: number;
+  diverged: boolean;
+  /** Training loss per step, downsampled to at most 100 points: [seconds, loss]. */
+  curve: [number, number][];
+  firstLoss: number;
+  lossDropPerSec: number | null;
+  lossVolatility: number | null;
+  /** Per-sample validation losses at the end; null when diverged. */
+  valLosses: Float32Array | null;
+  valLoss: number | null;
+  /** Loss on as many training samples as there are validation samples, at the end. */
+  trainLoss: number | null;
+  /** Gradient noise at the final weights; null when diverged. */
+  noise: GradientNoiseResult | null;
+}
+
+/** A smoothed loss above this multiple of the starting loss counts as divergence. */
+export const DIVERGENCE_RATIO = 2;
+
+/** Steps averaged for the starting loss, and before the smoothed loss is trusted. */
+const DIVERGENCE_WINDOW = 10;
+
+/**
+ * Divergence: a non-finite loss at once, or, after `DIVERGENCE_WINDOW` steps, an
+ * exponential average of the loss above `DIVERGENCE_RATIO` times the mean of the first
+ * steps. One unlucky small batch can double the loss; a diverging run keeps it there.
+ */
+export function isDiverging(losses: readonly number[]): boolean {
+  const last = losses[losses.length - 1];
+  if (!Number.isFinite(last)) return true;
+  if (losses.length < 2 * DIVERGENCE_WINDOW) return false;
+  const start = losses.slice(0, DIVERGENCE_WINDOW).reduce((a, b) => a + b, 0) / DIVERGENCE_WINDOW;
+  const recent = smoothLosses(losses.slice(-2 * DIVERGENCE_WINDOW), 0.9);
+  return recent[recent.length - 1] > DIVERGENCE_RATIO * start;
+}
+
+/**
+ * Trains one candidate from the workload's initial weights for a fixed wall-clock
+ * time, then measures it: validation loss per sample, training loss, gradient noise at
+ * the final weights. Divergence (see `isDiverging`) ends training at once.
+ */
+export async function trainCandidate(tf: TF, workload: Workload, options: CandidateRunOptions): Promise<CandidateRun> {
+  const model = workload.createModel({ learningRate: options.learningRate });
+  try {
+    const step = trainingStep(model, new ShuffledBatches(tf, workload.train, options.batchSize, options.seed));
+    const losses: [number, number][] = [];
+    const start = performance.now();
+    let diverged = false;
+    let elapsed = 0;
+    while (elapsed < options.seconds * 1000 || losses.length < 2) {
+      const loss = await step();
+      elapsed = performance.now() - start;
+      losses.push([elapsed / 1000, loss]);
+      if (isDiverging(losses.map((p) => p[1]))) {
+        diverged = true;
+        break;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      if (options.signal?.aborted) break;
+    }
+    const run: CandidateRun = {
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      steps: losses.length,
+      samplesSeen: losses.length * options.batchSize,
+      trainSeconds: elapsed / 1000,
+      diverged,
+      curve: downsample(losses, 100),
+      firstLoss: losses[0][1],
+      lossDropPerSec: lossDropPerSecond(losses.map((p) => p[1]), elapsed / 1000),
+      lossVolatility: lossVolatility(losses.map((p) => p[1])),
+      valLosses: null,
+      valLoss: null,
+      trainLoss: null,
+      noise: null,
+    };
+    if (diverged) return run;
+    run.valLosses = perSampleLosses(tf, model, workload.validation);
+    run.valLoss = meanOf(run.valLosses);
+    const valCount = workload.validation.x.shape[0];
+    const trainSubset = {
+      x: tf.slice(workload.train.x, 0, Math.min(valCount, workload.train.x.shape[0])),
+      y: tf.slice(workload.train.y, 0, Math.min(valCount, workload.train.y.shape[0])),
+    };
+    try {
+      run.trainLoss = meanOf(perSampleLosses(tf, model, trainSubset));
+    } finally {
+      tf.dispose([trainSubset.x, trainSubset.y]);
+    }
+    if (!Number.isFinite(run.valLoss)) {
+      run.diverged = true;
+      run.valLosses = null;
+      run.valLoss = null;
+      return run;
+    }
+    // The same b and K as at the initial weights, whatever the candidate's batch size.
+    run.noise = await estimateGradientNoise(tf, model, workload.train, {
+      precondition: options.precondition,
+      seed: options.seed + 1,
+    });
+    return run;
+  } finally {
+    disposeModel(model);
+  }
+}
+
+/** The compiled loss of every sample, evaluated in chunks so memory stays bounded. */
+export function perSampleLosses(tf: TF, model: tfTypes.LayersModel, data: Dataset, chunk = 512): Float32Array {
+  const lossFn = compiledLoss(model);
+  const n = data.x.shape[0];
+  const out = new Float32Array(n);
+  for (let begin = 0; begin < n; begin += chunk) {
+    const size = Math.min(chunk, n - begin);
+    const values = tf.tidy(() => {
+      const prediction = model.predict(tf.slice(data.x, begin, size)) as tfTypes.Tensor;
+      return lossFn(tf.slice(data.y, begin, size), prediction).reshape([size]).dataSync();
+    });
+    out.set(values, begin);
+  }
+  return out;
+}
+
+function meanOf(values: Float32Array): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s / values.length;
+}
+
+function downsample<T>(values: T[], max: number): T[] {
+  if (values.length <= max) return values;
+  const stride = values.length / max;
+  return Array.from({ length: max }, (_, i) => values[Math.min(values.length - 1, Math.round(i * stride))]);
+}
