@@ -62,7 +62,11 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee.`);
   else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee.`);
   reasons.push(lrReason(inputs, batchSize, learningRate));
-  if (inputs.phasesCut.length) reasons.push(`Cut short by the time budget or an interrupt: ${inputs.phasesCut.join(', ')}.`);
+  if (inputs.phasesCut.includes('probe') && probe.stopReason === 'time') {
+    reasons.push(`The probe used its share of the time budget before another stopping rule fired; larger sizes were not measured.`);
+  }
+  const otherCuts = inputs.phasesCut.filter((p) => p !== 'probe');
+  if (otherCuts.length) reasons.push(`Cut short by the time budget or an interrupt: ${otherCuts.join(', ')}.`);
 
   const bestVal = search?.score ? search.candidates[search.score.best] : null;
   const alternative = (b: number, why: string): Alternative => ({ batchSize: b, learningRate: lrFor(b), why });
