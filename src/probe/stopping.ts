@@ -37,13 +37,14 @@ export function decideNextTrial(trials: readonly Trial[], limits: ProbeLimits): 
   }
   if (last.status === 'over-budget') return { action: 'stop', reason: 'memory', failedBatch: last.batchSize };
   if (last.status !== 'ok') return { action: 'stop', reason: 'oom', failedBatch: last.batchSize };
-  if (hasThroughputStalled(trials)) return { action: 'stop', reason: 'throughput-plateau' };
   if (last.batchSize >= cap) return { action: 'stop', reason: capReason };
   const next = Math.min(last.batchSize * 2, cap);
+  // A hard limit before a soft one: when the next size would not fit anyway, say so.
   const predicted = predictPeakBytes(trials, next);
   if (predicted !== undefined && predicted > limits.memoryBudgetBytes) {
     return { action: 'stop', reason: 'memory', failedBatch: next };
   }
+  if (hasThroughputStalled(trials)) return { action: 'stop', reason: 'throughput-plateau' };
   return { action: 'run', batchSize: next };
 }
 

@@ -122,3 +122,8 @@ describe('estimateTrialSeconds', () => {
     expect(estimateTrialSeconds([], 8, timing)).toBeUndefined();
   });
 });
+
+test('a predicted memory overflow is reported before a throughput plateau', () => {
+  const trials = [trial(8, 100, 100), trial(16, 101, 300), trial(32, 102, 700)];
+  expect(decideNextTrial(trials, limits)).toEqual({ action: 'stop', reason: 'memory', failedBatch: 64 });
+});
