@@ -159,6 +159,8 @@ export interface AutobatchDocument {
   backend: BackendInfo | null;
   workload: WorkloadInfo | null;
   budget: { memoryBytes: number | null; timeSeconds: number };
+  /** How the workload was put together (default model, inferred task, …). */
+  notes: string[];
   /** Phases that the time budget or an interrupt cut short or skipped. */
   phasesCut: Phase[];
   probe: ProbeResult | null;

@@ -2,6 +2,8 @@ import type { BackendName } from './document';
 import { UsageError } from './errors';
 import type { ProgressEvent } from './progress';
 import { parseBytes, parseDuration } from './units';
+import { TASKS, type Task } from './workloads/tabular';
+import type { WorkloadSpec } from './workloads/spec';
 
 /** Built-in example workloads. */
 export const EXAMPLE_NAMES = ['mnist-mlp', 'synthetic-regression'] as const;
@@ -13,10 +15,43 @@ export type BackendChoice = 'auto' | BackendName;
 /** Options of `tune()`. The CLI's flags map onto these one to one (`src/cli/args.ts`). */
 export interface TuneOptions {
   /**
-   * Built-in example to tune.
+   * Built-in example to tune, when neither `model` nor `data` is given.
    * @default 'mnist-mlp'
    */
   example?: ExampleName;
+  /**
+   * The model: a module (.js, .mjs, .cjs) exporting `createModel(tf)` and
+   * `loadData(tf)`, or a saved LayersModel (`model.json`, needs `data`).
+   * @default a default MLP sized to `data`, or the example
+   */
+  model?: string;
+  /** Training data: a .csv, .tsv, .json or .jsonl file with a header or positional columns. */
+  data?: string;
+  /**
+   * Label column of `data`.
+   * @default the last column
+   */
+  label?: string;
+  /**
+   * Feature columns of `data`: names, or one comma-separated string.
+   * @default every column but the label
+   */
+  features?: string | string[];
+  /**
+   * The task of `data`.
+   * @default inferred: classification for non-numeric labels or at most 20 distinct integers
+   */
+  task?: Task;
+  /**
+   * Standardize `data`'s features with the training rows' mean and deviation.
+   * @default true
+   */
+  standardize?: boolean;
+  /**
+   * Share of the training data held out for validation when the source gives none.
+   * @default 0.2
+   */
+  validationSplit?: number;
   /**
    * Backend: `auto` tries tensorflow (tfjs-node), then wasm, then cpu.
    * @default 'auto'
@@ -84,6 +119,8 @@ export interface TuneOptions {
 /** The defaults of `TuneOptions`, kept in one place. */
 export const DEFAULT_OPTIONS = {
   example: 'mnist-mlp',
+  standardize: true,
+  validationSplit: 0.2,
   backend: 'auto',
   timeBudgetSeconds: 120,
   workers: 1,
@@ -98,7 +135,8 @@ export const DEFAULT_OPTIONS = {
 
 /** `TuneOptions` with defaults applied and sizes parsed. */
 export interface NormalizedOptions {
-  example: ExampleName;
+  /** Where the workload comes from, as the trial process needs it. */
+  workload: WorkloadSpec;
   backend: BackendChoice;
   /** Null: derive from the hardware and the backend once both are known. */
   maxMemoryBytes: number | null;
@@ -121,6 +159,9 @@ export interface NormalizedOptions {
  */
 export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
   const example = options.example ?? DEFAULT_OPTIONS.example;
+  if (options.example !== undefined && (options.model !== undefined || options.data !== undefined)) {
+    throw new UsageError(`example cannot be combined with a model or data of your own`, { option: 'example' });
+  }
   if (!EXAMPLE_NAMES.includes(example)) {
     throw new UsageError(`example "${example}" is unknown; choose one of: ${EXAMPLE_NAMES.join(', ')}`, { option: 'example' });
   }
@@ -133,15 +174,39 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
   if (maxBatch < minBatch) {
     throw new UsageError(`maxBatch ${maxBatch} is below minBatch ${minBatch}`, { option: 'maxBatch' });
   }
+  if (options.task !== undefined && !TASKS.includes(options.task)) {
+    throw new UsageError(`task "${options.task}" is unknown; choose one of: ${TASKS.join(', ')}`, { option: 'task' });
+  }
+  if ((options.label ?? options.features ?? options.task) !== undefined && options.data === undefined) {
+    throw new UsageError(`${options.label !== undefined ? 'label' : options.features !== undefined ? 'features' : 'task'} needs data`, {
+      option: options.label !== undefined ? 'label' : options.features !== undefined ? 'features' : 'task',
+    });
+  }
+  const validationSplit = requireNumber('validationSplit', options.validationSplit ?? DEFAULT_OPTIONS.validationSplit, 0);
+  if (validationSplit <= 0 || validationSplit >= 1) {
+    throw new UsageError(`validationSplit must be between 0 and 1, got ${validationSplit}`, { option: 'validationSplit' });
+  }
+  const seed = requireInteger('seed', options.seed ?? DEFAULT_OPTIONS.seed, 0);
+  const features = typeof options.features === 'string' ? options.features.split(',').map((f) => f.trim()).filter(Boolean) : options.features;
   return {
-    example,
+    workload: {
+      example,
+      ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.data === undefined ? {} : { data: options.data }),
+      ...(options.label === undefined ? {} : { label: options.label }),
+      ...(features === undefined ? {} : { features }),
+      ...(options.task === undefined ? {} : { task: options.task }),
+      standardize: options.standardize ?? DEFAULT_OPTIONS.standardize,
+      validationSplit,
+      seed,
+    },
     backend,
     maxMemoryBytes: options.maxMemory === undefined ? null : parseBytes(options.maxMemory, 'maxMemory'),
     timeBudgetSeconds:
       options.timeBudget === undefined ? DEFAULT_OPTIONS.timeBudgetSeconds : parseDuration(options.timeBudget, 'timeBudget'),
     minBatch,
     maxBatch,
-    seed: requireInteger('seed', options.seed ?? DEFAULT_OPTIONS.seed, 0),
+    seed,
     warmupSteps: requireInteger('warmupSteps', options.warmupSteps ?? DEFAULT_OPTIONS.warmupSteps, 1),
     minSteps: requireInteger('minSteps', options.minSteps ?? DEFAULT_OPTIONS.minSteps, 1),
     minTrialSeconds: requireNumber('minTrialSeconds', options.minTrialSeconds ?? DEFAULT_OPTIONS.minTrialSeconds, 0),

@@ -1,5 +1,6 @@
 import { selectBackend } from './backend';
 import { SCHEMA_VERSION, type AutobatchDocument, type NoiseEstimate, type Phase, type Trial } from './document';
+import { InputError } from './errors';
 import { defaultMemoryBudget, snapshotHardware } from './hardware';
 import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
@@ -13,8 +14,8 @@ import { InProcessRunner, trainingStep } from './runner/in-process';
 import { searchBatchSizes, type SearchOutcome } from './search/search';
 import { loadTf, type TF } from './tf';
 import { TOOL_VERSION } from './version';
-import { exampleWorkload } from './workloads/examples';
-import { createWorkload, disposeModel, type Workload } from './workloads/workload';
+import { resolveWorkload } from './workloads/spec';
+import { createWorkload, disposeModel, type Workload, type WorkloadDefinition } from './workloads/workload';
 
 /** Largest batch of the LR range test: enough to tame per-batch loss noise, small enough to be quick. */
 const LR_RANGE_MAX_BATCH = 128;
@@ -63,9 +64,12 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     }
   };
 
+  // Files first: a bad one should fail in a moment, before TensorFlow.js starts.
+  const definition = await resolveWorkload(opts.workload);
   const tf = loadTf();
   doc.hardware = await timed('hardware', snapshotHardware);
-  const { name, fallbackReason, value: workload } = await timed('backend', () => prepareWorkload(tf, opts));
+  const { name, fallbackReason, value: workload } = await timed('backend', () => prepareWorkload(tf, opts, definition));
+  doc.notes = workload.notes;
   doc.backend = { name, fallbackReason };
   doc.workload = workload.info;
   const memoryBudgetBytes = opts.maxMemoryBytes ?? defaultMemoryBudget(doc.hardware, name);
@@ -172,7 +176,7 @@ const NOISE_TARGET_RELATIVE_ERROR = 0.1;
  * times as many batches once if the jackknife error is above 10 %.
  */
 async function measureNoiseAtInit(tf: TF, workload: Workload, seed: number): Promise<NoiseEstimate> {
-  const model = workload.createModel();
+  const model = await workload.createModel();
   try {
     let { plain } = await estimateGradientNoise(tf, model, workload.train, { seed, batches: 64 });
     if (plain.standardError !== null && plain.standardError > NOISE_TARGET_RELATIVE_ERROR * plain.bSimple) {
@@ -189,15 +193,21 @@ async function measureNoiseAtInit(tf: TF, workload: Workload, seed: number): Pro
  * smallest batch proves the backend has every kernel the model needs; a backend that
  * fails it is skipped with the reason recorded.
  */
-async function prepareWorkload(tf: TF, opts: NormalizedOptions) {
-  const definition = exampleWorkload(opts.example, opts.seed);
+async function prepareWorkload(tf: TF, opts: NormalizedOptions, definition: WorkloadDefinition) {
+  const settings = { seed: opts.seed, validationSplit: opts.workload.validationSplit };
   const selection = await selectBackend(
     tf,
     opts.backend,
     async () => {
-      const workload = createWorkload(tf, definition);
+      const workload = await createWorkload(tf, definition, settings);
       try {
-        await checkTrainingStep(tf, workload, Math.min(opts.minBatch, workload.info.trainSamples));
+        if (workload.info.trainSamples < opts.minBatch) {
+          throw new InputError(
+            `${workload.info.name}: ${workload.info.trainSamples} training samples (after ${workload.info.valSamples} for validation) ` +
+              `are fewer than the smallest batch, --min-batch ${opts.minBatch}`,
+          );
+        }
+        await checkTrainingStep(tf, workload, opts.minBatch);
         return workload;
       } catch (err) {
         workload.dispose();
@@ -211,7 +221,7 @@ async function prepareWorkload(tf: TF, opts: NormalizedOptions) {
 }
 
 async function checkTrainingStep(tf: TF, workload: Workload, batchSize: number): Promise<void> {
-  const model = workload.createModel();
+  const model = await workload.createModel();
   try {
     await trainingStep(model, new BatchCursor(tf, workload.train, batchSize))();
   } finally {
@@ -230,6 +240,7 @@ function emptyDocument(opts: NormalizedOptions): AutobatchDocument {
     workload: null,
     budget: { memoryBytes: opts.maxMemoryBytes, timeSeconds: opts.timeBudgetSeconds },
     phasesCut: [],
+    notes: [],
     probe: null,
     noise: null,
     lrRange: null,

@@ -3,14 +3,14 @@ import { loadTf } from '../src/tf';
 import { createWorkload } from '../src/workloads/workload';
 import { BatchCursor } from '../src/runner/batches';
 import { trainingStep } from '../src/runner/in-process';
-import { tinyWorkload } from './helpers/tiny-workload';
+import { SETTINGS, tinyWorkload } from './helpers/tiny-workload';
 
 const tf = loadTf();
 
 /** One real training step of the tiny model, as `tune` checks each backend. */
 const check = (conv: boolean) => async () => {
-  const workload = createWorkload(tf, tinyWorkload({ conv }));
-  const model = workload.createModel();
+  const workload = await createWorkload(tf, tinyWorkload({ conv }), SETTINGS);
+  const model = await workload.createModel();
   try {
     await trainingStep(model, new BatchCursor(tf, workload.train, 8))();
   } finally {

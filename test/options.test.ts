@@ -3,7 +3,7 @@ import { DEFAULT_OPTIONS, normalizeOptions } from '../src/options';
 describe('normalizeOptions', () => {
   test('applies the documented defaults', () => {
     const o = normalizeOptions();
-    expect(o.example).toBe(DEFAULT_OPTIONS.example);
+    expect(o.workload).toEqual({ example: DEFAULT_OPTIONS.example, standardize: true, validationSplit: 0.2, seed: 42 });
     expect(o.backend).toBe('auto');
     expect(o.minBatch).toBe(8);
     expect(o.maxBatch).toBe(Infinity);

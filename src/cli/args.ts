@@ -1,6 +1,7 @@
 import type { Options } from 'yargs';
 import { UsageError } from '../errors';
 import { BACKEND_CHOICES, DEFAULT_OPTIONS, EXAMPLE_NAMES, type TuneOptions } from '../options';
+import { TASKS } from '../workloads/tabular';
 
 /** The `TuneOptions` a flag can set: every one but the callbacks. */
 type FlagOptionKey = Exclude<keyof TuneOptions, 'onProgress' | 'signal'>;
@@ -19,6 +20,34 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   example: {
     flag: 'example',
     yargs: { type: 'string', choices: EXAMPLE_NAMES, describe: 'Built-in example workload', defaultDescription: DEFAULT_OPTIONS.example },
+  },
+  model: {
+    flag: 'model',
+    yargs: { type: 'string', describe: 'Your model: a module exporting createModel(tf) and loadData(tf), or a saved model.json (with --data)' },
+  },
+  data: {
+    flag: 'data',
+    yargs: { type: 'string', describe: 'Training data: .csv, .tsv, .json or .jsonl; without --model a default MLP is sized to it' },
+  },
+  label: {
+    flag: 'label',
+    yargs: { type: 'string', describe: 'Label column of --data', defaultDescription: 'the last column' },
+  },
+  features: {
+    flag: 'features',
+    yargs: { type: 'string', describe: 'Feature columns of --data, comma-separated', defaultDescription: 'all but the label' },
+  },
+  task: {
+    flag: 'task',
+    yargs: { type: 'string', choices: TASKS, describe: 'Task of --data', defaultDescription: 'inferred from the label' },
+  },
+  standardize: {
+    flag: 'standardize',
+    yargs: { type: 'boolean', describe: 'Standardize the features of --data (--no-standardize: leave them)', defaultDescription: 'true' },
+  },
+  validationSplit: {
+    flag: 'val-split',
+    yargs: { type: 'string', describe: 'Share held out for validation when the data has no validation part', defaultDescription: String(DEFAULT_OPTIONS.validationSplit) },
   },
   backend: {
     flag: 'backend',
@@ -103,7 +132,7 @@ export function toTuneOptions(argv: Record<string, unknown>): TuneOptions {
     if (raw === undefined) continue;
     if (Array.isArray(raw)) throw new UsageError(`--${spec.flag} was given more than once`);
     if (spec.yargs.type === 'boolean') options[key] = raw === true;
-    else if (key === 'minTrialSeconds') options[key] = parseNumberFlag(spec.flag, raw);
+    else if (key === 'minTrialSeconds' || key === 'validationSplit') options[key] = parseNumberFlag(spec.flag, raw);
     else if (INTEGER_FLAGS.includes(key)) options[key] = parseIntegerFlag(spec.flag, raw);
     else options[key] = String(raw);
   }
@@ -119,7 +148,7 @@ function parseIntegerFlag(flag: string, raw: unknown): number {
 function parseNumberFlag(flag: string, raw: unknown): number {
   const text = String(raw).trim().replace(/s$/, '');
   const value = Number(text);
-  if (text === '' || !Number.isFinite(value) || value < 0) throw new UsageError(`--${flag} "${raw}" is not a number of seconds`);
+  if (text === '' || !Number.isFinite(value) || value < 0) throw new UsageError(`--${flag} "${raw}" is not a non-negative number`);
   return value;
 }
 

@@ -38,7 +38,7 @@ export async function findLearningRate(tf: TF, workload: Workload, options: LrRa
   const minLr = options.minLr ?? 1e-6;
   const maxLr = options.maxLr ?? 10;
   const steps = options.steps ?? 100;
-  const model = workload.createModel();
+  const model = await workload.createModel();
   const points: LrPoint[] = [];
   let ended: LrRangeResult['ended'] = 'max-lr';
   try {

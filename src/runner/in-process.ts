@@ -27,7 +27,7 @@ export class InProcessRunner implements TrialRunner {
     });
     let model: tfTypes.LayersModel | undefined;
     try {
-      model = this.workload.createModel();
+      model = await this.workload.createModel();
       const step = trainingStep(model, new BatchCursor(tf, this.workload.train, spec.batchSize));
       for (let i = 1; i < spec.warmupSteps; i++) await step();
       const profile = await tf.profile(step);

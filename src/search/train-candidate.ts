@@ -66,7 +66,7 @@ export function isDiverging(losses: readonly number[]): boolean {
  * the final weights. Divergence (see `isDiverging`) ends training at once.
  */
 export async function trainCandidate(tf: TF, workload: Workload, options: CandidateRunOptions): Promise<CandidateRun> {
-  const model = workload.createModel({ learningRate: options.learningRate });
+  const model = await workload.createModel({ learningRate: options.learningRate });
   try {
     const step = trainingStep(model, new ShuffledBatches(tf, workload.train, options.batchSize, options.seed));
     const losses: [number, number][] = [];

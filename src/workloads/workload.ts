@@ -1,6 +1,10 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { OptimizerName, WorkloadInfo } from '../document';
+import { OPTIMIZER_NAMES, type OptimizerName, type WorkloadInfo } from '../document';
+import { InputError } from '../errors';
+import { createRandom, shuffledIndices } from '../random';
 import type { TF } from '../tf';
+
+export type { OptimizerName };
 
 /** Features and targets; the first dimension of both counts samples. */
 export interface Dataset {
@@ -8,22 +12,41 @@ export interface Dataset {
   y: tfTypes.Tensor;
 }
 
-export type { OptimizerName };
+/** What a data source gives: training data, and validation data or not. */
+export interface DataSplit {
+  train: Dataset;
+  validation?: Dataset;
+}
 
 export interface OptimizerSpec {
   name: OptimizerName;
   learningRate: number;
 }
 
-/** What a workload source (an example, a module, a saved model) provides. */
+export type LossFunction = (yTrue: tfTypes.Tensor, yPred: tfTypes.Tensor) => tfTypes.Tensor;
+
+/** What a workload source (an example, a module, a saved model, a data file) provides. */
 export interface WorkloadDefinition {
   name: string;
   source: WorkloadInfo['source'];
-  /** Builds the model; called once; autobatch copies its initial weights into every trial's model. */
-  buildModel(tf: TF): tfTypes.LayersModel;
-  loadData(tf: TF): { train: Dataset; validation: Dataset };
-  loss: string;
-  optimizer: OptimizerSpec;
+  /**
+   * Builds the model, compiled or not. Called once for the template and once per
+   * trial; every model it returns is given the template's initial weights.
+   */
+  buildModel(tf: TF): tfTypes.LayersModel | Promise<tfTypes.LayersModel>;
+  loadData(tf: TF): DataSplit | Promise<DataSplit>;
+  /** Overrides the compiled model's loss; required when the model is not compiled. */
+  loss?: string | LossFunction;
+  /** Overrides the compiled model's optimizer. @default the compiled one, else Adam at 1e-3 */
+  optimizer?: OptimizerSpec;
+  /** Lines for the output about how the workload was put together. */
+  notes?: string[];
+}
+
+export interface WorkloadSettings {
+  seed: number;
+  /** Share of the training data held out for validation when the source gives none. */
+  validationSplit: number;
 }
 
 /**
@@ -34,44 +57,124 @@ export interface Workload {
   readonly info: WorkloadInfo;
   readonly train: Dataset;
   readonly validation: Dataset;
+  readonly notes: string[];
   /** A fresh, compiled model with the workload's initial weights. Caller disposes it with `disposeModel`. */
-  createModel(optimizer?: Partial<OptimizerSpec>): tfTypes.LayersModel;
+  createModel(optimizer?: Partial<OptimizerSpec>): Promise<tfTypes.LayersModel>;
   dispose(): void;
 }
 
-/** Builds a workload: loads the data, builds the model once and keeps its initial weights. */
-export function createWorkload(tf: TF, definition: WorkloadDefinition): Workload {
-  const { train, validation } = definition.loadData(tf);
-  const template = definition.buildModel(tf);
-  const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
-  const parameters = template.countParams();
-  template.dispose();
+/**
+ * Builds a workload: loads the data (holding out a seeded validation share when the
+ * source gives none), builds the model once, keeps its initial weights, and checks that
+ * data and model fit each other.
+ * @throws InputError when they do not, naming both numbers.
+ */
+export async function createWorkload(tf: TF, definition: WorkloadDefinition, settings: WorkloadSettings): Promise<Workload> {
+  const split = await definition.loadData(tf);
+  const train = split.train;
+  const { train: trainPart, validation } = split.validation
+    ? { train, validation: split.validation }
+    : holdOut(tf, train, settings.validationSplit, settings.seed, definition.name);
+  const owned = [trainPart.x, trainPart.y, validation.x, validation.y];
+  try {
+    const template = await definition.buildModel(tf);
+    const loss = definition.loss ?? compiledLossOf(template, definition.name);
+    const optimizer = definition.optimizer ?? optimizerSpecOf(template) ?? { name: 'adam', learningRate: 0.001 };
+    checkCompatible(template, trainPart, definition.name);
+    const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
+    const parameters = template.countParams();
+    disposeModel(template);
+    owned.push(...initialWeights);
 
-  return {
-    info: {
-      name: definition.name,
-      source: definition.source,
-      parameters,
-      trainSamples: train.x.shape[0],
-      valSamples: validation.x.shape[0],
-      loss: definition.loss,
-      optimizer: { ...definition.optimizer },
-    },
-    train,
-    validation,
-    createModel(optimizer = {}) {
-      const model = definition.buildModel(tf);
-      model.setWeights(initialWeights);
-      model.compile({
-        loss: definition.loss,
-        optimizer: createOptimizer(tf, { ...definition.optimizer, ...optimizer }),
-      });
-      return model;
-    },
-    dispose() {
-      for (const t of [...initialWeights, train.x, train.y, validation.x, validation.y]) t.dispose();
-    },
-  };
+    return {
+      info: {
+        name: definition.name,
+        source: definition.source,
+        parameters,
+        trainSamples: trainPart.x.shape[0],
+        valSamples: validation.x.shape[0],
+        loss: typeof loss === 'string' ? loss : loss.name || 'custom',
+        optimizer: { ...optimizer },
+      },
+      train: trainPart,
+      validation,
+      notes: definition.notes ?? [],
+      async createModel(override = {}) {
+        const model = await definition.buildModel(tf);
+        model.setWeights(initialWeights);
+        model.compile({ loss, optimizer: createOptimizer(tf, { ...optimizer, ...override }) });
+        return model;
+      },
+      dispose() {
+        tf.dispose(owned);
+      },
+    };
+  } catch (err) {
+    tf.dispose(owned);
+    throw err;
+  }
+}
+
+/** Splits off a seeded random validation share; disposes `data` (its rows live on in the parts). */
+function holdOut(tf: TF, data: Dataset, share: number, seed: number, name: string): { train: Dataset; validation: Dataset } {
+  const n = data.x.shape[0];
+  const valCount = Math.round(n * share);
+  if (valCount < 1 || valCount >= n) {
+    throw new InputError(`${name}: ${n} samples cannot be split ${Math.round(share * 100)} % for validation; give validation data or change --val-split`);
+  }
+  const order = shuffledIndices(n, createRandom(seed ^ 0x5eed));
+  const parts = tf.tidy(() => {
+    const valIdx = tf.tensor1d(order.slice(0, valCount), 'int32');
+    const trainIdx = tf.tensor1d(order.slice(valCount), 'int32');
+    return [tf.gather(data.x, trainIdx), tf.gather(data.y, trainIdx), tf.gather(data.x, valIdx), tf.gather(data.y, valIdx)];
+  });
+  tf.dispose([data.x, data.y]);
+  return { train: { x: parts[0], y: parts[1] }, validation: { x: parts[2], y: parts[3] } };
+}
+
+function compiledLossOf(model: tfTypes.LayersModel, name: string): string | LossFunction {
+  const loss = (model as unknown as { loss?: unknown }).loss;
+  if (typeof loss === 'string' || typeof loss === 'function') return loss as string | LossFunction;
+  if (Array.isArray(loss) && loss.length === 1) return loss[0] as string | LossFunction;
+  if (loss === undefined) throw new InputError(`${name}: the model is not compiled and no loss is given`);
+  throw new InputError(`${name}: models with several outputs or losses are not supported yet`);
+}
+
+/** The spec of a compiled model's optimizer, or undefined when it is not compiled. */
+function optimizerSpecOf(model: tfTypes.LayersModel): OptimizerSpec | undefined {
+  const optimizer = model.optimizer;
+  if (!optimizer) return undefined;
+  const name = optimizer.getClassName().toLowerCase() as OptimizerName;
+  if (!OPTIMIZER_NAMES.includes(name)) {
+    throw new InputError(`the model's optimizer ${optimizer.getClassName()} is not supported; use one of ${OPTIMIZER_NAMES.join(', ')}`);
+  }
+  const config = optimizer.getConfig() as { learningRate?: number };
+  return { name, learningRate: config.learningRate ?? DEFAULT_LEARNING_RATES[name] };
+}
+
+/**
+ * Data and model must fit: the features' shape against the model's input, the targets'
+ * against its output. Runs before any training so the message names both shapes.
+ */
+export function checkCompatible(model: tfTypes.LayersModel, data: Dataset, name: string): void {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new InputError(`${name}: models with ${model.inputs.length} inputs and ${model.outputs.length} outputs are not supported yet`);
+  }
+  const fits = (expected: (number | null)[], actual: number[]) =>
+    expected.length === actual.length && expected.every((d, i) => d === null || d === actual[i]);
+  const input = model.inputs[0].shape.slice(1);
+  const x = data.x.shape.slice(1);
+  if (!fits(input, x)) {
+    throw new InputError(`${name}: the model takes inputs of shape [${input.map((d) => d ?? '?').join(', ')}] but the data has features of shape [${x.join(', ')}]`);
+  }
+  const output = model.outputs[0].shape.slice(1);
+  const y = data.y.shape.slice(1);
+  if (!fits(output, y)) {
+    throw new InputError(`${name}: the model outputs shape [${output.map((d) => d ?? '?').join(', ')}] but the targets have shape [${y.join(', ')}]`);
+  }
+  if (data.x.shape[0] !== data.y.shape[0]) {
+    throw new InputError(`${name}: ${data.x.shape[0]} feature rows but ${data.y.shape[0]} target rows`);
+  }
 }
 
 /** Disposes a model made by `createModel`, its optimizer's state included. */
@@ -102,7 +205,7 @@ export function createOptimizer(tf: TF, spec: OptimizerSpec): tfTypes.Optimizer 
   }
 }
 
-/** The learning rate Keras and TensorFlow.js use when none is given. */
+/** The learning rate TensorFlow.js uses for an optimizer given by name. */
 export const DEFAULT_LEARNING_RATES: Record<OptimizerName, number> = {
   sgd: 0.01,
   momentum: 0.01,

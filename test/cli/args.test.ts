@@ -35,7 +35,7 @@ describe('probe flags', () => {
     [['--min-batch', 'abc'], '--min-batch "abc" is not a whole number'],
     [['--min-batch', '1.5'], '--min-batch "1.5" is not a whole number'],
     [['--seed', '-3'], '--seed "-3" is not a whole number'],
-    [['--min-trial-time', 'x'], '--min-trial-time "x" is not a number of seconds'],
+    [['--min-trial-time', 'x'], '--min-trial-time "x" is not a non-negative number'],
     [['--min-batch', '8', '--min-batch', '16'], '--min-batch was given more than once'],
   ])('%p is refused: %s', (args, message) => {
     expect(() => toTuneOptions(parse(args))).toThrow(message);

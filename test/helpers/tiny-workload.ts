@@ -36,3 +36,6 @@ export function tinyWorkload(options: { conv?: boolean } = {}): WorkloadDefiniti
     },
   };
 }
+
+/** Workload settings for tests: fixed seed, the default validation share. */
+export const SETTINGS = { seed: 42, validationSplit: 0.2 };

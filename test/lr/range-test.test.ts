@@ -3,6 +3,8 @@ import { loadTf } from '../../src/tf';
 import { exampleWorkload } from '../../src/workloads/examples';
 import { createWorkload, disposeModel } from '../../src/workloads/workload';
 
+import { SETTINGS } from '../helpers/tiny-workload';
+
 const tf = loadTf();
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -10,7 +12,7 @@ beforeAll(async () => {
 
 describe('findLearningRate', () => {
   test('sweeps upwards, stops on divergence, and suggests a rate below where it diverged', async () => {
-    const workload = createWorkload(tf, exampleWorkload('synthetic-regression', 1));
+    const workload = await createWorkload(tf, exampleWorkload('synthetic-regression', 1), SETTINGS);
     const before = tf.memory().numTensors;
     const result = await findLearningRate(tf, workload, { batchSize: 32, steps: 80 });
     expect(tf.memory().numTensors).toBe(before);
@@ -31,8 +33,8 @@ describe('setLearningRate', () => {
   test.each(['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adamax', 'adadelta'] as const)('%s takes the new rate', async (name) => {
     // The same step from the same weights moves the weights further at the larger rate.
     const moved = async (lr: number) => {
-      const workload = createWorkload(tf, { ...exampleWorkload('synthetic-regression', 1), optimizer: { name, learningRate: 1e-9 } });
-      const model = workload.createModel();
+      const workload = await createWorkload(tf, { ...exampleWorkload('synthetic-regression', 1), optimizer: { name, learningRate: 1e-9 } }, SETTINGS);
+      const model = await workload.createModel();
       setLearningRate(model.optimizer, lr);
       const w0 = Array.from(model.getWeights()[0].dataSync());
       await model.trainOnBatch(tf.slice(workload.train.x, 0, 16), tf.slice(workload.train.y, 0, 16));

@@ -1,8 +1,9 @@
+import type * as tfTypes from '@tensorflow/tfjs';
 import { InProcessRunner } from '../../src/runner/in-process';
 import type { TrialSpec } from '../../src/runner/runner';
 import { loadTf } from '../../src/tf';
 import { createWorkload, type WorkloadDefinition } from '../../src/workloads/workload';
-import { tinyWorkload } from '../helpers/tiny-workload';
+import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
 
 const tf = loadTf();
 const spec: TrialSpec = { batchSize: 16, warmupSteps: 2, minSteps: 3, minSeconds: 0, memoryBudgetBytes: 1e12, deadline: Infinity };
@@ -13,7 +14,7 @@ beforeAll(async () => {
 
 describe('InProcessRunner', () => {
   test('measures an ok trial with real training steps', async () => {
-    const workload = createWorkload(tf, tinyWorkload());
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
     const trial = await new InProcessRunner(tf, workload).runTrial(spec);
     workload.dispose();
     expect(trial.status).toBe('ok');
@@ -25,7 +26,7 @@ describe('InProcessRunner', () => {
   });
 
   test('a trial leaks no tensors', async () => {
-    const workload = createWorkload(tf, tinyWorkload());
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
     const runner = new InProcessRunner(tf, workload);
     await runner.runTrial(spec); // first use may create lasting backend state
     const before = tf.memory().numTensors;
@@ -36,7 +37,7 @@ describe('InProcessRunner', () => {
   });
 
   test('peak memory grows with the batch', async () => {
-    const workload = createWorkload(tf, tinyWorkload());
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
     const runner = new InProcessRunner(tf, workload);
     const small = await runner.runTrial({ ...spec, batchSize: 4 });
     const large = await runner.runTrial({ ...spec, batchSize: 64 });
@@ -45,7 +46,7 @@ describe('InProcessRunner', () => {
   });
 
   test('a trial over the memory budget ends after the profiled step, untimed', async () => {
-    const workload = createWorkload(tf, tinyWorkload());
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
     const trial = await new InProcessRunner(tf, workload).runTrial({ ...spec, memoryBudgetBytes: 1000 });
     workload.dispose();
     expect(trial.status).toBe('over-budget');
@@ -53,10 +54,10 @@ describe('InProcessRunner', () => {
     expect(trial.steps).toBe(0);
   });
 
-  test('every model starts from the same initial weights', () => {
-    const workload = createWorkload(tf, tinyWorkload());
-    const a = workload.createModel();
-    const b = workload.createModel();
+  test('every model starts from the same initial weights', async () => {
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
+    const a = await workload.createModel();
+    const b = await workload.createModel();
     const same = a.getWeights().every((w, i) => tf.tidy(() => w.equal(b.getWeights()[i]).all().dataSync()[0] === 1));
     expect(same).toBe(true);
     a.dispose(); b.dispose(); workload.dispose();
@@ -67,10 +68,10 @@ describe('InProcessRunner', () => {
     const base = tinyWorkload();
     return {
       ...base,
-      buildModel(tfjs) {
-        const model = base.buildModel(tfjs);
+      async buildModel(tfjs) {
+        const model = await base.buildModel(tfjs);
         const train = model.trainOnBatch.bind(model);
-        model.trainOnBatch = async (x, y) => {
+        model.trainOnBatch = async (x: tfTypes.Tensor | tfTypes.Tensor[], y: tfTypes.Tensor | tfTypes.Tensor[]) => {
           if ((x as { shape: number[] }).shape[0] >= failAt) throw new Error(message);
           return train(x, y);
         };
@@ -80,7 +81,7 @@ describe('InProcessRunner', () => {
   };
 
   test('an out-of-memory error becomes an oom trial, and leaks nothing', async () => {
-    const workload = createWorkload(tf, failing(32, 'OOM when allocating tensor with shape[32,1024]'));
+    const workload = await createWorkload(tf, failing(32, 'OOM when allocating tensor with shape[32,1024]'), SETTINGS);
     const runner = new InProcessRunner(tf, workload);
     expect((await runner.runTrial(spec)).status).toBe('ok');
     const before = tf.memory().numTensors;
@@ -92,7 +93,7 @@ describe('InProcessRunner', () => {
   });
 
   test('any other error is a training failure, not a limit', async () => {
-    const workload = createWorkload(tf, failing(1, 'shapes do not match'));
+    const workload = await createWorkload(tf, failing(1, 'shapes do not match'), SETTINGS);
     await expect(new InProcessRunner(tf, workload).runTrial(spec)).rejects.toMatchObject({
       code: 'E_TRAINING',
       message: expect.stringContaining('shapes do not match'),

@@ -1,0 +1,109 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../document';
+import { InputError, describeError } from '../errors';
+import type { TF } from '../tf';
+import { toDataSplit } from './to-tensor';
+import { DEFAULT_LEARNING_RATES, type DataSplit, type LossFunction, type OptimizerSpec, type WorkloadDefinition } from './workload';
+
+/** What a workload module may export, by name or on its default export. */
+export interface WorkloadModule {
+  createModel(tf: TF): tfTypes.LayersModel | Promise<tfTypes.LayersModel>;
+  loadData?(tf: TF): unknown;
+  name?: string;
+  loss?: string | LossFunction;
+  optimizer?: OptimizerName | { name: OptimizerName; learningRate?: number };
+}
+
+export const MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs'] as const;
+
+/**
+ * A workload from a user's module: `createModel(tf)` (a `tf.LayersModel`, compiled or
+ * not) and `loadData(tf)` (`{ train: { x, y }, validation? }` or `{ x, y }`, tensors or
+ * arrays). `tf` is autobatch's own TensorFlow.js: tensors and layers must come from it.
+ * `fallbackData` stands in when the module has no `loadData` (`--data`).
+ * @throws InputError naming the file for anything unusable.
+ */
+export async function moduleWorkload(
+  file: string,
+  fallbackData?: (tf: TF, buildModel: (tf: TF) => Promise<tfTypes.LayersModel>) => Promise<DataSplit>,
+): Promise<WorkloadDefinition> {
+  const mod = await importModule(file);
+  const loadData = mod.loadData;
+  if (!loadData && !fallbackData) {
+    throw new InputError(`${file}: exports no loadData(tf) function; export one or pass --data`);
+  }
+  const buildModel = async (tf: TF): Promise<tfTypes.LayersModel> => {
+    let model: unknown;
+    try {
+      model = await mod.createModel(tf);
+    } catch (err) {
+      throw new InputError(`${file}: createModel threw: ${describeError(err)}`, { cause: err });
+    }
+    if (!(model instanceof tf.LayersModel)) {
+      const foreign = model && typeof (model as { predict?: unknown }).predict === 'function';
+      throw new InputError(
+        foreign
+          ? `${file}: createModel returned a model from another copy of TensorFlow.js; build it with the tf argument autobatch passes`
+          : `${file}: createModel returned ${model === null ? 'null' : typeof model}, not a tf.LayersModel`,
+      );
+    }
+    return model;
+  };
+  return {
+    name: typeof mod.name === 'string' ? mod.name : path.basename(file, path.extname(file)),
+    source: 'module',
+    buildModel,
+    loadData: loadData
+      ? async (tf): Promise<DataSplit> => {
+          let data: unknown;
+          try {
+            data = await loadData(tf);
+          } catch (err) {
+            throw new InputError(`${file}: loadData threw: ${describeError(err)}`, { cause: err });
+          }
+          return toDataSplit(tf, data, `${file}: loadData()`);
+        }
+      : (tf) => fallbackData!(tf, buildModel),
+    ...(mod.loss === undefined ? {} : { loss: mod.loss }),
+    ...(mod.optimizer === undefined ? {} : { optimizer: optimizerOf(mod.optimizer, file) }),
+  };
+}
+
+async function importModule(file: string): Promise<WorkloadModule> {
+  const resolved = path.resolve(file);
+  let loaded: Record<string, unknown>;
+  try {
+    if (path.extname(resolved) === '.mjs') loaded = await importEsm(pathToFileURL(resolved).href);
+    else {
+      try {
+        loaded = require(resolved);
+      } catch (err) {
+        // A .js file in a "type": "module" package is ESM: import it instead.
+        if ((err as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw err;
+        loaded = await importEsm(pathToFileURL(resolved).href);
+      }
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'MODULE_NOT_FOUND' && describeError(err).includes(resolved)) throw new InputError(`${file}: no such file`);
+    throw new InputError(`${file}: the module failed to load: ${describeError(err).split('\n')[0]}`, { cause: err });
+  }
+  const candidates = [loaded, loaded.default as Record<string, unknown> | undefined];
+  const mod = candidates.find((c) => c && typeof c.createModel === 'function');
+  if (!mod) throw new InputError(`${file}: exports no createModel(tf) function (as a named export or on the default export)`);
+  return mod as unknown as WorkloadModule;
+}
+
+/** Kept out of TypeScript's reach: compiled to CommonJS, `import()` would become `require()`. */
+const importEsm = new Function('url', 'return import(url)') as (url: string) => Promise<Record<string, unknown>>;
+
+function optimizerOf(value: WorkloadModule['optimizer'], file: string): OptimizerSpec {
+  const name = (typeof value === 'string' ? value : value?.name)?.toLowerCase() as OptimizerName;
+  if (!OPTIMIZER_NAMES.includes(name)) {
+    throw new InputError(`${file}: optimizer "${String(typeof value === 'string' ? value : value?.name)}" is not one of ${OPTIMIZER_NAMES.join(', ')}`);
+  }
+  const lr = typeof value === 'object' ? value.learningRate : undefined;
+  return { name, learningRate: lr ?? DEFAULT_LEARNING_RATES[name] };
+}

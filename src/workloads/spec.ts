@@ -1,0 +1,119 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import * as path from 'node:path';
+import { InputError } from '../errors';
+import type { ExampleName } from '../options';
+import type { TF } from '../tf';
+import { loadDataFile, defaultMlp, type LoadedDataFile, type TargetStyle } from './data-file';
+import { exampleWorkload } from './examples';
+import { MODULE_EXTENSIONS, moduleWorkload } from './module';
+import { readSavedModel } from './saved-model';
+import type { Task } from './tabular';
+import { disposeModel, type WorkloadDefinition } from './workload';
+
+/**
+ * Where a workload comes from, in plain data: it crosses to the trial process, which
+ * rebuilds the same workload from it.
+ */
+export interface WorkloadSpec {
+  /** Used when neither `model` nor `data` is given. */
+  example: ExampleName;
+  /** A module (.js, .mjs, .cjs) or a saved LayersModel (model.json). */
+  model?: string;
+  /** A data file (.csv, .tsv, .json, .jsonl). */
+  data?: string;
+  label?: string;
+  features?: string[];
+  task?: Task;
+  standardize: boolean;
+  validationSplit: number;
+  seed: number;
+}
+
+/**
+ * The workload definition for a spec. Files are read and checked here, before any
+ * backend starts, so bad input fails in a moment with a message naming the file.
+ * @throws InputError for unusable files or flag combinations.
+ */
+export async function resolveWorkload(spec: WorkloadSpec): Promise<WorkloadDefinition> {
+  const dataFile = spec.data
+    ? loadDataFile(spec.data, { ...spec, standardize: spec.standardize, seed: spec.seed, validationSplit: spec.validationSplit })
+    : undefined;
+  if (!spec.model) {
+    if (!dataFile) return exampleWorkload(spec.example, spec.seed);
+    const mlp = defaultMlp(dataFile.prepared, spec.seed);
+    return {
+      name: path.basename(spec.data!),
+      source: 'data',
+      ...mlp,
+      loadData: (tf) => dataFile.loadData(tf, 'one-hot'),
+      notes: [...(mlp.notes ?? []), describeData(dataFile)],
+    };
+  }
+  const ext = path.extname(spec.model).toLowerCase();
+  if ((MODULE_EXTENSIONS as readonly string[]).includes(ext)) {
+    const modelFile = spec.model;
+    const definition = await moduleWorkload(
+      modelFile,
+      dataFile ? (tf, build) => fittedLoader(dataFile, modelFile, build)(tf) : undefined,
+    );
+    if (dataFile) definition.notes = [describeData(dataFile)];
+    return definition;
+  }
+  if (ext === '.json') {
+    if (!dataFile) throw new InputError(`${spec.model}: a saved model needs training data: pass --data FILE`);
+    const saved = readSavedModel(spec.model);
+    return {
+      name: path.basename(path.dirname(path.resolve(spec.model))),
+      source: 'saved-model',
+      buildModel: (tf) => saved.build(tf),
+      loadData: fittedLoader(dataFile, spec.model, (tf) => saved.build(tf)),
+      loss: undefined,
+      notes: ['trials start from the saved weights (fine-tuning)', describeData(dataFile)],
+    };
+  }
+  throw new InputError(`${spec.model}: unknown model file type "${ext || '(none)'}"; use a module (${MODULE_EXTENSIONS.join(', ')}) or a model.json`);
+}
+
+/**
+ * Loads a data file for a given model, after checking them against each other: the
+ * output units against the classes, the loss against the task. The targets take the
+ * form the model's loss expects.
+ */
+function fittedLoader(dataFile: LoadedDataFile, modelFile: string, build: (tf: TF) => Promise<tfTypes.LayersModel>) {
+  return async (tf: TF) => {
+    const model = await build(tf);
+    let style: TargetStyle;
+    try {
+      style = targetStyle(dataFile, model, modelFile);
+    } finally {
+      disposeModel(model);
+    }
+    return dataFile.loadData(tf, style);
+  };
+}
+
+function targetStyle(dataFile: LoadedDataFile, model: tfTypes.LayersModel, modelFile: string): TargetStyle {
+  const { prepared } = dataFile;
+  const units = model.outputs[0]?.shape[model.outputs[0].shape.length - 1] ?? null;
+  const loss = String((model as unknown as { loss?: unknown }).loss ?? '');
+  const where = `${modelFile} and ${dataFile.prepared.labelName === undefined ? 'the data' : `label "${prepared.labelName}"`}`;
+  if (prepared.task === 'regression') {
+    if (/crossentropy/i.test(loss)) {
+      throw new InputError(`${where}: the loss ${loss} needs classes, but the label is a regression target (${prepared.taskReason}); pass --task classification if it is not`);
+    }
+    if (units !== null && units !== 1) throw new InputError(`${where}: the model has ${units} output units but a regression target needs 1`);
+    return 'index';
+  }
+  const classes = prepared.classes!.length;
+  if (/sparse/i.test(loss) || (units === 1 && classes === 2)) return 'index';
+  if (units !== null && units !== classes) {
+    throw new InputError(`${where}: the model has ${units} output units but the data has ${classes} classes`);
+  }
+  return 'one-hot';
+}
+
+function describeData(dataFile: LoadedDataFile): string {
+  const p = dataFile.prepared;
+  const task = p.task === 'classification' ? `classification into ${p.classes!.length} classes` : 'regression';
+  return `data: ${p.rows} rows, ${p.featureNames.length} features, label "${p.labelName}": ${task} (${p.taskReason})`;
+}

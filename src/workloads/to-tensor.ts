@@ -1,0 +1,58 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { InputError } from '../errors';
+import type { TF } from '../tf';
+import type { DataSplit, Dataset } from './workload';
+
+/**
+ * A tensor on autobatch's TensorFlow.js from what a user gave: one of our tensors, a
+ * tensor of another tfjs copy (copied through its values: two copies of tfjs-core do
+ * not share tensors), a typed array or nested arrays.
+ * @throws InputError naming `what` when the value is none of these, or holds NaN/Inf.
+ */
+export function toTensor(tf: TF, value: unknown, what: string): tfTypes.Tensor {
+  let tensor: tfTypes.Tensor;
+  if (value instanceof tf.Tensor) tensor = value;
+  else if (value && typeof (value as { arraySync?: unknown }).arraySync === 'function' && Array.isArray((value as { shape?: unknown }).shape)) {
+    tensor = tf.tensor((value as { arraySync(): number[] }).arraySync());
+  } else if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    try {
+      tensor = tf.tensor(value as number[]);
+    } catch (err) {
+      throw new InputError(`${what}: not a rectangular array of numbers (${(err as Error).message})`, { cause: err });
+    }
+  } else {
+    throw new InputError(`${what}: expected a tensor or an array, got ${value === null ? 'null' : typeof value}`);
+  }
+  if (tensor.rank === 0) throw new InputError(`${what}: a scalar is not a data set`);
+  if (tensor.dtype !== 'float32') tensor = tensor.toFloat();
+  const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(tensor)).any().dataSync()[0]);
+  if (bad) throw new InputError(`${what}: contains NaN or infinite values`);
+  return tensor;
+}
+
+/** `{ x, y }` from user values; a rank-1 target becomes a column. */
+export function toDataset(tf: TF, value: unknown, what: string): Dataset {
+  if (!value || typeof value !== 'object' || !('x' in value) || !('y' in value)) {
+    throw new InputError(`${what}: expected an object with x and y`);
+  }
+  const { x, y } = value as { x: unknown; y: unknown };
+  const xt = toTensor(tf, x, `${what}.x`);
+  let yt = toTensor(tf, y, `${what}.y`);
+  if (yt.rank === 1) yt = yt.expandDims(1);
+  if (xt.shape[0] !== yt.shape[0]) {
+    throw new InputError(`${what}: x has ${xt.shape[0]} samples but y has ${yt.shape[0]}`);
+  }
+  return { x: xt, y: yt };
+}
+
+/** `{ train, validation? }` or plain `{ x, y }` (all training data). */
+export function toDataSplit(tf: TF, value: unknown, what: string): DataSplit {
+  if (value && typeof value === 'object' && 'train' in value) {
+    const { train, validation } = value as { train: unknown; validation?: unknown };
+    return {
+      train: toDataset(tf, train, `${what}.train`),
+      ...(validation === undefined ? {} : { validation: toDataset(tf, validation, `${what}.validation`) }),
+    };
+  }
+  return { train: toDataset(tf, value, what) };
+}
