@@ -1,7 +1,7 @@
 import type { Alternative, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
 import { KNEE_FRACTION } from './probe/stopping';
-import { TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
+import { TIE_MAX_RELATIVE, TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
 import type { SearchOutcome } from './search/search';
 import { formatBytes } from './units';
 
@@ -120,7 +120,7 @@ function searchReasons(search: SearchOutcome, b: number): string[] {
           `training goes on: where the loss cannot tell them apart, the larger batch is the better bet for a full run`
         : `At this noise scale the extra samples of batch ${best.batchSize} buy too little per step to pay for its lower throughput`;
     out.push(
-      `Batch ${b} is within ${TIE_STANDARD_ERRORS} paired standard errors of it (validation loss ${fmt(winner.valLoss!)}), a tie, ` +
+      `Batch ${b} is within ${TIE_STANDARD_ERRORS} paired standard errors and ${TIE_MAX_RELATIVE * 100} % of it (validation loss ${fmt(winner.valLoss!)}), a tie, ` +
         `and ties go to the highest goodput (samples/s × statistical efficiency at the end-of-search noise scale). ${direction}.`,
     );
   } else {

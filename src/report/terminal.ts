@@ -31,6 +31,7 @@ export function formatSummary(doc: AutobatchDocument): string {
         `${workload.loss}, ${workload.optimizer.name} lr ${workload.optimizer.learningRate}`,
     );
   }
+  for (const note of doc.notes) out.push(`          ${note}`);
   const budget = doc.budget.memoryBytes === null ? 'unset' : formatBytes(doc.budget.memoryBytes);
   out.push(`Budget    memory ${budget} (peak tensor bytes), time ${formatSeconds(doc.budget.timeSeconds)}`);
 

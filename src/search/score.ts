@@ -25,8 +25,16 @@ export interface ScoreResult {
 export const TIE_STANDARD_ERRORS = 2;
 
 /**
+ * The most a tied candidate's validation loss may exceed the best's, whatever the
+ * noise: a small or heavy-tailed validation set can make a 4× worse loss statistically
+ * indistinguishable, and no user would call that a tie.
+ */
+export const TIE_MAX_RELATIVE = 0.1;
+
+/**
  * Scores candidates on validation loss. The lowest mean loss is the best; candidates
- * within `TIE_STANDARD_ERRORS` paired standard errors of it are tied with it; among the
+ * within `TIE_STANDARD_ERRORS` paired standard errors of it, and no more than
+ * `TIE_MAX_RELATIVE` above it, are tied with it; among the
  * tied, the highest goodput wins — short runs favour small batches, and goodput uses
  * the noise scale measured at the end of the search to correct for that.
  * @returns null when every candidate diverged.
@@ -46,7 +54,7 @@ export function scoreCandidates(inputs: readonly ScoreInput[]): ScoreResult | nu
       if (m === null || !Number.isFinite(m)) return false;
       if (i === best) return true;
       const { mean: d, standardError } = pairedDifference(inputs[i].valLosses!, bestLosses);
-      return d <= TIE_STANDARD_ERRORS * standardError;
+      return d <= TIE_STANDARD_ERRORS * standardError && m <= (1 + TIE_MAX_RELATIVE) * means[best]!;
     });
   const winner = tied.reduce((a, b) => (inputs[b].goodput > inputs[a].goodput ? b : a));
   const scores = means.map((m) => (m === null || !Number.isFinite(m) ? null : m / means[best]! - 1));

@@ -44,6 +44,7 @@ function readDelimited(file: string, text: string, delimiter: string): Table {
   if (quoteError) throw new InputError(`${file}: line ${(quoteError.row ?? 0) + 1}: ${quoteError.message.toLowerCase()}`);
   const data = parsed.data.map((row) => row.map((cell) => cell.trim()));
   if (data.length === 0) throw new InputError(`${file}: the file has no rows`);
+  if (data.length === 1 && data[0].every((cell) => !isNumeric(cell))) throw new InputError(`${file}: the file has a header but no data rows`);
   const hasHeader = data.length > 1 && data[0].some((cell, i) => !isNumeric(cell) && isNumeric(data[1][i] ?? ''));
   const width = data[0].length;
   const columns = hasHeader ? data[0].map((name, i) => name || String(i)) : data[0].map((_, i) => String(i));

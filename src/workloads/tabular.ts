@@ -8,7 +8,7 @@ export interface TabularOptions {
   /** Label column name (or position, for files without a header). @default the last column */
   label?: string;
   /** Feature columns. @default every column but the label */
-  features?: string[];
+  features?: readonly string[];
   /** @default inferred from the label: see `inferTask` */
   task?: Task;
 }

@@ -23,11 +23,26 @@ export function toTensor(tf: TF, value: unknown, what: string): tfTypes.Tensor {
   } else {
     throw new InputError(`${what}: expected a tensor or an array, got ${value === null ? 'null' : typeof value}`);
   }
-  if (tensor.rank === 0) throw new InputError(`${what}: a scalar is not a data set`);
-  if (tensor.dtype !== 'float32') tensor = tensor.toFloat();
+  if (tensor.rank === 0) {
+    tensor.dispose();
+    throw new InputError(`${what}: a scalar is not a data set`);
+  }
+  if (tensor.dtype !== 'float32') tensor = replace(tensor, tensor.toFloat());
   const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(tensor)).any().dataSync()[0]);
-  if (bad) throw new InputError(`${what}: contains NaN or infinite values`);
+  if (bad) {
+    tensor.dispose();
+    throw new InputError(`${what}: contains NaN or infinite values`);
+  }
   return tensor;
+}
+
+/**
+ * The data autobatch is handed becomes its own: a tensor replaced by a converted copy is
+ * disposed, as are tensors given back on a failed check.
+ */
+function replace(old: tfTypes.Tensor, next: tfTypes.Tensor): tfTypes.Tensor {
+  if (next !== old) old.dispose();
+  return next;
 }
 
 /** `{ x, y }` from user values; a rank-1 target becomes a column. */
@@ -37,9 +52,16 @@ export function toDataset(tf: TF, value: unknown, what: string): Dataset {
   }
   const { x, y } = value as { x: unknown; y: unknown };
   const xt = toTensor(tf, x, `${what}.x`);
-  let yt = toTensor(tf, y, `${what}.y`);
-  if (yt.rank === 1) yt = yt.expandDims(1);
+  let yt: tfTypes.Tensor;
+  try {
+    yt = toTensor(tf, y, `${what}.y`);
+  } catch (err) {
+    xt.dispose();
+    throw err;
+  }
+  if (yt.rank === 1) yt = replace(yt, yt.expandDims(1));
   if (xt.shape[0] !== yt.shape[0]) {
+    tf.dispose([xt, yt]);
     throw new InputError(`${what}: x has ${xt.shape[0]} samples but y has ${yt.shape[0]}`);
   }
   return { x: xt, y: yt };

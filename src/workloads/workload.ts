@@ -71,19 +71,27 @@ export interface Workload {
  */
 export async function createWorkload(tf: TF, definition: WorkloadDefinition, settings: WorkloadSettings): Promise<Workload> {
   const split = await definition.loadData(tf);
-  const train = split.train;
-  const { train: trainPart, validation } = split.validation
-    ? { train, validation: split.validation }
-    : holdOut(tf, train, settings.validationSplit, settings.seed, definition.name);
-  const owned = [trainPart.x, trainPart.y, validation.x, validation.y];
+  let parts: { train: Dataset; validation: Dataset };
   try {
-    const template = await definition.buildModel(tf);
+    parts = split.validation
+      ? { train: split.train, validation: split.validation }
+      : holdOut(tf, split.train, settings.validationSplit, settings.seed, definition.name);
+  } catch (err) {
+    tf.dispose([split.train.x, split.train.y]);
+    throw err;
+  }
+  const { train: trainPart, validation } = parts;
+  const owned = [trainPart.x, trainPart.y, validation.x, validation.y];
+  let template: tfTypes.LayersModel | undefined;
+  try {
+    template = await definition.buildModel(tf);
     const loss = definition.loss ?? compiledLossOf(template, definition.name);
     const optimizer = definition.optimizer ?? optimizerSpecOf(template) ?? { name: 'adam', learningRate: 0.001 };
     checkCompatible(template, trainPart, definition.name);
     const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
     const parameters = template.countParams();
     disposeModel(template);
+    template = undefined;
     owned.push(...initialWeights);
 
     return {
@@ -110,6 +118,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
       },
     };
   } catch (err) {
+    if (template) disposeModel(template);
     tf.dispose(owned);
     throw err;
   }

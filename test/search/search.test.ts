@@ -81,3 +81,15 @@ test.each([
 ])('statisticalEfficiency(B=%i, B0=%i, B_noise=%p)', (b, b0, bNoise, expected) => {
   expect(statisticalEfficiency(b, b0, bNoise)).toBeCloseTo(expected, 6);
 });
+
+test('a loss far above the best is no tie, however noisy the validation set', () => {
+  // Heavy-tailed per-sample losses: a few huge values make the paired error large.
+  const best = Float32Array.from({ length: 100 }, (_, i) => (i % 25 === 0 ? 5 : 0.05));
+  const worse = Float32Array.from({ length: 100 }, (_, i) => (i % 25 === 1 ? 40 : 0.05));
+  const result = scoreCandidates([
+    { batchSize: 8, valLosses: best, goodput: 1 },
+    { batchSize: 128, valLosses: worse, goodput: 100 },
+  ])!;
+  expect(result.tied).toEqual([0]);
+  expect(result.winner).toBe(0);
+});
