@@ -1,5 +1,5 @@
 import type { BackendName } from './document';
-import { BackendError, describeError } from './errors';
+import { AutobatchError, BackendError, describeError } from './errors';
 import type { BackendChoice } from './options';
 import type { TF } from './tf';
 
@@ -65,6 +65,8 @@ export async function selectBackend<T>(
         const value = await check(name);
         return { name, fallbackReason: skipped.length ? skipped.join('; ') : null, value };
       } catch (err) {
+        // The user's input is at fault on every backend: no use trying the next.
+        if (err instanceof AutobatchError && err.code === 'E_INPUT') throw err;
         reason = `a training step failed: ${firstLine(describeError(err))}`;
       }
     }

@@ -66,6 +66,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
 
   // Files first: a bad one should fail in a moment, before TensorFlow.js starts.
   const definition = await resolveWorkload(opts.workload);
+  if (definition.trainSamples !== undefined) assertEnoughSamples(definition.name, definition.trainSamples, opts.minBatch);
   const tf = loadTf();
   doc.hardware = await timed('hardware', snapshotHardware);
   const { name, fallbackReason, value: workload } = await timed('backend', () => prepareWorkload(tf, opts, definition));
@@ -201,12 +202,7 @@ async function prepareWorkload(tf: TF, opts: NormalizedOptions, definition: Work
     async () => {
       const workload = await createWorkload(tf, definition, settings);
       try {
-        if (workload.info.trainSamples < opts.minBatch) {
-          throw new InputError(
-            `${workload.info.name}: ${workload.info.trainSamples} training samples (after ${workload.info.valSamples} for validation) ` +
-              `are fewer than the smallest batch, --min-batch ${opts.minBatch}`,
-          );
-        }
+        assertEnoughSamples(workload.info.name, workload.info.trainSamples, opts.minBatch);
         await checkTrainingStep(tf, workload, opts.minBatch);
         return workload;
       } catch (err) {
@@ -218,6 +214,12 @@ async function prepareWorkload(tf: TF, opts: NormalizedOptions, definition: Work
   );
   opts.onProgress({ type: 'backend-selected', backend: selection.name });
   return selection;
+}
+
+function assertEnoughSamples(name: string, trainSamples: number, minBatch: number): void {
+  if (trainSamples < minBatch) {
+    throw new InputError(`${name}: ${trainSamples} training samples (after the validation share) are fewer than the smallest batch, --min-batch ${minBatch}`);
+  }
 }
 
 async function checkTrainingStep(tf: TF, workload: Workload, batchSize: number): Promise<void> {

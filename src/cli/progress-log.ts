@@ -8,6 +8,9 @@ import { formatBytes, formatSeconds } from '../units';
 export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressEvent) => void {
   const tty = stream.isTTY === true;
   let pending = false;
+  // Held until a backend is chosen: if the user's input fails during the choice, the
+  // error is the only line printed.
+  let skipped: string[] = [];
   const write = (line: string) => {
     if (pending) stream.write('\r\x1b[K');
     pending = false;
@@ -16,18 +19,18 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
   return (event) => {
     switch (event.type) {
       case 'phase-start':
-        if (event.phase === 'hardware') write('autobatch: reading the hardware');
-        if (event.phase === 'backend') write('autobatch: choosing a backend (one training step on each)');
         if (event.phase === 'probe') write('autobatch: probing capacity (doubling the batch size)');
         if (event.phase === 'noise') write('autobatch: measuring the gradient noise scale at the initial weights');
         if (event.phase === 'lr-range') write('autobatch: LR range test');
         if (event.phase === 'search') write('autobatch: short search (each candidate trains for the same time)');
         break;
       case 'backend-skipped':
-        write(`autobatch: backend ${event.backend} skipped: ${event.reason}`);
+        skipped.push(`autobatch: backend ${event.backend} skipped: ${event.reason}`);
         break;
       case 'backend-selected':
-        write(`autobatch: backend ${event.backend}`);
+        skipped.forEach(write);
+        skipped = [];
+        write(`autobatch: backend ${event.backend} (a training step on it worked)`);
         break;
       case 'trial-start':
         if (tty) {

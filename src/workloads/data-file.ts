@@ -16,6 +16,7 @@ export interface DataFileOptions extends TabularOptions {
 /** What a data file became, for the model built on it and the output. */
 export interface LoadedDataFile {
   prepared: PreparedTable;
+  trainRows: number;
   loadData(tf: TF, targetStyle: TargetStyle): DataSplit;
 }
 
@@ -40,6 +41,7 @@ export function loadDataFile(file: string, options: DataFileOptions): LoadedData
   const valRows = order.slice(0, valCount);
   return {
     prepared,
+    trainRows: trainRows.length,
     loadData(tf, targetStyle) {
       const width = prepared.featureNames.length;
       const classes = prepared.classes?.length ?? 0;

@@ -47,6 +47,7 @@ export async function resolveWorkload(spec: WorkloadSpec): Promise<WorkloadDefin
       ...mlp,
       loadData: (tf) => dataFile.loadData(tf, 'one-hot'),
       notes: [...(mlp.notes ?? []), describeData(dataFile)],
+      trainSamples: dataFile.trainRows,
     };
   }
   const ext = path.extname(spec.model).toLowerCase();
@@ -56,7 +57,10 @@ export async function resolveWorkload(spec: WorkloadSpec): Promise<WorkloadDefin
       modelFile,
       dataFile ? (tf, build) => fittedLoader(dataFile, modelFile, build)(tf) : undefined,
     );
-    if (dataFile) definition.notes = [describeData(dataFile)];
+    if (dataFile && !definition.trainSamples) {
+      definition.notes = [describeData(dataFile)];
+      definition.trainSamples = dataFile.trainRows;
+    }
     return definition;
   }
   if (ext === '.json') {
@@ -69,6 +73,7 @@ export async function resolveWorkload(spec: WorkloadSpec): Promise<WorkloadDefin
       loadData: fittedLoader(dataFile, spec.model, (tf) => saved.build(tf)),
       loss: undefined,
       notes: ['trials start from the saved weights (fine-tuning)', describeData(dataFile)],
+      trainSamples: dataFile.trainRows,
     };
   }
   throw new InputError(`${spec.model}: unknown model file type "${ext || '(none)'}"; use a module (${MODULE_EXTENSIONS.join(', ')}) or a model.json`);

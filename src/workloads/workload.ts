@@ -41,6 +41,8 @@ export interface WorkloadDefinition {
   optimizer?: OptimizerSpec;
   /** Lines for the output about how the workload was put together. */
   notes?: string[];
+  /** Training samples, when known before loading (data files): lets a bad setting fail first. */
+  trainSamples?: number;
 }
 
 export interface WorkloadSettings {
