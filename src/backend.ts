@@ -42,6 +42,8 @@ export interface BackendSelection<T> {
   fallbackReason: string | null;
   /** What `check` returned on the chosen backend. */
   value: T;
+  /** The backends skipped before it, and why. */
+  skipped: { backend: BackendName; reason: string }[];
 }
 
 /**
@@ -57,23 +59,23 @@ export async function selectBackend<T>(
   onSkip: (name: BackendName, reason: string) => void = () => {},
 ): Promise<BackendSelection<T>> {
   const candidates = choice === 'auto' ? BACKEND_ORDER : [choice];
-  const skipped: string[] = [];
+  const skipped: { backend: BackendName; reason: string }[] = [];
   for (const name of candidates) {
     let reason = await activateBackend(tf, name);
     if (reason === null) {
       try {
         const value = await check(name);
-        return { name, fallbackReason: skipped.length ? skipped.join('; ') : null, value };
+        return { name, fallbackReason: skipped.length ? skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ') : null, value, skipped };
       } catch (err) {
         // The user's input is at fault on every backend: no use trying the next.
         if (err instanceof AutobatchError && err.code === 'E_INPUT') throw err;
         reason = `a training step failed: ${firstLine(describeError(err))}`;
       }
     }
-    skipped.push(`${name}: ${reason}`);
+    skipped.push({ backend: name, reason });
     onSkip(name, reason);
   }
-  throw new BackendError(`no backend can train this model (${skipped.join('; ')})`);
+  throw new BackendError(`no backend can train this model (${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})`);
 }
 
 function firstLine(text: string): string {

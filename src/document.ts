@@ -69,6 +69,8 @@ export interface ProbeResult {
   maxFeasibleBatch: number | null;
   /** Smallest ok batch size with at least 90 % of the best throughput. */
   throughputKnee: number | null;
+  /** Largest size safe to recommend: `maxFeasibleBatch`, less a margin after an out-of-memory or crash. */
+  safeMaxBatch: number | null;
 }
 
 export interface NoiseEstimate {

@@ -98,6 +98,13 @@ export interface TuneOptions {
    */
   minTrialSeconds?: number;
   /**
+   * Run each capacity trial in a child process, so an out-of-memory that kills the
+   * process (wasm heap, V8 heap, the kernel's OOM killer) is a measured limit instead of
+   * the end of the run. Needs a workload given by files or an example.
+   * @default false for the library; the CLI turns it on (`--no-isolate` turns it off)
+   */
+  isolate?: boolean;
+  /**
    * Run the statistical search (noise scale, LR range test, candidates) after the
    * probe. Without it the recommendation is the throughput knee at the optimizer's
    * default learning rate.
@@ -125,6 +132,7 @@ export const DEFAULT_OPTIONS = {
   timeBudgetSeconds: 120,
   workers: 1,
   search: true,
+  isolate: false,
   minBatch: 8,
   maxBatch: Number.POSITIVE_INFINITY,
   seed: 42,
@@ -149,6 +157,7 @@ export interface NormalizedOptions {
   minTrialSeconds: number;
   workers: number;
   search: boolean;
+  isolate: boolean;
   onProgress: (event: ProgressEvent) => void;
   signal: AbortSignal | undefined;
 }
@@ -212,6 +221,7 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     minTrialSeconds: requireNumber('minTrialSeconds', options.minTrialSeconds ?? DEFAULT_OPTIONS.minTrialSeconds, 0),
     workers: requireInteger('workers', options.workers ?? DEFAULT_OPTIONS.workers, 1),
     search: options.search ?? DEFAULT_OPTIONS.search,
+    isolate: options.isolate ?? DEFAULT_OPTIONS.isolate,
     onProgress: options.onProgress ?? (() => {}),
     signal: options.signal,
   };

@@ -1,6 +1,6 @@
 import type { Alternative, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
-import { KNEE_FRACTION } from './probe/stopping';
+import { KNEE_FRACTION, OOM_SAFETY_FRACTION } from './probe/stopping';
 import { TIE_MAX_RELATIVE, TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
 import type { SearchOutcome } from './search/search';
 import { formatBytes } from './units';
@@ -35,8 +35,10 @@ export interface RecommendInputs {
  */
 export function recommend(inputs: RecommendInputs): Recommendation | null {
   const { probe, workload, search } = inputs;
-  const ok = probe.trials.filter((t) => t.status === 'ok');
+  const safe = probe.safeMaxBatch;
+  const ok = probe.trials.filter((t) => t.status === 'ok' && safe !== null && t.batchSize <= safe);
   if (ok.length === 0 || probe.throughputKnee === null) return null;
+  const knee = Math.min(probe.throughputKnee, safe!);
   const optimizer = workload.optimizer;
   const bNoise = search?.bNoise ?? inputs.noiseAtInit?.bSimple ?? null;
   const lrFor = (b: number): number =>
@@ -45,7 +47,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
       : optimizer.learningRate;
 
   const winner = search?.score ? search.candidates[search.score.winner] : null;
-  const batchSize = winner?.batchSize ?? probe.throughputKnee;
+  const batchSize = winner?.batchSize ?? knee;
   const learningRate = winner?.learningRate ?? lrFor(batchSize);
   const at = (b: number) => ok.find((t) => t.batchSize === b) as Trial;
   const fastest = ok.reduce((a, b) => (b.samplesPerSec! > a.samplesPerSec! ? b : a));
@@ -57,10 +59,17 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
       `${formatBytes(inputs.memoryBudgetBytes)} was ${probe.maxFeasibleBatch}, and batch ${probe.throughputKnee} already ` +
       `reaches ${Math.round(KNEE_FRACTION * 100)} % of the best throughput (${round(fastest.samplesPerSec!)} samples/s at ${fastest.batchSize}).`,
   ];
+  if (safe !== null && safe < probe.maxFeasibleBatch!) {
+    const fatal = Math.min(...probe.trials.filter((t) => t.status === 'oom' || t.status === 'crashed').map((t) => t.batchSize));
+    reasons.push(
+      `Safety margin: batch ${fatal} ran out of memory or crashed, so nothing above ${Math.round(OOM_SAFETY_FRACTION * 100)} % of it ` +
+        `is recommended (largest: ${safe}); a long run meets peaks that a few probe steps do not.`,
+    );
+  }
   if (bNoise !== null) reasons.push(noiseReason(inputs.noiseAtInit, search?.noise ?? null, batchSize));
   if (winner && search?.score) reasons.push(...searchReasons(search, batchSize));
-  else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee.`);
-  else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee.`);
+  else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
+  else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   reasons.push(lrReason(inputs, batchSize, learningRate));
   if (inputs.phasesCut.includes('probe') && probe.stopReason === 'time') {
     reasons.push(`The probe used its share of the time budget before another stopping rule fired; larger sizes were not measured.`);

@@ -1,6 +1,9 @@
-import { selectBackend } from './backend';
 import { SCHEMA_VERSION, type AutobatchDocument, type NoiseEstimate, type Phase, type Trial } from './document';
-import { InputError } from './errors';
+import { activateBackend } from './backend';
+import { BackendError } from './errors';
+import { assertEnoughSamples, prepareWorkload } from './prepare';
+import { IsolatedRunner } from './runner/isolated';
+import type { TrialRunner } from './runner/runner';
 import { defaultMemoryBudget, snapshotHardware } from './hardware';
 import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
@@ -69,14 +72,13 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
   if (definition.trainSamples !== undefined) assertEnoughSamples(definition.name, definition.trainSamples, opts.minBatch);
   const tf = loadTf();
   doc.hardware = await timed('hardware', snapshotHardware);
-  const { name, fallbackReason, value: workload } = await timed('backend', () => prepareWorkload(tf, opts, definition));
+  const { name, fallbackReason, workload, runner } = await timed('backend', () => startRunner(tf, opts, definition));
   doc.notes = workload.notes;
   doc.backend = { name, fallbackReason };
   doc.workload = workload.info;
   const memoryBudgetBytes = opts.maxMemoryBytes ?? defaultMemoryBudget(doc.hardware, name);
   doc.budget.memoryBytes = memoryBudgetBytes;
 
-  const runner = new InProcessRunner(tf, workload);
   try {
     const { interrupted, ...probe } = await timed('probe', () =>
       probeCapacity(runner, {
@@ -96,6 +98,10 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     if (interrupted || probe.stopReason === 'time') cut('probe');
     // Without the search the later phases are skipped by choice, not cut.
     const feasible = probe.throughputKnee !== null;
+    // Every size this process trains or evaluates at stays within what the probe proved
+    // safe: a model that kills its process at some batch must not kill this one.
+    const safe = probe.safeMaxBatch ?? opts.minBatch;
+    const knee = Math.min(probe.throughputKnee ?? safe, safe);
     const searching = feasible && opts.search;
     const cutUnlessSkipped = (phase: Phase) => {
       if (opts.search) cut(phase);
@@ -103,14 +109,14 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
 
     let noiseAtInit: NoiseEstimate | null = null;
     if (searching && !aborted()) {
-      noiseAtInit = await timed('noise', () => measureNoiseAtInit(tf, workload, opts.seed));
+      noiseAtInit = await timed('noise', () => measureNoiseAtInit(tf, workload, opts.seed, safe));
       doc.noise = { ...noiseAtInit, atInit: noiseAtInit, preconditioned: null };
     } else cutUnlessSkipped('noise');
 
     let lrRange: AutobatchDocument['lrRange'] = null;
     if (searching && !aborted()) {
       const deadline = lrRangeDeadline(Date.now(), end);
-      const { batchSize, steps } = planLrRange(probe.trials, probe.throughputKnee!, deadline - Date.now());
+      const { batchSize, steps } = planLrRange(probe.trials, knee, deadline - Date.now());
       lrRange = await timed('lr-range', () =>
         findLearningRate(tf, workload, { batchSize, steps, deadline, seed: opts.seed, signal: opts.signal }),
       );
@@ -126,7 +132,8 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
           probe,
           noiseAtInit,
           referenceLr: lrRange?.suggestion ?? workload.info.optimizer.learningRate,
-          referenceBatch: lrRange?.batchSize ?? probe.throughputKnee!,
+          referenceBatch: lrRange?.batchSize ?? knee,
+          maxBatch: safe,
           optimizer: workload.info.optimizer,
           count: plan.count,
           trainSeconds: plan.trainSeconds,
@@ -176,12 +183,13 @@ const NOISE_TARGET_RELATIVE_ERROR = 0.1;
  * B_simple), 64 batches estimate |G|² poorly: the measurement is repeated with four
  * times as many batches once if the jackknife error is above 10 %.
  */
-async function measureNoiseAtInit(tf: TF, workload: Workload, seed: number): Promise<NoiseEstimate> {
+async function measureNoiseAtInit(tf: TF, workload: Workload, seed: number, maxBatch: number): Promise<NoiseEstimate> {
   const model = await workload.createModel();
+  const batchSize = Math.min(64, maxBatch);
   try {
-    let { plain } = await estimateGradientNoise(tf, model, workload.train, { seed, batches: 64 });
+    let { plain } = await estimateGradientNoise(tf, model, workload.train, { seed, batches: 64, batchSize });
     if (plain.standardError !== null && plain.standardError > NOISE_TARGET_RELATIVE_ERROR * plain.bSimple) {
-      ({ plain } = await estimateGradientNoise(tf, model, workload.train, { seed: seed + 1, batches: 256 }));
+      ({ plain } = await estimateGradientNoise(tf, model, workload.train, { seed: seed + 1, batches: 256, batchSize }));
     }
     return { bSimple: plain.bSimple, gradSq: plain.gradSq, traceSigma: plain.traceSigma, standardError: plain.standardError };
   } finally {
@@ -190,45 +198,30 @@ async function measureNoiseAtInit(tf: TF, workload: Workload, seed: number): Pro
 }
 
 /**
- * Picks the backend and builds the workload on it. One real training step at the
- * smallest batch proves the backend has every kernel the model needs; a backend that
- * fails it is skipped with the reason recorded.
+ * The trial runner and the workload this process uses for the later phases. Isolated:
+ * the trial process picks the backend (its training step may be the one that dies),
+ * then this process takes the same backend without a second check. In-process: this
+ * process picks it.
  */
-async function prepareWorkload(tf: TF, opts: NormalizedOptions, definition: WorkloadDefinition) {
-  const settings = { seed: opts.seed, validationSplit: opts.workload.validationSplit };
-  const selection = await selectBackend(
-    tf,
-    opts.backend,
-    async () => {
-      const workload = await createWorkload(tf, definition, settings);
-      try {
-        assertEnoughSamples(workload.info.name, workload.info.trainSamples, opts.minBatch);
-        await checkTrainingStep(tf, workload, opts.minBatch);
-        return workload;
-      } catch (err) {
-        workload.dispose();
-        throw err;
-      }
-    },
-    (backend, reason) => opts.onProgress({ type: 'backend-skipped', backend, reason }),
-  );
-  opts.onProgress({ type: 'backend-selected', backend: selection.name });
-  return selection;
-}
-
-function assertEnoughSamples(name: string, trainSamples: number, minBatch: number): void {
-  if (trainSamples < minBatch) {
-    throw new InputError(`${name}: ${trainSamples} training samples (after the validation share) are fewer than the smallest batch, --min-batch ${minBatch}`);
+async function startRunner(tf: TF, opts: NormalizedOptions, definition: WorkloadDefinition) {
+  if (opts.isolate) {
+    const runner = new IsolatedRunner({ workload: opts.workload, backend: opts.backend, minBatch: opts.minBatch });
+    try {
+      const ready = await runner.start();
+      for (const s of ready.skipped) opts.onProgress({ type: 'backend-skipped', backend: s.backend, reason: s.reason });
+      const reason = await activateBackend(tf, ready.backend);
+      if (reason) throw new BackendError(`the trial process trains on ${ready.backend}, but this process cannot: ${reason}`);
+      opts.onProgress({ type: 'backend-selected', backend: ready.backend });
+      const workload = await createWorkload(tf, definition, opts.workload);
+      return { name: ready.backend, fallbackReason: ready.fallbackReason, workload, runner: runner as TrialRunner };
+    } catch (err) {
+      await runner.close();
+      throw err;
+    }
   }
-}
-
-async function checkTrainingStep(tf: TF, workload: Workload, batchSize: number): Promise<void> {
-  const model = await workload.createModel();
-  try {
-    await trainingStep(model, new BatchCursor(tf, workload.train, batchSize))();
-  } finally {
-    disposeModel(model);
-  }
+  const selection = await prepareWorkload(tf, definition, opts.workload, opts.backend, opts.minBatch, opts.onProgress);
+  const runner: TrialRunner = new InProcessRunner(tf, selection.value);
+  return { name: selection.name, fallbackReason: selection.fallbackReason, workload: selection.value, runner };
 }
 
 function emptyDocument(opts: NormalizedOptions): AutobatchDocument {

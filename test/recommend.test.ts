@@ -12,6 +12,7 @@ const probe: ProbeResult = {
   stopReason: 'memory',
   maxFeasibleBatch: 64,
   throughputKnee: 32,
+  safeMaxBatch: 64,
 };
 const candidate = (batchSize: number, valLoss: number | null, tied = false): Candidate => ({
   batchSize, learningRate: batchSize / 1000, valLoss, trainLoss: valLoss, gradientVariance: 1, noiseToSignal: 1,

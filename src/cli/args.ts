@@ -94,6 +94,14 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
     flag: 'min-trial-time',
     yargs: { type: 'string', describe: 'Seconds of timed steps per trial, at least', defaultDescription: `${DEFAULT_OPTIONS.minTrialSeconds}s` },
   },
+  isolate: {
+    flag: 'isolate',
+    yargs: {
+      type: 'boolean',
+      default: true,
+      describe: 'Run each capacity trial in a child process, so an out-of-memory is a measured limit (--no-isolate: in this process)',
+    },
+  },
   search: {
     flag: 'search',
     yargs: { type: 'boolean', describe: 'Run the statistical search after the probe (--no-search: probe only)', defaultDescription: 'true' },

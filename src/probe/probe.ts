@@ -7,6 +7,7 @@ import {
   decideNextTrial,
   estimateTrialSeconds,
   findMaxFeasibleBatch,
+  findSafeMaxBatch,
   findThroughputKnee,
   nextBisectBatch,
   type ProbeLimits,
@@ -37,21 +38,29 @@ export async function probeCapacity(runner: TrialRunner, options: ProbeOptions):
   const trials: Trial[] = [];
   const aborted = () => options.signal?.aborted === true;
 
-  const run = async (batchSize: number, bisect: boolean): Promise<Trial> => {
+  const run = async (batchSize: number, bisect: boolean): Promise<Trial | null> => {
     options.onProgress?.({
       type: 'trial-start',
       batchSize,
       index: trials.length,
       secondsLeft: Math.max(0, (options.deadline - now()) / 1000),
     });
-    const trial = await runner.runTrial({
+    const spec = {
       batchSize,
       warmupSteps: options.warmupSteps,
       minSteps: options.minSteps,
       minSeconds: options.minSeconds,
       memoryBudgetBytes: options.memoryBudgetBytes,
       deadline: options.deadline,
-    }, options.signal);
+    };
+    let trial: Trial;
+    try {
+      trial = await runner.runTrial(spec, options.signal);
+    } catch (err) {
+      // Aborted mid-trial: the trial is dropped, not recorded as a failure.
+      if (options.signal?.aborted) return null;
+      throw err;
+    }
     if (bisect) trial.bisect = true;
     trials.push(trial);
     options.onProgress?.({ type: 'trial-end', trial, index: trials.length - 1 });
@@ -90,12 +99,14 @@ export async function probeCapacity(runner: TrialRunner, options: ProbeOptions):
     }
   }
 
+  const interrupted = aborted();
   return {
     trials,
     // An abort before any rule fired leaves the probe cut short, like running out of time.
     stopReason: stopReason ?? 'time',
     maxFeasibleBatch: findMaxFeasibleBatch(trials),
     throughputKnee: findThroughputKnee(trials),
-    interrupted: aborted(),
+    safeMaxBatch: findSafeMaxBatch(trials),
+    interrupted,
   };
 }

@@ -87,6 +87,29 @@ export function findMaxFeasibleBatch(trials: readonly Trial[]): number | null {
   return ok.length ? Math.max(...ok.map((t) => t.batchSize)) : null;
 }
 
+/**
+ * After an out-of-memory or a crash, sizes above this share of the smallest fatal size
+ * are not recommended: a long training run meets peaks that a few probe steps do not
+ * (allocator fragmentation, evaluation, the odd larger tensor), the failure users of
+ * other batch finders report most.
+ */
+export const OOM_SAFETY_FRACTION = 0.8;
+
+/**
+ * The largest size safe to recommend: the largest ok size, or after a fatal trial the
+ * largest ok size within `OOM_SAFETY_FRACTION` of the smallest fatal one (the smallest
+ * ok size when none is). Null when nothing was ok.
+ */
+export function findSafeMaxBatch(trials: readonly Trial[]): number | null {
+  const ok = trials.filter((t) => t.status === 'ok').map((t) => t.batchSize);
+  if (ok.length === 0) return null;
+  const fatal = trials.filter((t) => t.status === 'oom' || t.status === 'crashed').map((t) => t.batchSize);
+  if (fatal.length === 0) return Math.max(...ok);
+  const limit = OOM_SAFETY_FRACTION * Math.min(...fatal);
+  const safe = ok.filter((b) => b <= limit);
+  return safe.length ? Math.max(...safe) : Math.min(...ok);
+}
+
 /** Share of the best throughput that counts as "as fast": the knee's threshold. */
 export const KNEE_FRACTION = 0.9;
 

@@ -18,6 +18,8 @@ export interface SearchOptions {
   optimizer: OptimizerSpec;
   count: number;
   trainSeconds: number;
+  /** Largest batch to train or evaluate at: the probe's safe maximum. */
+  maxBatch: number;
   seed: number;
   precondition: boolean;
   signal?: AbortSignal;
@@ -41,8 +43,8 @@ export interface SearchOutcome {
 export async function searchBatchSizes(tf: TF, workload: Workload, options: SearchOptions): Promise<SearchOutcome> {
   const ok = options.probe.trials.filter((t) => t.status === 'ok');
   const sizes = chooseCandidates(
-    ok.map((t) => t.batchSize),
-    options.probe.throughputKnee!,
+    ok.map((t) => t.batchSize).filter((b) => b <= options.maxBatch),
+    Math.min(options.probe.throughputKnee!, options.maxBatch),
     options.noiseAtInit?.bSimple ?? null,
     options.count,
   );
@@ -59,6 +61,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
       seconds: options.trainSeconds,
       seed: options.seed,
       precondition: options.precondition,
+      maxBatch: options.maxBatch,
       signal: options.signal,
     });
     runs.push(run);

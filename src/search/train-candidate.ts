@@ -16,6 +16,8 @@ export interface CandidateRunOptions {
   seed: number;
   /** Measure the Adam-preconditioned noise scale too. */
   precondition: boolean;
+  /** Largest batch for evaluation and the noise measurement. */
+  maxBatch: number;
   signal?: AbortSignal;
 }
 
@@ -101,7 +103,8 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
       noise: null,
     };
     if (diverged) return run;
-    run.valLosses = perSampleLosses(tf, model, workload.validation);
+    const chunk = Math.min(512, options.maxBatch);
+    run.valLosses = perSampleLosses(tf, model, workload.validation, chunk);
     run.valLoss = meanOf(run.valLosses);
     const valCount = workload.validation.x.shape[0];
     const trainSubset = {
@@ -109,7 +112,7 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
       y: tf.slice(workload.train.y, 0, Math.min(valCount, workload.train.y.shape[0])),
     };
     try {
-      run.trainLoss = meanOf(perSampleLosses(tf, model, trainSubset));
+      run.trainLoss = meanOf(perSampleLosses(tf, model, trainSubset, chunk));
     } finally {
       tf.dispose([trainSubset.x, trainSubset.y]);
     }
@@ -121,6 +124,7 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     }
     // The same b and K as at the initial weights, whatever the candidate's batch size.
     run.noise = await estimateGradientNoise(tf, model, workload.train, {
+      batchSize: Math.min(64, options.maxBatch),
       precondition: options.precondition,
       seed: options.seed + 1,
     });

@@ -19,12 +19,13 @@ describe('probe flags', () => {
     ]);
     expect(toTuneOptions(argv)).toEqual({
       example: 'synthetic-regression', backend: 'cpu', maxMemory: '512MiB', timeBudget: '2m',
-      minBatch: 4, maxBatch: 256, seed: 0, warmupSteps: 1, minSteps: 3, minTrialSeconds: 0.5, search: false, workers: 8,
+      minBatch: 4, maxBatch: 256, seed: 0, warmupSteps: 1, minSteps: 3, minTrialSeconds: 0.5, search: false, workers: 8, isolate: true,
     });
   });
 
-  test('unset flags stay unset, so the library defaults apply', () => {
-    expect(toTuneOptions(parse([]))).toEqual({});
+  test('unset flags stay unset, so the library defaults apply; the CLI isolates trials', () => {
+    expect(toTuneOptions(parse([]))).toEqual({ isolate: true });
+    expect(toTuneOptions(parse(['--no-isolate']))).toEqual({ isolate: false });
   });
 
   test('output flags', () => {

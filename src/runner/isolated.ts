@@ -1,0 +1,172 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BackendName, Trial, WorkloadInfo } from '../document';
+import { AutobatchError, InputError, TrainingError, type ErrorCode } from '../errors';
+import type { BackendChoice } from '../options';
+import type { WorkloadSpec } from '../workloads/spec';
+import { classifyChildExit } from './child-exit';
+import type { FromChild, ToChild } from './protocol';
+import type { TrialRunner, TrialSpec } from './runner';
+
+/** The trial in flight was dropped because the run was aborted. */
+export class TrialAbortedError extends Error {
+  constructor() {
+    super('the trial was aborted');
+    this.name = 'TrialAbortedError';
+  }
+}
+
+export interface IsolatedRunnerOptions {
+  workload: WorkloadSpec;
+  backend: BackendChoice;
+  minBatch: number;
+  /** The script the trial process runs. @default child.js beside this file (child.ts via ts-node in tests) */
+  entry?: string;
+}
+
+export interface ChildReady {
+  backend: BackendName;
+  fallbackReason: string | null;
+  skipped: { backend: BackendName; reason: string }[];
+  info: WorkloadInfo;
+}
+
+/** Bytes of the trial process's stderr kept to explain its death. */
+const STDERR_TAIL = 8192;
+
+/**
+ * Runs each trial in a child process, reused while it stays healthy and replaced after
+ * any failure (a broken wasm heap stays broken). A child that dies mid-trial becomes a
+ * trial with status `oom` or `crashed` (see `classifyChildExit`), never a thrown error.
+ */
+export class IsolatedRunner implements TrialRunner {
+  private child: ChildProcess | null = null;
+  private stderr = '';
+  private readyInfo: ChildReady | null = null;
+  private pending: { resolve: (m: FromChild) => void; reject: (e: Error) => void } | null = null;
+
+  constructor(private readonly options: IsolatedRunnerOptions) {}
+
+  /** Starts the trial process: it picks the backend with a real training step. */
+  async start(): Promise<ChildReady> {
+    if (this.child && this.readyInfo) return this.readyInfo;
+    const child = this.spawn();
+    const reply = await this.request(child, {
+      type: 'init',
+      workload: this.options.workload,
+      // After the first start, the same backend again: no need to try the others.
+      backend: this.readyInfo?.backend ?? this.options.backend,
+      minBatch: this.options.minBatch,
+    });
+    if (reply.type === 'init-error') {
+      this.kill();
+      throw rebuildError(reply.code, reply.message);
+    }
+    if (reply.type !== 'ready') throw new TrainingError(`the trial process failed to start: ${describeReply(reply)}`);
+    // A restarted child reports no skips; keep what the first start found.
+    this.readyInfo = this.readyInfo ?? { backend: reply.backend, fallbackReason: reply.fallbackReason, skipped: reply.skipped, info: reply.info };
+    return this.readyInfo;
+  }
+
+  async runTrial(spec: TrialSpec, signal?: AbortSignal): Promise<Trial> {
+    if (signal?.aborted) throw new TrialAbortedError();
+    await this.start();
+    const child = this.child!;
+    const onAbort = () => {
+      const pending = this.pending;
+      this.pending = null;
+      this.kill();
+      pending?.reject(new TrialAbortedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reply = await this.request(child, { type: 'trial', spec });
+      if (reply.type === 'result') {
+        // An out-of-memory the child survived may still have broken its heap.
+        if (reply.trial.status !== 'ok' && reply.trial.status !== 'over-budget') this.kill();
+        return reply.trial;
+      }
+      if (reply.type === 'trial-error') throw rebuildError(reply.code, reply.message);
+      return this.died(spec.batchSize, reply);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.kill();
+  }
+
+  private died(batchSize: number, reply: FromChild | ExitReply): Trial {
+    if (reply.type !== 'exit') throw new TrainingError(`unexpected reply from the trial process: ${reply.type}`);
+    const { status, error } = classifyChildExit(reply.signal, reply.code, reply.stderr);
+    return { batchSize, status, stepMs: null, samplesPerSec: null, peakBytes: null, rssBytes: null, steps: 0, error };
+  }
+
+  private spawn(): ChildProcess {
+    const entry = this.options.entry ?? defaultEntry();
+    const child = fork(entry, [], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: entry.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [],
+    });
+    this.child = child;
+    this.stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL);
+    });
+    // A child this runner killed on purpose, or replaced, answers nothing any more.
+    child.on('message', (message: FromChild) => {
+      if (this.child !== child) return;
+      const pending = this.pending;
+      this.pending = null;
+      pending?.resolve(message);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      const pending = this.pending;
+      this.pending = null;
+      // Let the last stderr chunk arrive before it explains the death.
+      setImmediate(() => pending?.resolve({ type: 'exit', code, signal, stderr: this.stderr } as never));
+    });
+    return child;
+  }
+
+  private request(child: ChildProcess, message: ToChild): Promise<FromChild | ExitReply> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve: resolve as (m: FromChild) => void, reject };
+      child.send(message, (err) => {
+        if (err && this.pending) {
+          this.pending = null;
+          reject(new TrainingError(`could not reach the trial process: ${err.message}`));
+        }
+      });
+    });
+  }
+
+  private kill(): void {
+    const child = this.child;
+    this.child = null;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+type ExitReply = { type: 'exit'; code: number | null; signal: NodeJS.Signals | null; stderr: string };
+
+/** child.js next to this file once built; child.ts through ts-node when running from source. */
+function defaultEntry(): string {
+  const js = path.join(__dirname, 'child.js');
+  return fs.existsSync(js) ? js : path.join(__dirname, 'child.ts');
+}
+
+function rebuildError(code: string | null, message: string): AutobatchError {
+  if (code === 'E_INPUT') return new InputError(message);
+  if (code) return new AutobatchError(code as ErrorCode, message);
+  return new TrainingError(message);
+}
+
+function describeReply(reply: FromChild | ExitReply): string {
+  if (reply.type === 'exit') return classifyChildExit(reply.signal, reply.code, reply.stderr).error;
+  return reply.type;
+}

@@ -1,0 +1,98 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from '../helpers/files';
+
+/** Trials that cannot take the tuner down, through the built command. */
+const BIN = path.join(__dirname, '..', '..', 'bin', 'autobatch.js');
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'probe', ...args], { encoding: 'utf8', timeout: 120_000 });
+const FAST = ['--min-trial-time', '0.05', '--min-steps', '2', '--backend', 'wasm'];
+const files = tempDir('isolation');
+
+/** A workload whose process dies (SIGKILL, or an error of `kind`) once a batch of `failAt` or more reaches the model. */
+function dyingWorkload(failAt: number, kind: 'kill' | 'oom-error' | 'abort'): string {
+  const die = {
+    kill: `process.kill(process.pid, 'SIGKILL');`,
+    'oom-error': `throw new Error('OOM when allocating tensor with shape[' + x.shape[0] + ',4096]');`,
+    abort: `process.abort();`,
+  }[kind];
+  return `
+    exports.createModel = (tf) => {
+      class Fuse extends tf.layers.Layer {
+        static className = 'Fuse';
+        computeOutputShape(s) { return s; }
+        call(inputs) {
+          const x = Array.isArray(inputs) ? inputs[0] : inputs;
+          if (x.shape[0] >= ${failAt}) { ${die} }
+          return tf.relu(x);
+        }
+      }
+      const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 16 }), new Fuse(), tf.layers.dense({ units: 1 })] });
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      return model;
+    };
+    exports.loadData = (tf) => {
+      const x = tf.randomNormal([3000, 8], 0, 1, 'float32', 3);
+      return { x, y: x.sum(1, true) };
+    };`;
+}
+
+describe('process isolation', () => {
+  test.each([
+    ['killed by SIGKILL', 100, 'kill', 'oom'],
+    ['an out-of-memory error', 40, 'oom-error', 'oom'],
+    ['an abort', 24, 'abort', 'crashed'],
+  ] as const)('a trial process %s from batch %i up: the tuner survives below it', (_name, failAt, kind, status) => {
+    const model = files.write(`${kind}.cjs`, dyingWorkload(failAt, kind));
+    const r = run(['--model', model, '--json', '--time-budget', '20', ...FAST]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.probe.stopReason).toBe('oom');
+    expect(doc.probe.trials.some((t: { status: string; batchSize: number }) => t.status === status && t.batchSize >= failAt)).toBe(true);
+    expect(doc.probe.maxFeasibleBatch).toBeLessThan(failAt);
+    expect(doc.probe.safeMaxBatch).toBeLessThanOrEqual(0.8 * failAt);
+    expect(doc.recommendation.batchSize).toBeLessThanOrEqual(doc.probe.safeMaxBatch);
+    for (const c of doc.candidates) expect(c.batchSize).toBeLessThan(failAt);
+    expect(doc.recommendation.reasons.join(' ')).toMatch(/Safety margin/);
+  });
+
+  test('a time budget too short: partial JSON, exit 3', () => {
+    const out = path.join(files.dir(), 'short.json');
+    const r = run(['--example', 'synthetic-regression', '--time-budget', '4', '--min-trial-time', '0.5', '--out', out, '--backend', 'wasm']);
+    expect(r.status).toBe(3);
+    const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(doc.complete).toBe(false);
+    expect(doc.incompleteReason).toMatch(/time budget/);
+    expect(doc.recommendation).not.toBeNull();
+  });
+
+  test('no backend can train the model: one line, exit 1', () => {
+    const conv = files.write('conv.cjs', `
+      exports.createModel = (tf) => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
+      exports.loss = 'meanSquaredError';
+      exports.loadData = (tf) => ({ x: tf.randomNormal([64, 4, 4, 1]), y: tf.randomNormal([64, 1]) });`);
+    const r = run(['--model', conv, '--backend', 'wasm', '--no-isolate']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/no backend can train this model \(wasm: .*Conv2DBackpropFilter/);
+  });
+
+  test('SIGINT during an isolated run: the trial process ends too', async () => {
+    const out = path.join(files.dir(), 'interrupted.json');
+    const child = spawn(process.execPath, [BIN, 'probe', '--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '3', '--out', out]);
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (/batch 8:/.test(stderr)) resolve();
+      });
+    });
+    const trialProcesses = () => spawnSync('pgrep', ['-f', `runner/child.js`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    expect(trialProcesses().length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).complete).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(trialProcesses()).toEqual([]);
+  });
+});
