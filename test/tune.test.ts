@@ -67,15 +67,15 @@ describe('tune on the built-in MNIST example, search included', () => {
 
   test('a budget just above a mid-sized trial stops on memory, and no ok trial is over it', async () => {
     const trials = ok(doc);
-    if (!trials.some((t) => t.batchSize === 512)) throw new Error('the first run did not reach 512: cannot place the budget');
-    // Halfway between what 256 and 512 need: 256 fits, 512 does not.
-    const budget = Math.floor((peakAt(trials, 256) + peakAt(trials, 512)) / 2);
+    // Halfway between what 16 and 32 need: 16 fits, 32 does not. Small sizes keep a
+    // throughput plateau (which noise on a busy machine can fake) from stopping it first.
+    const budget = Math.floor((peakAt(trials, 16) + peakAt(trials, 32)) / 2);
     const capped = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, maxMemory: budget, search: false });
     expect(capped.probe!.stopReason).toBe('memory');
     expect(capped.budget.memoryBytes).toBe(budget);
     for (const t of ok(capped)) expect(t.peakBytes!).toBeLessThanOrEqual(budget);
-    expect(capped.probe!.maxFeasibleBatch).toBeGreaterThanOrEqual(256);
-    expect(capped.probe!.maxFeasibleBatch).toBeLessThan(512);
+    expect(capped.probe!.maxFeasibleBatch).toBeGreaterThanOrEqual(16);
+    expect(capped.probe!.maxFeasibleBatch).toBeLessThan(32);
     expect(capped.recommendation!.batchSize).toBeLessThanOrEqual(capped.probe!.maxFeasibleBatch!);
     // Skipping the search by choice is not an incomplete run.
     expect(capped).toMatchObject({ complete: true, phasesCut: [], candidates: [], noise: null, lrRange: null });
