@@ -1,176 +1,189 @@
 /**
- * The result document, schema version 1. Field names follow DESIGN.md; they are a
- * public contract (`--json`, `--out`, `tune()`), so rename nothing without bumping
- * `schemaVersion`.
+ * The result document, schema version 1: one source for the TypeScript types, the
+ * JSON Schema (`autobatch schema`) and validation. Field names follow DESIGN.md; they
+ * are a public contract (`--json`, `--out`, `tune()`).
+ *
+ * When `schemaVersion` changes: a field renamed or removed, a type narrowed or changed,
+ * or a meaning changed bumps it; adding an optional field, a new enum value in a
+ * reason's text, or a new `notes` line does not. Readers should check
+ * `schemaVersion` and ignore fields they do not know.
  */
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+
 export const SCHEMA_VERSION = 1;
 
-/** The phases of a run, in order. */
-export type Phase = 'hardware' | 'backend' | 'probe' | 'noise' | 'lr-range' | 'search' | 'recommend';
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+const literals = <T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> =>
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<LiteralTuple<T>>;
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export const PHASES = ['hardware', 'backend', 'probe', 'noise', 'lr-range', 'search', 'recommend'] as const;
+/** The phases of a run, in order. */
+export type Phase = (typeof PHASES)[number];
+
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Optimizers autobatch can rebuild with a new learning rate. */
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamax', 'rmsprop', 'adagrad', 'adadelta'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
+export const STOP_REASONS = ['memory', 'oom', 'throughput-plateau', 'dataset', 'max-batch', 'time'] as const;
 /** Why the capacity probe stopped doubling. */
-export type StopReason = 'memory' | 'oom' | 'throughput-plateau' | 'dataset' | 'max-batch' | 'time';
+export type StopReason = (typeof STOP_REASONS)[number];
 
+export const TRIAL_STATUSES = ['ok', 'over-budget', 'oom', 'crashed', 'error'] as const;
 /** What became of one probe trial. */
-export type TrialStatus = 'ok' | 'over-budget' | 'oom' | 'crashed' | 'error';
+export type TrialStatus = (typeof TRIAL_STATUSES)[number];
 
-export interface HardwareInfo {
-  cpu: { model: string; cores: number; physicalCores: number };
-  memory: { totalBytes: number; availableBytes: number };
-  gpus: { vendor: string; model: string; memoryBytes: number | null }[];
-  os: { platform: string; distro: string; release: string; arch: string };
-  node: string;
-}
+export const WORKLOAD_SOURCES = ['example', 'module', 'saved-model', 'data', 'library'] as const;
 
-export interface BackendInfo {
-  name: BackendName;
-  /** Why backends tried before this one were skipped; null when the first choice worked. */
-  fallbackReason: string | null;
-}
+const HardwareSchema = Type.Object({
+  cpu: Type.Object({ model: Type.String(), cores: Type.Number(), physicalCores: Type.Number() }),
+  memory: Type.Object({ totalBytes: Type.Number(), availableBytes: Type.Number() }),
+  gpus: Type.Array(Type.Object({ vendor: Type.String(), model: Type.String(), memoryBytes: Nullable(Type.Number()) })),
+  os: Type.Object({ platform: Type.String(), distro: Type.String(), release: Type.String(), arch: Type.String() }),
+  node: Type.String(),
+});
 
-export interface WorkloadInfo {
-  name: string;
-  source: 'example' | 'module' | 'saved-model' | 'data';
-  parameters: number;
-  trainSamples: number;
-  valSamples: number;
-  loss: string;
-  optimizer: { name: OptimizerName; learningRate: number };
-}
+const BackendSchema = Type.Object({
+  name: literals(BACKEND_NAMES),
+  fallbackReason: Nullable(Type.String({ description: 'Why backends tried before this one were skipped' })),
+});
 
-export interface Trial {
-  batchSize: number;
-  status: TrialStatus;
-  /** Median time of one training step (forward, backward, update), milliseconds. */
-  stepMs: number | null;
-  samplesPerSec: number | null;
-  /** Peak bytes held by tensors during one training step, model and optimizer included. */
-  peakBytes: number | null;
-  /** Resident set size of the process that ran the trial, after its steps. */
-  rssBytes: number | null;
-  /** Timed steps (warm-up excluded). */
-  steps: number;
-  /** Set when the trial failed: the error text or the signal. */
-  error?: string;
-  /** True when this size was found by bisecting after a memory stop. */
-  bisect?: boolean;
-}
+const WorkloadSchema = Type.Object({
+  name: Type.String(),
+  source: literals(WORKLOAD_SOURCES),
+  parameters: Type.Number(),
+  trainSamples: Type.Number(),
+  valSamples: Type.Number(),
+  loss: Type.String(),
+  optimizer: Type.Object({ name: literals(OPTIMIZER_NAMES), learningRate: Type.Number() }),
+});
 
-export interface ProbeResult {
-  trials: Trial[];
-  stopReason: StopReason;
-  /** Largest batch size whose trial was ok; null when none was. */
-  maxFeasibleBatch: number | null;
-  /** Smallest ok batch size with at least 90 % of the best throughput. */
-  throughputKnee: number | null;
-  /** Largest size safe to recommend: `maxFeasibleBatch`, less a margin after an out-of-memory or crash. */
-  safeMaxBatch: number | null;
-}
+const TrialSchema = Type.Object({
+  batchSize: Type.Number(),
+  status: literals(TRIAL_STATUSES),
+  stepMs: Nullable(Type.Number({ description: 'Median time of one training step, ms' })),
+  samplesPerSec: Nullable(Type.Number()),
+  peakBytes: Nullable(Type.Number({ description: 'Peak tensor bytes during one profiled training step' })),
+  rssBytes: Nullable(Type.Number({ description: 'Resident set size of the trial process' })),
+  steps: Type.Number({ description: 'Timed steps, warm-up excluded' }),
+  error: Type.Optional(Type.String({ description: 'The error text or signal of a failed trial' })),
+  bisect: Type.Optional(Type.Boolean({ description: 'Found by bisecting after a memory stop' })),
+});
 
-export interface NoiseEstimate {
-  /** B_simple = tr(Σ)/|G|²: the batch size where gradient noise and signal are equal. */
-  bSimple: number;
-  /** |G|², squared norm of the true gradient. */
-  gradSq: number;
-  /** tr(Σ), trace of the per-sample gradient covariance. */
-  traceSigma: number;
-  /** Jackknife standard error of bSimple; null when it could not be computed. */
-  standardError: number | null;
-}
+const ProbeSchema = Type.Object({
+  trials: Type.Array(TrialSchema),
+  stopReason: literals(STOP_REASONS),
+  maxFeasibleBatch: Nullable(Type.Number()),
+  throughputKnee: Nullable(Type.Number()),
+  safeMaxBatch: Nullable(Type.Number()),
+});
 
-export interface NoiseResult extends NoiseEstimate {
-  /** Measured once, at the initial weights, with plain (not preconditioned) gradients. */
-  atInit: NoiseEstimate | null;
-  /** For Adam-like optimizers: the noise scale of the preconditioned gradients. */
-  preconditioned: NoiseEstimate | null;
-}
+const NoiseEstimateSchema = Type.Object({
+  bSimple: Type.Number({ description: 'B_simple = tr(Σ)/|G|²' }),
+  gradSq: Type.Number({ description: '|G|²' }),
+  traceSigma: Type.Number({ description: 'tr(Σ)' }),
+  standardError: Nullable(Type.Number({ description: 'Jackknife standard error of bSimple' })),
+});
 
-export interface Candidate {
-  batchSize: number;
-  learningRate: number;
-  valLoss: number | null;
-  trainLoss: number | null;
-  /** tr(Σ)/B at the candidate's final weights: the variance of its batch gradient. */
-  gradientVariance: number | null;
-  /** B_simple/B at its final weights; above 1, noise dominates each step. */
-  noiseToSignal: number | null;
-  diverged: boolean;
-  steps: number;
-  samplesSeen: number;
-  /** Relative excess validation loss over the best candidate; null when diverged. */
-  score: number | null;
-  /** True when statistically tied with the best validation loss. */
-  tied: boolean;
-  /** Convergence speed: training loss drop per second of training. */
-  lossDropPerSec: number | null;
-  /** Generalization: validation loss minus training loss. */
-  generalizationGap: number | null;
-  /** Memory: peak tensor bytes at this size, from the probe. */
-  peakBytes: number | null;
-  /** Speed: samples/s at this size, from the probe. */
-  samplesPerSec: number | null;
-  /** Stability: standard deviation of the step-to-step change of log training loss. */
-  lossVolatility: number | null;
-  /** Training loss over time: [seconds, loss], at most 100 points. */
-  curve: [number, number][];
-}
+const NoiseSchema = Type.Composite([
+  NoiseEstimateSchema,
+  Type.Object({ atInit: Nullable(NoiseEstimateSchema), preconditioned: Nullable(NoiseEstimateSchema) }),
+]);
 
-export interface Alternative {
-  batchSize: number;
-  learningRate: number;
-  why: string;
-}
+const LrRangeSchema = Type.Object({
+  batchSize: Type.Number(),
+  suggestion: Type.Number(),
+  points: Type.Array(Type.Object({ lr: Type.Number(), loss: Type.Number() })),
+  ended: literals(['max-lr', 'diverged', 'time'] as const),
+});
 
-export interface WorkersAdvice {
-  workers: number;
-  perWorkerBatchSize: number;
-  globalBatchSize: number;
-  /** Learning rate for the global batch. */
-  learningRate: number;
-  /** Set when the global batch passes the noise scale, where scaling stops paying. */
-  warning: string | null;
-}
+const CandidateSchema = Type.Object({
+  batchSize: Type.Number(),
+  learningRate: Type.Number(),
+  valLoss: Nullable(Type.Number()),
+  trainLoss: Nullable(Type.Number()),
+  gradientVariance: Nullable(Type.Number({ description: 'tr(Σ)/B at the final weights' })),
+  noiseToSignal: Nullable(Type.Number({ description: 'B_simple/B at the final weights' })),
+  diverged: Type.Boolean(),
+  steps: Type.Number(),
+  samplesSeen: Type.Number(),
+  score: Nullable(Type.Number({ description: 'Relative excess validation loss over the best' })),
+  tied: Type.Boolean(),
+  lossDropPerSec: Nullable(Type.Number()),
+  generalizationGap: Nullable(Type.Number()),
+  peakBytes: Nullable(Type.Number()),
+  samplesPerSec: Nullable(Type.Number()),
+  lossVolatility: Nullable(Type.Number()),
+  curve: Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
+});
 
-export interface Recommendation {
-  batchSize: number;
-  learningRate: number;
-  reasons: string[];
-  /** Expected throughput and memory at `batchSize`, from the probe. */
-  expected: { samplesPerSec: number | null; peakBytes: number | null };
-  /** (B_noise + B0)/(B_noise + B): share of the smallest candidate's per-sample progress kept. */
-  statisticalEfficiency: number | null;
-  alternatives: { fastest?: Alternative; lowestMemory?: Alternative; bestValLoss?: Alternative };
-  workers?: WorkersAdvice;
-}
+const AlternativeSchema = Type.Object({ batchSize: Type.Number(), learningRate: Type.Number(), why: Type.String() });
 
-export interface AutobatchDocument {
-  schemaVersion: typeof SCHEMA_VERSION;
-  tool: { name: 'autobatch'; version: string };
-  createdAt: string;
-  /** False when the run was interrupted, ran out of time, or failed part-way. */
-  complete: boolean;
-  /** Why `complete` is false; absent when it is true. */
-  incompleteReason?: string;
-  hardware: HardwareInfo | null;
-  backend: BackendInfo | null;
-  workload: WorkloadInfo | null;
-  budget: { memoryBytes: number | null; timeSeconds: number };
-  /** How the workload was put together (default model, inferred task, …). */
-  notes: string[];
-  /** Phases that the time budget or an interrupt cut short or skipped. */
-  phasesCut: Phase[];
-  probe: ProbeResult | null;
-  noise: NoiseResult | null;
-  lrRange: { batchSize: number; suggestion: number; points: { lr: number; loss: number }[]; ended: 'max-lr' | 'diverged' | 'time' } | null;
-  candidates: Candidate[];
-  /** Null when the run ended before any batch size could be recommended. */
-  recommendation: Recommendation | null;
-  /** Wall seconds per phase. */
-  timings: Record<string, number>;
-}
+const WorkersSchema = Type.Object({
+  workers: Type.Number(),
+  perWorkerBatchSize: Type.Number(),
+  globalBatchSize: Type.Number(),
+  learningRate: Type.Number(),
+  warning: Nullable(Type.String()),
+});
+
+const RecommendationSchema = Type.Object({
+  batchSize: Type.Number(),
+  learningRate: Type.Number(),
+  reasons: Type.Array(Type.String()),
+  expected: Type.Object({ samplesPerSec: Nullable(Type.Number()), peakBytes: Nullable(Type.Number()) }),
+  statisticalEfficiency: Nullable(Type.Number()),
+  alternatives: Type.Object({
+    fastest: Type.Optional(AlternativeSchema),
+    lowestMemory: Type.Optional(AlternativeSchema),
+    bestValLoss: Type.Optional(AlternativeSchema),
+  }),
+  workers: Type.Optional(WorkersSchema),
+});
+
+/** The whole document: `autobatch schema` prints this as JSON Schema. */
+export const DocumentSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(SCHEMA_VERSION),
+    tool: Type.Object({ name: Type.Literal('autobatch'), version: Type.String() }),
+    createdAt: Type.String({ description: 'ISO 8601 time the run started' }),
+    complete: Type.Boolean(),
+    incompleteReason: Type.Optional(Type.String()),
+    hardware: Nullable(HardwareSchema),
+    backend: Nullable(BackendSchema),
+    workload: Nullable(WorkloadSchema),
+    budget: Type.Object({ memoryBytes: Nullable(Type.Number()), timeSeconds: Type.Number() }),
+    notes: Type.Array(Type.String()),
+    phasesCut: Type.Array(literals(PHASES)),
+    probe: Nullable(ProbeSchema),
+    noise: Nullable(NoiseSchema),
+    lrRange: Nullable(LrRangeSchema),
+    candidates: Type.Array(CandidateSchema),
+    recommendation: Nullable(RecommendationSchema),
+    timings: Type.Record(Type.String(), Type.Number()),
+    cache: Type.Optional(
+      Type.Object({
+        key: Type.String(),
+        hit: Type.Boolean({ description: 'True when this document was reused from the cache, not measured now' }),
+      }),
+    ),
+  },
+  { $id: 'https://autobatch.dev/schema/v1.json', title: 'autobatch result', description: 'A batch size and learning rate measured for one model on one machine' },
+);
+
+export type HardwareInfo = Static<typeof HardwareSchema>;
+export type BackendInfo = Static<typeof BackendSchema>;
+export type WorkloadInfo = Static<typeof WorkloadSchema>;
+export type Trial = Static<typeof TrialSchema>;
+export type ProbeResult = Static<typeof ProbeSchema>;
+export type NoiseEstimate = Static<typeof NoiseEstimateSchema>;
+export type NoiseResult = Static<typeof NoiseSchema>;
+export type LrRange = Static<typeof LrRangeSchema>;
+export type Candidate = Static<typeof CandidateSchema>;
+export type Alternative = Static<typeof AlternativeSchema>;
+export type WorkersAdvice = Static<typeof WorkersSchema>;
+export type Recommendation = Static<typeof RecommendationSchema>;
+export type AutobatchDocument = Static<typeof DocumentSchema>;

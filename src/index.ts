@@ -1,16 +1,36 @@
 /**
  * The public API of autobatch. Everything exported here is covered by semver; the
- * list is pinned by test/index.test.ts. Internals (the trial runner, the stopping
- * rules' constants, the CLI) stay unexported so they can change.
+ * list is pinned by test/index.test.ts. Internals (the trial runners, the stopping
+ * rules, the scoring, the CLI) stay unexported so they can change.
  */
+import { loadTf } from './tf';
+
+/**
+ * The TensorFlow.js instance autobatch uses. Build tensors and models with it (or with
+ * the `@tensorflow/tfjs` your project resolves, when npm shares one copy between you).
+ */
+export const tf = loadTf();
+
 export { tune } from './tune';
 export { probeCapacity, type ProbeOptions, type ProbeOutcome } from './probe/probe';
+export { estimateGradientNoise, findLearningRate, type FindLearningRateOptions, type GradientNoise } from './api';
+export type { GradientNoiseOptions } from './noise/measure';
+export type { LrRangeResult } from './lr/range-test';
 export { isOutOfMemoryError } from './runner/oom';
 export type { TrialRunner, TrialSpec } from './runner/runner';
-export { DEFAULT_OPTIONS, normalizeOptions, type TuneOptions, type BackendChoice, type ExampleName } from './options';
+export {
+  DEFAULT_OPTIONS,
+  normalizeOptions,
+  type TuneOptions,
+  type BackendChoice,
+  type ExampleName,
+  type ModelFactory,
+  type DataInput,
+} from './options';
 export type { ProgressEvent, Phase } from './progress';
 export {
   SCHEMA_VERSION,
+  DocumentSchema,
   type AutobatchDocument,
   type Alternative,
   type BackendInfo,
@@ -18,6 +38,7 @@ export {
   type Candidate,
   type HardwareInfo,
   type NoiseEstimate,
+  type NoiseResult,
   type ProbeResult,
   type Recommendation,
   type StopReason,

@@ -4,6 +4,8 @@ import type { ProgressEvent } from './progress';
 import { parseBytes, parseDuration } from './units';
 import { TASKS, type Task } from './workloads/tabular';
 import type { WorkloadSpec } from './workloads/spec';
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { TF } from './tf';
 
 /** Built-in example workloads. */
 export const EXAMPLE_NAMES = ['mnist-mlp', 'synthetic-regression'] as const;
@@ -20,13 +22,18 @@ export interface TuneOptions {
    */
   example?: ExampleName;
   /**
-   * The model: a module (.js, .mjs, .cjs) exporting `createModel(tf)` and
-   * `loadData(tf)`, or a saved LayersModel (`model.json`, needs `data`).
+   * The model: a function returning a fresh `tf.LayersModel` (sync or async; compiled,
+   * or give its loss through a compiled model), a module file (.js, .mjs, .cjs)
+   * exporting `createModel(tf)` and `loadData(tf)`, or a saved LayersModel
+   * (`model.json`, needs `data`).
    * @default a default MLP sized to `data`, or the example
    */
-  model?: string;
-  /** Training data: a .csv, .tsv, .json or .jsonl file with a header or positional columns. */
-  data?: string;
+  model?: string | ModelFactory;
+  /**
+   * Training data: `{ x, y }` or `{ train: { x, y }, validation?: { x, y } }` (tensors
+   * or arrays; autobatch works on copies), or a .csv, .tsv, .json or .jsonl file.
+   */
+  data?: string | DataInput;
   /**
    * Label column of `data`.
    * @default the last column
@@ -67,6 +74,10 @@ export interface TuneOptions {
    * @default 120
    */
   timeBudget?: number | string;
+  /** `timeBudget` in seconds, for pipelines that compute it. */
+  timeBudgetSeconds?: number;
+  /** `maxMemory` in bytes, for pipelines that compute it. */
+  maxMemoryBytes?: number;
   /**
    * First batch size the probe tries.
    * @default 8
@@ -97,6 +108,18 @@ export interface TuneOptions {
    * @default 1
    */
   minTrialSeconds?: number;
+  /**
+   * A folder of cached results: a run whose model (architecture and initial weights),
+   * data, hardware, backend, settings and autobatch version all match a cached
+   * complete run returns that result instead of measuring again.
+   * @default no cache
+   */
+  cache?: string;
+  /**
+   * With `cache`: measure again and overwrite the cached result.
+   * @default false
+   */
+  refresh?: boolean;
   /**
    * Run each capacity trial in a child process, so an out-of-memory that kills the
    * process (wasm heap, V8 heap, the kernel's OOM killer) is a measured limit instead of
@@ -141,10 +164,20 @@ export const DEFAULT_OPTIONS = {
   minTrialSeconds: 1,
 } as const;
 
+/** Returns a fresh model; autobatch passes its TensorFlow.js in. */
+export type ModelFactory = (tf: TF) => LayersModel | Promise<LayersModel>;
+
+/** Data given in code: tensors (of the same TensorFlow.js) or nested arrays. */
+export type DataInput =
+  | { x: unknown; y: unknown }
+  | { train: { x: unknown; y: unknown }; validation?: { x: unknown; y: unknown } };
+
 /** `TuneOptions` with defaults applied and sizes parsed. */
 export interface NormalizedOptions {
   /** Where the workload comes from, as the trial process needs it. */
   workload: WorkloadSpec;
+  /** A model or data given in code: they cannot cross to a trial process. */
+  inline: { model?: ModelFactory; data?: DataInput };
   backend: BackendChoice;
   /** Null: derive from the hardware and the backend once both are known. */
   maxMemoryBytes: number | null;
@@ -158,6 +191,8 @@ export interface NormalizedOptions {
   workers: number;
   search: boolean;
   isolate: boolean;
+  cache: string | null;
+  refresh: boolean;
   onProgress: (event: ProgressEvent) => void;
   signal: AbortSignal | undefined;
 }
@@ -191,6 +226,25 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
       option: options.label !== undefined ? 'label' : options.features !== undefined ? 'features' : 'task',
     });
   }
+  if (options.timeBudget !== undefined && options.timeBudgetSeconds !== undefined) {
+    throw new UsageError('timeBudget and timeBudgetSeconds were both given', { option: 'timeBudget' });
+  }
+  if (options.maxMemory !== undefined && options.maxMemoryBytes !== undefined) {
+    throw new UsageError('maxMemory and maxMemoryBytes were both given', { option: 'maxMemory' });
+  }
+  const inline = {
+    ...(typeof options.model === 'function' ? { model: options.model } : {}),
+    ...(options.data !== undefined && typeof options.data === 'object' ? { data: options.data } : {}),
+  };
+  if (options.model !== undefined && typeof options.model !== 'function' && typeof options.model !== 'string') {
+    throw new UsageError('model must be a function returning a tf.LayersModel or a file path', { option: 'model' });
+  }
+  if (options.data !== undefined && typeof options.data !== 'object' && typeof options.data !== 'string') {
+    throw new UsageError('data must be { x, y }, { train, validation } or a file path', { option: 'data' });
+  }
+  if (inline.data && typeof options.model !== 'function') {
+    throw new UsageError('data given in code needs a model given in code (a function returning a tf.LayersModel)', { option: 'data' });
+  }
   const validationSplit = requireNumber('validationSplit', options.validationSplit ?? DEFAULT_OPTIONS.validationSplit, 0);
   if (validationSplit <= 0 || validationSplit >= 1) {
     throw new UsageError(`validationSplit must be between 0 and 1, got ${validationSplit}`, { option: 'validationSplit' });
@@ -200,8 +254,8 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
   return {
     workload: {
       example,
-      ...(options.model === undefined ? {} : { model: options.model }),
-      ...(options.data === undefined ? {} : { data: options.data }),
+      ...(typeof options.model === 'string' ? { model: options.model } : {}),
+      ...(typeof options.data === 'string' ? { data: options.data } : {}),
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(features === undefined ? {} : { features }),
       ...(options.task === undefined ? {} : { task: options.task }),
@@ -209,10 +263,10 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
       validationSplit,
       seed,
     },
+    inline,
     backend,
-    maxMemoryBytes: options.maxMemory === undefined ? null : parseBytes(options.maxMemory, 'maxMemory'),
-    timeBudgetSeconds:
-      options.timeBudget === undefined ? DEFAULT_OPTIONS.timeBudgetSeconds : parseDuration(options.timeBudget, 'timeBudget'),
+    maxMemoryBytes: parseBytesOption(options.maxMemory ?? options.maxMemoryBytes),
+    timeBudgetSeconds: parseDuration(options.timeBudget ?? options.timeBudgetSeconds ?? DEFAULT_OPTIONS.timeBudgetSeconds, 'timeBudget'),
     minBatch,
     maxBatch,
     seed,
@@ -222,9 +276,15 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     workers: requireInteger('workers', options.workers ?? DEFAULT_OPTIONS.workers, 1),
     search: options.search ?? DEFAULT_OPTIONS.search,
     isolate: options.isolate ?? DEFAULT_OPTIONS.isolate,
+    cache: options.cache ?? null,
+    refresh: options.refresh ?? false,
     onProgress: options.onProgress ?? (() => {}),
     signal: options.signal,
   };
+}
+
+function parseBytesOption(value: number | string | undefined): number | null {
+  return value === undefined ? null : parseBytes(value, 'maxMemory');
 }
 
 function requireInteger(name: string, value: unknown, min: number): number {

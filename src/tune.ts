@@ -1,5 +1,6 @@
-import { SCHEMA_VERSION, type AutobatchDocument, type NoiseEstimate, type Phase, type Trial } from './document';
+import { SCHEMA_VERSION, type AutobatchDocument, type HardwareInfo, type NoiseEstimate, type Phase, type Trial } from './document';
 import { activateBackend } from './backend';
+import { cacheKey, prepareCacheDir, readCache, writeCache, type CacheKeyParts } from './cache';
 import { BackendError } from './errors';
 import { assertEnoughSamples, prepareWorkload } from './prepare';
 import { IsolatedRunner } from './runner/isolated';
@@ -68,7 +69,8 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
   };
 
   // Files first: a bad one should fail in a moment, before TensorFlow.js starts.
-  const definition = await resolveWorkload(opts.workload);
+  if (opts.cache) prepareCacheDir(opts.cache);
+  const definition = await resolveWorkload(opts.workload, opts.inline);
   if (definition.trainSamples !== undefined) assertEnoughSamples(definition.name, definition.trainSamples, opts.minBatch);
   const tf = loadTf();
   doc.hardware = await timed('hardware', snapshotHardware);
@@ -78,6 +80,16 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
   doc.workload = workload.info;
   const memoryBudgetBytes = opts.maxMemoryBytes ?? defaultMemoryBudget(doc.hardware, name);
   doc.budget.memoryBytes = memoryBudgetBytes;
+
+  const key = opts.cache ? cacheKey(cacheKeyParts(opts, doc.hardware, name, workload.fingerprint())) : null;
+  const cached = key && !opts.refresh ? readCache(opts.cache!, key) : null;
+  if (cached) {
+    await runner.close();
+    workload.dispose();
+    cached.notes = [...cached.notes, `cached result from ${cached.createdAt} reused (--refresh measures again)`];
+    cached.cache = { key: key!, hit: true };
+    return cached;
+  }
 
   try {
     const { interrupted, ...probe } = await timed('probe', () =>
@@ -172,7 +184,41 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
   if (aborted()) markIncomplete(doc, 'interrupted');
   else if (unfinished.length) markIncomplete(doc, `the time budget ran out: ${doc.phasesCut.join(', ')} cut short`);
   doc.timings.total = (Date.now() - started) / 1000;
+  if (key) {
+    doc.cache = { key, hit: false };
+    writeCache(opts.cache!, key, doc);
+  }
   return doc;
+}
+
+/** Everything a cached result must match; free memory and the time of day do not count. */
+function cacheKeyParts(opts: NormalizedOptions, hardware: HardwareInfo, backend: string, workload: string): CacheKeyParts {
+  return {
+    toolVersion: TOOL_VERSION,
+    workload,
+    hardware: {
+      cpu: hardware.cpu.model,
+      cores: hardware.cpu.cores,
+      totalMemory: hardware.memory.totalBytes,
+      gpus: hardware.gpus.map((g) => `${g.vendor} ${g.model} ${g.memoryBytes}`),
+      platform: hardware.os.platform,
+      arch: hardware.os.arch,
+      node: hardware.node,
+    },
+    backend,
+    settings: {
+      maxMemoryBytes: opts.maxMemoryBytes,
+      timeBudgetSeconds: opts.timeBudgetSeconds,
+      minBatch: opts.minBatch,
+      maxBatch: opts.maxBatch,
+      seed: opts.seed,
+      warmupSteps: opts.warmupSteps,
+      minSteps: opts.minSteps,
+      minTrialSeconds: opts.minTrialSeconds,
+      workers: opts.workers,
+      search: opts.search,
+    },
+  };
 }
 
 /** Relative standard error of the noise scale at init that is good enough. */
@@ -204,7 +250,9 @@ async function measureNoiseAtInit(tf: TF, workload: Workload, seed: number, maxB
  * process picks it.
  */
 async function startRunner(tf: TF, opts: NormalizedOptions, definition: WorkloadDefinition) {
-  if (opts.isolate) {
+  if (opts.isolate && (opts.inline.model || opts.inline.data)) {
+    definition.notes = [...(definition.notes ?? []), 'trials ran in this process: a model or data given in code cannot cross to a trial process'];
+  } else if (opts.isolate) {
     const runner = new IsolatedRunner({ workload: opts.workload, backend: opts.backend, minBatch: opts.minBatch });
     try {
       const ready = await runner.start();

@@ -6,14 +6,23 @@ test('the public API is exactly this list', () => {
       'AutobatchError',
       'BackendError',
       'DEFAULT_OPTIONS',
+      'DocumentSchema',
       'InputError',
       'SCHEMA_VERSION',
       'TrainingError',
       'UsageError',
+      'estimateGradientNoise',
+      'findLearningRate',
       'isOutOfMemoryError',
       'normalizeOptions',
       'probeCapacity',
+      'tf',
       'tune',
     ].sort(),
   );
+});
+
+test('tf is the TensorFlow.js autobatch uses', () => {
+  expect(typeof api.tf.tensor).toBe('function');
+  expect(api.tf.version.tfjs).toMatch(/^4\./);
 });

@@ -3,8 +3,8 @@ import { UsageError } from '../errors';
 import { BACKEND_CHOICES, DEFAULT_OPTIONS, EXAMPLE_NAMES, type TuneOptions } from '../options';
 import { TASKS } from '../workloads/tabular';
 
-/** The `TuneOptions` a flag can set: every one but the callbacks. */
-type FlagOptionKey = Exclude<keyof TuneOptions, 'onProgress' | 'signal'>;
+/** The `TuneOptions` a flag can set: every one but the callbacks and the numeric twins of `timeBudget` and `maxMemory`. */
+type FlagOptionKey = Exclude<keyof TuneOptions, 'onProgress' | 'signal' | 'timeBudgetSeconds' | 'maxMemoryBytes'>;
 
 interface FlagSpec {
   flag: string;
@@ -94,6 +94,14 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
     flag: 'min-trial-time',
     yargs: { type: 'string', describe: 'Seconds of timed steps per trial, at least', defaultDescription: `${DEFAULT_OPTIONS.minTrialSeconds}s` },
   },
+  cache: {
+    flag: 'cache',
+    yargs: { type: 'string', describe: 'Reuse a result cached in DIR when model, data, hardware, backend, settings and version match' },
+  },
+  refresh: {
+    flag: 'refresh',
+    yargs: { type: 'boolean', describe: 'With --cache: measure again and replace the cached result' },
+  },
   isolate: {
     flag: 'isolate',
     yargs: {
@@ -116,15 +124,24 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
 const INTEGER_FLAGS: readonly FlagOptionKey[] = ['minBatch', 'maxBatch', 'seed', 'warmupSteps', 'minSteps', 'workers'];
 
 /** Flags of `probe` that only the CLI has. */
+export const OUTPUT_FORMATS = ['text', 'json', 'env'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
 export const OUTPUT_FLAGS = {
   out: { type: 'string', describe: 'Write the JSON result to FILE (atomically)' },
-  json: { type: 'boolean', describe: 'Print only the JSON result on stdout; everything else goes to stderr' },
+  format: {
+    type: 'string',
+    choices: OUTPUT_FORMATS,
+    describe: 'stdout: text (the summary), json (the document only), env (AUTOBATCH_…=… lines for eval)',
+    defaultDescription: 'text',
+  },
+  json: { type: 'boolean', describe: 'Same as --format json' },
   quiet: { type: 'boolean', alias: 'q', describe: 'No progress output' },
 } as const satisfies Record<string, Options>;
 
 export interface OutputArgs {
   out?: string;
-  json: boolean;
+  format: OutputFormat;
   quiet: boolean;
 }
 
@@ -162,5 +179,9 @@ function parseNumberFlag(flag: string, raw: unknown): number {
 
 export function toOutputArgs(argv: Record<string, unknown>): OutputArgs {
   if (Array.isArray(argv.out)) throw new UsageError('--out was given more than once');
-  return { out: argv.out as string | undefined, json: argv.json === true, quiet: argv.quiet === true };
+  const format = argv.json === true ? 'json' : ((argv.format as OutputFormat | undefined) ?? 'text');
+  if (argv.json === true && argv.format !== undefined && argv.format !== 'json') {
+    throw new UsageError(`--json contradicts --format ${String(argv.format)}`);
+  }
+  return { out: argv.out as string | undefined, format, quiet: argv.quiet === true };
 }

@@ -25,7 +25,16 @@ export async function main(args: string[]): Promise<number> {
         exitCode = await runProbe(toTuneOptions(argv), toOutputArgs(argv));
       },
     )
-    .demandCommand(1, 'Name a command: autobatch probe')
+    .command(
+      'schema',
+      'Print the JSON Schema of the result document',
+      (y) => y,
+      async () => {
+        const { DocumentSchema } = await import('../document');
+        process.stdout.write(`${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...DocumentSchema }, null, 2)}\n`);
+      },
+    )
+    .demandCommand(1, 'Name a command: autobatch probe, or autobatch schema')
     .strict()
     .version(TOOL_VERSION)
     .help()

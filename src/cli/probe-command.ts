@@ -1,5 +1,6 @@
 import type { AutobatchDocument } from '../document';
 import type { TuneOptions } from '../options';
+import { formatEnv } from '../report/env';
 import { formatSummary } from '../report/terminal';
 import { assertWritable, writeFileAtomic } from '../report/write-file';
 import { tune } from '../tune';
@@ -38,7 +39,8 @@ export async function runProbe(options: TuneOptions, output: OutputArgs): Promis
 
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   if (output.out) writeFileAtomic(output.out, json);
-  if (output.json) process.stdout.write(json);
+  if (output.format === 'json') process.stdout.write(json);
+  else if (output.format === 'env') process.stdout.write(formatEnv(doc));
   else process.stdout.write(`\n${formatSummary(doc)}\n`);
   if (interruptedBy) return EXIT_CODES.interrupted;
   return doc.complete ? EXIT_CODES.ok : EXIT_CODES.incomplete;

@@ -34,23 +34,7 @@ export async function moduleWorkload(
   if (!loadData && !fallbackData) {
     throw new InputError(`${file}: exports no loadData(tf) function; export one or pass --data`);
   }
-  const buildModel = async (tf: TF): Promise<tfTypes.LayersModel> => {
-    let model: unknown;
-    try {
-      model = await mod.createModel(tf);
-    } catch (err) {
-      throw new InputError(`${file}: createModel threw: ${describeError(err)}`, { cause: err });
-    }
-    if (!(model instanceof tf.LayersModel)) {
-      const foreign = model && typeof (model as { predict?: unknown }).predict === 'function';
-      throw new InputError(
-        foreign
-          ? `${file}: createModel returned a model from another copy of TensorFlow.js; build it with the tf argument autobatch passes`
-          : `${file}: createModel returned ${model === null ? 'null' : typeof model}, not a tf.LayersModel`,
-      );
-    }
-    return model;
-  };
+  const buildModel = (tf: TF) => buildUserModel(tf, mod.createModel, `${file}: createModel`);
   return {
     name: typeof mod.name === 'string' ? mod.name : path.basename(file, path.extname(file)),
     source: 'module',
@@ -106,4 +90,26 @@ function optimizerOf(value: WorkloadModule['optimizer'], file: string): Optimize
   }
   const lr = typeof value === 'object' ? value.learningRate : undefined;
   return { name, learningRate: lr ?? DEFAULT_LEARNING_RATES[name] };
+}
+
+/**
+ * Calls a user's model factory and checks what comes back.
+ * @throws InputError naming `where` when it throws or returns no LayersModel of our tf.
+ */
+export async function buildUserModel(tf: TF, create: (tf: TF) => unknown, where: string): Promise<tfTypes.LayersModel> {
+  let model: unknown;
+  try {
+    model = await create(tf);
+  } catch (err) {
+    throw new InputError(`${where} threw: ${describeError(err)}`, { cause: err });
+  }
+  if (!(model instanceof tf.LayersModel)) {
+    const foreign = model && typeof (model as { predict?: unknown }).predict === 'function';
+    throw new InputError(
+      foreign
+        ? `${where} returned a model from another copy of TensorFlow.js; build it with the tf argument autobatch passes`
+        : `${where} returned ${model === null ? 'null' : typeof model}, not a tf.LayersModel`,
+    );
+  }
+  return model;
 }

@@ -1,11 +1,12 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import { InputError } from '../errors';
-import type { ExampleName } from '../options';
+import { InputError, UsageError } from '../errors';
+import type { DataInput, ExampleName, ModelFactory } from '../options';
 import type { TF } from '../tf';
 import { loadDataFile, defaultMlp, type LoadedDataFile, type TargetStyle } from './data-file';
 import { exampleWorkload } from './examples';
-import { MODULE_EXTENSIONS, moduleWorkload } from './module';
+import { MODULE_EXTENSIONS, buildUserModel, moduleWorkload } from './module';
+import { toDataSplit } from './to-tensor';
 import { readSavedModel } from './saved-model';
 import type { Task } from './tabular';
 import { disposeModel, type WorkloadDefinition } from './workload';
@@ -29,15 +30,35 @@ export interface WorkloadSpec {
   seed: number;
 }
 
+/** A model or data given in code (library only: they cannot cross to a trial process). */
+export interface InlineWorkload {
+  model?: ModelFactory;
+  data?: DataInput;
+}
+
 /**
  * The workload definition for a spec. Files are read and checked here, before any
  * backend starts, so bad input fails in a moment with a message naming the file.
  * @throws InputError for unusable files or flag combinations.
  */
-export async function resolveWorkload(spec: WorkloadSpec): Promise<WorkloadDefinition> {
+export async function resolveWorkload(spec: WorkloadSpec, inline: InlineWorkload = {}): Promise<WorkloadDefinition> {
   const dataFile = spec.data
     ? loadDataFile(spec.data, { ...spec, standardize: spec.standardize, seed: spec.seed, validationSplit: spec.validationSplit })
     : undefined;
+  if (inline.model) {
+    const create = inline.model;
+    const buildModel = (tf: TF) => buildUserModel(tf, create, 'the model function');
+    const data = inline.data;
+    if (!data && !dataFile) throw new UsageError('a model given in code needs data: pass data as { x, y } or a file', { option: 'data' });
+    return {
+      name: create.name || 'model',
+      source: 'library',
+      buildModel,
+      loadData: data ? (tf) => toDataSplit(tf, data, 'data', false) : (tf) => fittedLoader(dataFile!, 'the model function', buildModel)(tf),
+      notes: dataFile ? [describeData(dataFile)] : [],
+      ...(dataFile ? { trainSamples: dataFile.trainRows } : {}),
+    };
+  }
   if (!spec.model) {
     if (!dataFile) return exampleWorkload(spec.example, spec.seed);
     const mlp = defaultMlp(dataFile.prepared, spec.seed);

@@ -9,9 +9,10 @@ import type { DataSplit, Dataset } from './workload';
  * not share tensors), a typed array or nested arrays.
  * @throws InputError naming `what` when the value is none of these, or holds NaN/Inf.
  */
-export function toTensor(tf: TF, value: unknown, what: string): tfTypes.Tensor {
+export function toTensor(tf: TF, value: unknown, what: string, owned = true): tfTypes.Tensor {
   let tensor: tfTypes.Tensor;
-  if (value instanceof tf.Tensor) tensor = value;
+  // A caller's tensor stays the caller's: autobatch works on a copy it may dispose.
+  if (value instanceof tf.Tensor) tensor = owned ? value : value.clone();
   else if (value && typeof (value as { arraySync?: unknown }).arraySync === 'function' && Array.isArray((value as { shape?: unknown }).shape)) {
     tensor = tf.tensor((value as { arraySync(): number[] }).arraySync());
   } else if (Array.isArray(value) || ArrayBuffer.isView(value)) {
@@ -45,16 +46,16 @@ function replace(old: tfTypes.Tensor, next: tfTypes.Tensor): tfTypes.Tensor {
   return next;
 }
 
-/** `{ x, y }` from user values; a rank-1 target becomes a column. */
-export function toDataset(tf: TF, value: unknown, what: string): Dataset {
+/** `{ x, y }` from user values; a rank-1 target becomes a column. `owned`: the tensors given are autobatch's to dispose. */
+export function toDataset(tf: TF, value: unknown, what: string, owned = true): Dataset {
   if (!value || typeof value !== 'object' || !('x' in value) || !('y' in value)) {
     throw new InputError(`${what}: expected an object with x and y`);
   }
   const { x, y } = value as { x: unknown; y: unknown };
-  const xt = toTensor(tf, x, `${what}.x`);
+  const xt = toTensor(tf, x, `${what}.x`, owned);
   let yt: tfTypes.Tensor;
   try {
-    yt = toTensor(tf, y, `${what}.y`);
+    yt = toTensor(tf, y, `${what}.y`, owned);
   } catch (err) {
     xt.dispose();
     throw err;
@@ -68,13 +69,17 @@ export function toDataset(tf: TF, value: unknown, what: string): Dataset {
 }
 
 /** `{ train, validation? }` or plain `{ x, y }` (all training data). */
-export function toDataSplit(tf: TF, value: unknown, what: string): DataSplit {
+export function toDataSplit(tf: TF, value: unknown, what: string, owned = true): DataSplit {
   if (value && typeof value === 'object' && 'train' in value) {
     const { train, validation } = value as { train: unknown; validation?: unknown };
-    return {
-      train: toDataset(tf, train, `${what}.train`),
-      ...(validation === undefined ? {} : { validation: toDataset(tf, validation, `${what}.validation`) }),
-    };
+    const trainSet = toDataset(tf, train, `${what}.train`, owned);
+    if (validation === undefined) return { train: trainSet };
+    try {
+      return { train: trainSet, validation: toDataset(tf, validation, `${what}.validation`, owned) };
+    } catch (err) {
+      tf.dispose([trainSet.x, trainSet.y]);
+      throw err;
+    }
   }
-  return { train: toDataset(tf, value, what) };
+  return { train: toDataset(tf, value, what, owned) };
 }

@@ -1,4 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 import { OPTIMIZER_NAMES, type OptimizerName, type WorkloadInfo } from '../document';
 import { InputError } from '../errors';
 import { createRandom, shuffledIndices } from '../random';
@@ -60,6 +61,8 @@ export interface Workload {
   readonly train: Dataset;
   readonly validation: Dataset;
   readonly notes: string[];
+  /** A hash of the architecture, initial weights, loss, optimizer and data: equal for the same workload. */
+  fingerprint(): string;
   /** A fresh, compiled model with the workload's initial weights. Caller disposes it with `disposeModel`. */
   createModel(optimizer?: Partial<OptimizerSpec>): Promise<tfTypes.LayersModel>;
   dispose(): void;
@@ -92,6 +95,8 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
     checkCompatible(template, trainPart, definition.name);
     const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
     const parameters = template.countParams();
+    // Layer names are numbered per process (dense_Dense3, dense_Dense5): not architecture.
+    const architecture = JSON.stringify(template.toJSON(null, false), (key, value) => (key === 'name' ? undefined : value));
     disposeModel(template);
     template = undefined;
     owned.push(...initialWeights);
@@ -109,6 +114,16 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
       train: trainPart,
       validation,
       notes: definition.notes ?? [],
+      fingerprint() {
+        const hash = createHash('sha256');
+        hash.update(architecture).update(JSON.stringify({ loss: String(loss), optimizer }));
+        for (const t of [...initialWeights, trainPart.x, trainPart.y, validation.x, validation.y]) {
+          hash.update(JSON.stringify(t.shape));
+          const values = t.dataSync();
+          hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+        }
+        return hash.digest('hex');
+      },
       async createModel(override = {}) {
         const model = await definition.buildModel(tf);
         model.setWeights(initialWeights);

@@ -29,7 +29,9 @@ describe('probe flags', () => {
   });
 
   test('output flags', () => {
-    expect(toOutputArgs(parse(['--json', '--out', 'r.json', '-q']))).toEqual({ out: 'r.json', json: true, quiet: true });
+    expect(toOutputArgs(parse(['--json', '--out', 'r.json', '-q']))).toEqual({ out: 'r.json', format: 'json', quiet: true });
+    expect(toOutputArgs(parse(['--format', 'env']))).toEqual({ out: undefined, format: 'env', quiet: false });
+    expect(() => toOutputArgs(parse(['--json', '--format', 'env']))).toThrow('--json contradicts --format env');
   });
 
   test.each([

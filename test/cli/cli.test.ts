@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Ajv from 'ajv';
 
 /**
  * The built command, run as a user runs it. `npm test` builds dist/ first (pretest).
@@ -61,6 +62,22 @@ describe('autobatch CLI', () => {
     expect(doc.hardware.cpu.cores).toBeGreaterThan(0);
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(doc);
     expect(r.stderr).toContain('probing capacity');
+    // It validates against the schema the command prints.
+    const schema = run(['schema']);
+    expect(schema.status).toBe(0);
+    const validate = new Ajv().compile(JSON.parse(schema.stdout));
+    expect(validate(doc)).toBe(true);
+    expect(validate({ ...doc, probe: { ...doc.probe, stopReason: 'bored' } })).toBe(false);
+  });
+
+  test('--format env prints assignments a shell can eval', () => {
+    const r = run(['probe', ...QUICK, '--no-search', '--format', 'env']);
+    expect(r.status).toBe(0);
+    const shell = spawnSync('bash', ['-c', `eval "$(cat)"; echo "$AUTOBATCH_BATCH_SIZE $AUTOBATCH_LEARNING_RATE $AUTOBATCH_COMPLETE"`], { input: r.stdout, encoding: 'utf8' });
+    const [batch, lr, complete] = shell.stdout.trim().split(' ');
+    expect(Number(batch)).toBeGreaterThanOrEqual(8);
+    expect(Number(lr)).toBeGreaterThan(0);
+    expect(complete).toBe('true');
   });
 
   test('SIGINT ends the run within seconds and leaves valid JSON marked incomplete', async () => {
