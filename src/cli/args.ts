@@ -129,6 +129,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const OUTPUT_FLAGS = {
   out: { type: 'string', describe: 'Write the JSON result to FILE (atomically)' },
+  report: { type: 'string', describe: 'Write an HTML report with charts to FILE (self-contained, no network)' },
   format: {
     type: 'string',
     choices: OUTPUT_FORMATS,
@@ -141,6 +142,7 @@ export const OUTPUT_FLAGS = {
 
 export interface OutputArgs {
   out?: string;
+  report?: string;
   format: OutputFormat;
   quiet: boolean;
 }
@@ -179,9 +181,10 @@ function parseNumberFlag(flag: string, raw: unknown): number {
 
 export function toOutputArgs(argv: Record<string, unknown>): OutputArgs {
   if (Array.isArray(argv.out)) throw new UsageError('--out was given more than once');
+  if (Array.isArray(argv.report)) throw new UsageError('--report was given more than once');
   const format = argv.json === true ? 'json' : ((argv.format as OutputFormat | undefined) ?? 'text');
   if (argv.json === true && argv.format !== undefined && argv.format !== 'json') {
     throw new UsageError(`--json contradicts --format ${String(argv.format)}`);
   }
-  return { out: argv.out as string | undefined, format, quiet: argv.quiet === true };
+  return { out: argv.out as string | undefined, ...(argv.report === undefined ? {} : { report: argv.report as string }), format, quiet: argv.quiet === true };
 }

@@ -26,6 +26,18 @@ export async function main(args: string[]): Promise<number> {
       },
     )
     .command(
+      'report <result>',
+      'Write the HTML report of a saved result (--out or --json of probe)',
+      (y) =>
+        y
+          .positional('result', { type: 'string', describe: 'A result JSON file', demandOption: true })
+          .option('html', { type: 'string', describe: 'The HTML file to write', demandOption: true }),
+      async (argv) => {
+        const { runReport } = await import('./report-command');
+        exitCode = await runReport(argv.result as string, argv.html as string);
+      },
+    )
+    .command(
       'schema',
       'Print the JSON Schema of the result document',
       (y) => y,

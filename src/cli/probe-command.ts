@@ -15,6 +15,7 @@ import { createProgressLog } from './progress-log';
  */
 export async function runProbe(options: TuneOptions, output: OutputArgs): Promise<number> {
   if (output.out) assertWritable(output.out, '--out');
+  if (output.report) assertWritable(output.report, '--report');
   const controller = new AbortController();
   let interruptedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -39,6 +40,10 @@ export async function runProbe(options: TuneOptions, output: OutputArgs): Promis
 
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   if (output.out) writeFileAtomic(output.out, json);
+  if (output.report) {
+    const { writeHtmlReport } = await import('./report-command');
+    await writeHtmlReport(doc, output.report);
+  }
   if (output.format === 'json') process.stdout.write(json);
   else if (output.format === 'env') process.stdout.write(formatEnv(doc));
   else process.stdout.write(`\n${formatSummary(doc)}\n`);

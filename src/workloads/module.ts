@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../document';
 import { InputError, describeError } from '../errors';
+import { importEsm } from '../esm';
 import type { TF } from '../tf';
 import { toDataSplit } from './to-tensor';
 import { DEFAULT_LEARNING_RATES, type DataSplit, type LossFunction, type OptimizerSpec, type WorkloadDefinition } from './workload';
@@ -80,8 +81,6 @@ async function importModule(file: string): Promise<WorkloadModule> {
   return mod as unknown as WorkloadModule;
 }
 
-/** Kept out of TypeScript's reach: compiled to CommonJS, `import()` would become `require()`. */
-const importEsm = new Function('url', 'return import(url)') as (url: string) => Promise<Record<string, unknown>>;
 
 function optimizerOf(value: WorkloadModule['optimizer'], file: string): OptimizerSpec {
   const name = (typeof value === 'string' ? value : value?.name)?.toLowerCase() as OptimizerName;
