@@ -130,7 +130,14 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
       const deadline = lrRangeDeadline(Date.now(), end);
       const { batchSize, steps } = planLrRange(probe.trials, knee, deadline - Date.now());
       lrRange = await timed('lr-range', () =>
-        findLearningRate(tf, workload, { batchSize, steps, deadline, seed: opts.seed, signal: opts.signal }),
+        findLearningRate(tf, workload, {
+          batchSize,
+          steps,
+          deadline,
+          seed: opts.seed,
+          signal: opts.signal,
+          onStep: (step, total, lr, loss) => opts.onProgress({ type: 'lr-step', step, steps: total, lr, loss }),
+        }),
       );
       doc.lrRange = lrRange;
       if (lrRange.ended === 'time') cut('lr-range');

@@ -6,6 +6,8 @@ import { assertWritable, writeFileAtomic } from '../report/write-file';
 import { tune } from '../tune';
 import type { OutputArgs } from './args';
 import { EXIT_CODES } from './exit-codes';
+import { normalizeOptions } from '../options';
+import { createProgressBars } from './progress-bars';
 import { createProgressLog } from './progress-log';
 
 /**
@@ -26,14 +28,18 @@ export async function runProbe(options: TuneOptions, output: OutputArgs): Promis
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Bars on a terminal, for the summary; lines otherwise (logs, --json, --format env).
+  const useBars = !output.quiet && output.format === 'text' && process.stderr.isTTY === true;
+  const bars = useBars ? createProgressBars(process.stderr, normalizeOptions(options).timeBudgetSeconds) : null;
   let doc: AutobatchDocument;
   try {
     doc = await tune({
       ...options,
       signal: controller.signal,
-      onProgress: output.quiet ? undefined : createProgressLog(process.stderr),
+      onProgress: output.quiet ? undefined : bars ? bars.onProgress : createProgressLog(process.stderr),
     });
   } finally {
+    bars?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -18,6 +18,8 @@ export interface LrRangeOptions {
   deadline?: number;
   seed?: number;
   signal?: AbortSignal;
+  /** Called after each step. */
+  onStep?: (step: number, steps: number, lr: number, loss: number) => void;
 }
 
 export interface LrRangeResult {
@@ -48,6 +50,7 @@ export async function findLearningRate(tf: TF, workload: Workload, options: LrRa
       setLearningRate(model.optimizer, lr);
       const loss = await step();
       points.push({ lr, loss });
+      options.onStep?.(i, steps, lr, loss);
       await new Promise((resolve) => setImmediate(resolve));
       if (hasDiverged(smoothLosses(points.map((p) => p.loss)), loss)) {
         ended = 'diverged';

@@ -1,11 +1,25 @@
-/** Plain text table: columns padded to their widest cell; numbers right-aligned. */
+import Table from 'cli-table3';
+
+/**
+ * A plain text table (cli-table3): a rule under the header, no other borders, no
+ * colours, numbers right-aligned.
+ */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,]+( \S+)?$|^-$/.test(r[i] ?? '')));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,]+(e[-+]?\d+)?( \S+)?( [<=])?$|^-$/.test(r[i] ?? '')));
+  const table = new Table({
+    head: [...headers],
+    colAligns: numeric.map((n) => (n ? 'right' : 'left')),
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2, compact: true },
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+      left: '', 'left-mid': '', mid: '-', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+    },
+  });
+  table.push(...rows.map((r) => [...r]));
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 }

@@ -1,0 +1,93 @@
+import { SingleBar } from 'cli-progress';
+import type { Phase, ProgressEvent } from '../progress';
+import { formatSeconds } from '../units';
+
+const TITLES: Partial<Record<Phase, string>> = {
+  probe: 'capacity probe',
+  noise: 'noise scale   ',
+  'lr-range': 'LR range test ',
+  search: 'short search  ',
+};
+
+/**
+ * Progress bars on a terminal (stderr), one per long phase: the probe and the search
+ * against their share of the time, the LR sweep against its steps. Each shows what is
+ * being tried and the time left in the budget. Returns the handler and a `stop` that
+ * leaves the terminal clean.
+ */
+export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: number): { onProgress: (e: ProgressEvent) => void; stop: () => void } {
+  const started = Date.now();
+  let bar: SingleBar | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let phaseStart = 0;
+  let phaseSeconds = 0;
+  let detail = '';
+  const left = () => formatSeconds(Math.max(0, budgetSeconds - (Date.now() - started) / 1000));
+
+  const stopBar = () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+    bar?.stop();
+    bar = null;
+  };
+  const startBar = (phase: Phase, total: number, timeBased: boolean) => {
+    stopBar();
+    bar = new SingleBar(
+      {
+        stream,
+        format: `${TITLES[phase] ?? phase} [{bar}] {percentage}% | {detail} | {left} left`,
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+      },
+    );
+    bar.start(total, 0, { detail, left: left() });
+    if (timeBased) {
+      phaseStart = Date.now();
+      phaseSeconds = total;
+      // Steps yield to the event loop, so this timer runs between them.
+      timer = setInterval(() => bar?.update(Math.min(total, (Date.now() - phaseStart) / 1000), { detail, left: left() }), 250);
+    }
+  };
+
+  const onProgress = (e: ProgressEvent) => {
+    switch (e.type) {
+      case 'backend-skipped':
+        stream.write(`autobatch: backend ${e.backend} skipped: ${e.reason}\n`);
+        break;
+      case 'backend-selected':
+        stream.write(`autobatch: backend ${e.backend}\n`);
+        break;
+      case 'trial-start':
+        detail = `batch ${e.batchSize}`;
+        if (!bar) startBar('probe', Math.max(1, e.secondsLeft), true);
+        break;
+      case 'trial-end':
+        detail = `batch ${e.trial.batchSize}: ${e.trial.status === 'ok' ? `${Math.round(e.trial.samplesPerSec!)} samples/s` : e.trial.status}`;
+        break;
+      case 'lr-step':
+        if (!bar) startBar('lr-range', e.steps, false);
+        detail = `lr ${e.lr.toExponential(1)}, loss ${Number.isFinite(e.loss) ? e.loss.toPrecision(3) : e.loss}`;
+        bar!.update(e.step + 1, { detail, left: left() });
+        break;
+      case 'candidate-start':
+        detail = `candidate ${e.index + 1}/${e.count}: batch ${e.batchSize}`;
+        if (!bar) startBar('search', Math.max(1, (e.count * e.seconds) / 0.75), true);
+        break;
+      case 'candidate-end':
+        detail = `batch ${e.candidate.batchSize}: ${e.candidate.diverged ? 'diverged' : `val loss ${e.candidate.valLoss!.toPrecision(3)}`}`;
+        break;
+      case 'phase-start':
+        if (e.phase === 'noise') startBar('noise', 1, false);
+        break;
+      case 'phase-end':
+        if (bar) bar.update(e.phase === 'noise' ? 1 : phaseSeconds || bar.getTotal(), { detail, left: left() });
+        stopBar();
+        phaseSeconds = 0;
+        detail = '';
+        break;
+    }
+  };
+  return { onProgress, stop: stopBar };
+}
