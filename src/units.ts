@@ -74,3 +74,10 @@ export function formatSeconds(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
   return `${minutes}m${Math.round(seconds - minutes * 60)}s`;
 }
+
+/** Three significant digits, exponent form outside [1e-3, 1e5); a dash for a missing value. */
+export function formatNumber(value: number | null | undefined, dash = '-'): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return dash;
+  if (value !== 0 && (Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3)) return value.toExponential(2);
+  return Number(value.toPrecision(3)).toString();
+}

@@ -1,6 +1,6 @@
 import type { AutobatchDocument } from '../document';
 import { importEsm } from '../esm';
-import { formatBytes, formatSeconds } from '../units';
+import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { buildCharts, type ChartSpec } from './charts';
 
 interface Vega {
@@ -39,8 +39,7 @@ export function escapeHtml(text: unknown): string {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const num = (v: number | null | undefined, digits = 3) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : Number(v.toPrecision(digits)).toString();
+const num = (v: number | null | undefined) => formatNumber(v, '–');
 
 function table(headers: string[], rows: (string | number)[][]): string {
   const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');

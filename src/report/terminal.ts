@@ -1,5 +1,5 @@
 import type { AutobatchDocument, Trial } from '../document';
-import { formatBytes, formatSeconds } from '../units';
+import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { formatTable } from './table';
 
 const STATUS_WORDS: Record<Trial['status'], string> = {
@@ -127,12 +127,7 @@ export function formatSummary(doc: AutobatchDocument): string {
   return out.join('\n');
 }
 
-/** Three significant digits, or a dash. */
-function num(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return '-';
-  if (value !== 0 && (Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3)) return value.toExponential(2);
-  return Number(value.toPrecision(3)).toString();
-}
+const num = (value: number | null) => formatNumber(value);
 
 function sci(value: number): string {
   return value.toExponential(2);

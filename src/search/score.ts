@@ -1,3 +1,5 @@
+import { mean } from '../stats';
+
 /** What scoring needs to know of one candidate's run. */
 export interface ScoreInput {
   batchSize: number;
@@ -82,10 +84,4 @@ export function pairedDifference(a: Float32Array, b: Float32Array): { mean: numb
  */
 export function statisticalEfficiency(b: number, b0: number, bNoise: number): number {
   return (bNoise + b0) / (bNoise + b);
-}
-
-function mean(values: Float32Array): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s / values.length;
 }

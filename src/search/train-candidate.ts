@@ -5,6 +5,7 @@ import { trainingStep } from '../runner/in-process';
 import type { TF } from '../tf';
 import { disposeModel, type Dataset, type Workload } from '../workloads/workload';
 import { smoothLosses } from '../lr/suggest';
+import { mean } from '../stats';
 import { lossDropPerSecond, lossVolatility } from './curve-stats';
 
 export interface CandidateRunOptions {
@@ -18,6 +19,8 @@ export interface CandidateRunOptions {
   precondition: boolean;
   /** Largest batch for evaluation and the noise measurement. */
   maxBatch: number;
+  /** Measure the noise scale at the final weights. @default true */
+  measureNoise?: boolean;
   signal?: AbortSignal;
 }
 
@@ -105,14 +108,14 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     if (diverged) return run;
     const chunk = Math.min(512, options.maxBatch);
     run.valLosses = perSampleLosses(tf, model, workload.validation, chunk);
-    run.valLoss = meanOf(run.valLosses);
+    run.valLoss = mean(run.valLosses);
     const valCount = workload.validation.x.shape[0];
     const trainSubset = {
       x: tf.slice(workload.train.x, 0, Math.min(valCount, workload.train.x.shape[0])),
       y: tf.slice(workload.train.y, 0, Math.min(valCount, workload.train.y.shape[0])),
     };
     try {
-      run.trainLoss = meanOf(perSampleLosses(tf, model, trainSubset, chunk));
+      run.trainLoss = mean(perSampleLosses(tf, model, trainSubset, chunk));
     } finally {
       tf.dispose([trainSubset.x, trainSubset.y]);
     }
@@ -122,6 +125,7 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
       run.valLoss = null;
       return run;
     }
+    if (options.measureNoise === false) return run;
     // The same b and K as at the initial weights, whatever the candidate's batch size.
     run.noise = await estimateGradientNoise(tf, model, workload.train, {
       batchSize: Math.min(64, options.maxBatch),
@@ -148,12 +152,6 @@ export function perSampleLosses(tf: TF, model: tfTypes.LayersModel, data: Datase
     out.set(values, begin);
   }
   return out;
-}
-
-function meanOf(values: Float32Array): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s / values.length;
 }
 
 function downsample<T>(values: T[], max: number): T[] {
