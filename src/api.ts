@@ -55,7 +55,7 @@ export interface FindLearningRateOptions {
 
 /**
  * The LR range test: one step per learning rate, rising exponentially, from the model's
- * initial weights; returns every point and the suggested rate (steepest descent).
+ * initial weights; returns every point and the suggested rate (see `suggestLearningRate`).
  */
 export async function findLearningRate(options: FindLearningRateOptions): Promise<LrRangeResult> {
   const tf = loadTf();

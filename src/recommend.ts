@@ -153,7 +153,7 @@ function lrReason(inputs: RecommendInputs, b: number, lr: number): string {
     : 'the noise-scale rule η(B) = η(B₀)(1 + B_noise/B₀)/(1 + B_noise/B)';
   return (
     `Learning rate ${fmt(lr)}: the LR range test at batch ${inputs.lrRange.batchSize} suggested ${fmt(inputs.lrRange.suggestion)} ` +
-    `(steepest descent of the smoothed loss), scaled to batch ${b} by ${rule}` +
+    `(between the steepest descent and the minimum of the smoothed loss), scaled to batch ${b} by ${rule}` +
     (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}.` : '.')
   );
 }

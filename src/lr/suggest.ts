@@ -58,13 +58,15 @@ const SEARCH_DECADES = 1.5;
 const SKIP_START = 0.1;
 
 /**
- * Suggests a learning rate from the sweep: the steepest descent of the smoothed loss on
- * a log-LR axis. Robust in five ways: the curve is smoothed without lag or spikes; the first tenth
- * is skipped (an early spike is no descent); the slope is taken over a window of points,
- * not neighbours (noise); only the 1.5 decades below the smoothed minimum are searched
- * (noise far from it is no descent); and nothing past the minimum counts (never the
- * diverging side). Returns the
- * learning rate at the minimum divided by 10 when no descent is found (a flat curve).
+ * Suggests a learning rate from the sweep: halfway, on the log-LR axis, between the
+ * steepest descent of the smoothed loss and its minimum. The steepest point alone trains
+ * but slowly (in bench/ the oracle's best rate sat above it on every workload); the
+ * minimum is at the edge of divergence. Robust in five ways: the curve is smoothed
+ * without lag or spikes; the first tenth is skipped (an early spike is no descent); the
+ * slope is taken over a window of points, not neighbours (noise); only the 1.5 decades
+ * below the smoothed minimum are searched (noise far from it is no descent); and nothing
+ * past the minimum counts (never the diverging side). Returns the learning rate at the
+ * minimum divided by 10 when no descent is found (a flat curve).
  */
 export function suggestLearningRate(points: readonly LrPoint[]): number {
   const finite = untilDivergence(points.filter((p) => p.lr > 0));
@@ -88,7 +90,9 @@ export function suggestLearningRate(points: readonly LrPoint[]): number {
       best = i;
     }
   }
-  return best >= 0 ? kept[best].lr : kept[argMin].lr / 10;
+  // Between the steepest descent and the minimum, on the log axis: the steepest point alone
+  // is conservative (it trains, but slowly), the minimum is at the edge of divergence.
+  return best >= 0 ? Math.sqrt(kept[best].lr * kept[argMin].lr) : kept[argMin].lr / 10;
 }
 
 /**
