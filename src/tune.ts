@@ -13,8 +13,7 @@ import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './op
 import { PLAN, lrRangeDeadline, planSearch, probeDeadline } from './plan';
 import { probeCapacity } from './probe/probe';
 import { recommend } from './recommend';
-import { BatchCursor } from './runner/batches';
-import { InProcessRunner, trainingStep } from './runner/in-process';
+import { InProcessRunner } from './runner/in-process';
 import { searchBatchSizes, type SearchOutcome } from './search/search';
 import { loadTf, type TF } from './tf';
 import { TOOL_VERSION } from './version';

@@ -50,7 +50,7 @@ export function scoreCandidates(inputs: readonly ScoreInput[]): ScoreResult | nu
   if (best < 0) return null;
   const bestLosses = inputs[best].valLosses!;
   const tied = inputs
-    .map((c, i) => i)
+    .map((_, i) => i)
     .filter((i) => {
       const m = means[i];
       if (m === null || !Number.isFinite(m)) return false;

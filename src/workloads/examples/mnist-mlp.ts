@@ -1,4 +1,3 @@
-import type { TF } from '../../tf';
 import { createRandom, shuffledIndices } from '../../random';
 import type { WorkloadDefinition } from '../workload';
 
