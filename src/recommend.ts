@@ -127,7 +127,9 @@ function searchReasons(search: SearchOutcome, b: number): string[] {
       winner.batchSize > best.batchSize
         ? `Short runs favour small batches, which take more steps in the same time, and the noise scale grows as ` +
           `training goes on: where the loss cannot tell them apart, the larger batch is the better bet for a full run`
-        : `At this noise scale the extra samples of batch ${best.batchSize} buy too little per step to pay for its lower throughput`;
+        : `At this noise scale each sample of batch ${b} still buys more progress than one of batch ${best.batchSize}, ` +
+          `which its ${(winner.samplesPerSec ?? 0) >= (best.samplesPerSec ?? 0) ? 'higher' : 'lower'} throughput ` +
+          `${(winner.samplesPerSec ?? 0) >= (best.samplesPerSec ?? 0) ? 'adds to' : 'does not undo'}`;
     out.push(
       `Batch ${b} is within ${TIE_STANDARD_ERRORS} paired standard errors and ${TIE_MAX_RELATIVE * 100} % of it (validation loss ${fmt(winner.valLoss!)}), a tie, ` +
         `and ties go to the highest goodput (samples/s × statistical efficiency at the end-of-search noise scale). ${direction}.`,
