@@ -4,7 +4,7 @@ import { AutobatchError } from '../errors';
 export const EXIT_CODES = {
   /** The run finished and wrote a complete result. */
   ok: 0,
-  /** A runtime failure: no backend could train the model, training failed, a bug. */
+  /** A runtime failure: no backend could train the model, training failed, no batch size fit, a bug. */
   failure: 1,
   /** Bad usage or input: an unknown flag, a bad value, an unusable file. Nothing ran. */
   usage: 2,

@@ -54,5 +54,10 @@ export async function runProbe(options: TuneOptions, output: OutputArgs): Promis
   else if (output.format === 'env') process.stdout.write(formatEnv(doc));
   else process.stdout.write(`\n${formatSummary(doc)}\n`);
   if (interruptedBy) return EXIT_CODES.interrupted;
+  if (!doc.recommendation) {
+    // A pipeline reading the result needs a batch size; without one the run failed it.
+    process.stderr.write('autobatch: no batch size trained within the limits (see the trials); nothing to recommend\n');
+    return EXIT_CODES.failure;
+  }
   return doc.complete ? EXIT_CODES.ok : EXIT_CODES.incomplete;
 }

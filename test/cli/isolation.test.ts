@@ -66,6 +66,16 @@ describe('process isolation', () => {
     expect(doc.recommendation).not.toBeNull();
   });
 
+  test('no batch size fits the memory budget: the result is written, exit 1', () => {
+    const out = path.join(files.dir(), 'nothing.json');
+    const r = run(['--example', 'synthetic-regression', '--max-memory', '1KiB', '--out', out, ...FAST]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('no batch size trained within the limits');
+    const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(doc.probe.trials[0]).toMatchObject({ batchSize: 8, status: 'over-budget' });
+    expect(doc.recommendation).toBeNull();
+  });
+
   test('no backend can train the model: one line, exit 1', () => {
     const conv = files.write('conv.cjs', `
       exports.createModel = (tf) => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
