@@ -1,13 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
+import { BIN, startProbeUntilTrial } from '../helpers/cli';
 
-/**
- * The built command, run as a user runs it. `npm test` builds dist/ first (pretest).
- */
-const BIN = path.join(__dirname, '..', '..', 'bin', 'autobatch.js');
+/** The built command, run as a user runs it. */
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 /** Small, fast settings for a real run of the synthetic example. */
 const QUICK = ['--example', 'synthetic-regression', '--backend', 'wasm', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '1024', '--time-budget', '20'];
@@ -82,15 +80,10 @@ describe('autobatch CLI', () => {
 
   test('SIGINT ends the run within seconds and leaves valid JSON marked incomplete', async () => {
     const out = path.join(dir, 'interrupted.json');
-    const child = spawn(process.execPath, [BIN, 'probe', '--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '2', '--out', out]);
-    let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-        if (/batch \d+:/.test(stderr)) resolve();
-      });
-    });
+    const { child, exited } = await startProbeUntilTrial(
+      ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '2', '--out', out],
+      /batch \d+:/,
+    );
     const sentAt = Date.now();
     child.kill('SIGINT');
     const code = await exited;

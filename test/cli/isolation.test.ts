@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BIN, startProbeUntilTrial } from '../helpers/cli';
 import { tempDir } from '../helpers/files';
 
 /** Trials that cannot take the tuner down, through the built command. */
-const BIN = path.join(__dirname, '..', '..', 'bin', 'autobatch.js');
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'probe', ...args], { encoding: 'utf8', timeout: 120_000 });
 const FAST = ['--min-trial-time', '0.05', '--min-steps', '2', '--backend', 'wasm'];
 const files = tempDir('isolation');
@@ -88,15 +88,10 @@ describe('process isolation', () => {
 
   test('SIGINT during an isolated run: the trial process ends too', async () => {
     const out = path.join(files.dir(), 'interrupted.json');
-    const child = spawn(process.execPath, [BIN, 'probe', '--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '3', '--out', out]);
-    let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-        if (/batch 8:/.test(stderr)) resolve();
-      });
-    });
+    const { child, exited } = await startProbeUntilTrial(
+      ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '3', '--out', out],
+      /batch 8:/,
+    );
     const trialProcesses = () => spawnSync('pgrep', ['-f', `runner/child.js`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     expect(trialProcesses().length).toBeGreaterThan(0);
     child.kill('SIGINT');
