@@ -75,6 +75,9 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
   try {
     const step = trainingStep(model, new ShuffledBatches(tf, workload.train, options.batchSize, options.seed));
     const losses: [number, number][] = [];
+    // The loss values alone, kept alongside: the divergence check runs every step and
+    // must not copy the whole history each time.
+    const values: number[] = [];
     const start = performance.now();
     let diverged = false;
     let elapsed = 0;
@@ -82,7 +85,8 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
       const loss = await step();
       elapsed = performance.now() - start;
       losses.push([elapsed / 1000, loss]);
-      if (isDiverging(losses.map((p) => p[1]))) {
+      values.push(loss);
+      if (isDiverging(values)) {
         diverged = true;
         break;
       }
@@ -98,8 +102,8 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
       diverged,
       curve: downsample(losses, 100),
       firstLoss: losses[0][1],
-      lossDropPerSec: lossDropPerSecond(losses.map((p) => p[1]), elapsed / 1000),
-      lossVolatility: lossVolatility(losses.map((p) => p[1])),
+      lossDropPerSec: lossDropPerSecond(values, elapsed / 1000),
+      lossVolatility: lossVolatility(values),
       valLosses: null,
       valLoss: null,
       trainLoss: null,
