@@ -118,6 +118,17 @@ const CandidateSchema = Type.Object({
   samplesPerSec: Nullable(Type.Number()),
   lossVolatility: Nullable(Type.Number()),
   curve: Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
+  round: Type.Optional(Type.Number({ description: 'The last search round (0-based) this batch size trained in; the values above are from it' })),
+  runs: Type.Optional(Type.Array(
+    Type.Object({
+      round: Type.Number(),
+      learningRate: Type.Number(),
+      steps: Type.Number(),
+      valLoss: Nullable(Type.Number()),
+      diverged: Type.Boolean(),
+    }),
+    { description: 'Every training run of this batch size in the search, round by round' },
+  )),
 });
 
 const AlternativeSchema = Type.Object({ batchSize: Type.Number(), learningRate: Type.Number(), why: Type.String() });

@@ -5,8 +5,8 @@
  *   probe      at most 30 % of the whole budget
  *   noise      no deadline: K = 64 small-batch gradients, a second or two
  *   lr-range   at most 20 % of what is left after the probe and the noise
- *   search     the rest, less a reserve for the recommendation and the output, in
- *              equal slots: 75 % of a slot trains, the rest measures the result
+ *   search     the rest, less a reserve for the recommendation and the output: 75 %
+ *              trains (in rounds: see `planSearch`), the rest measures the results
  */
 export const PLAN = {
   probeShare: 0.3,
@@ -15,7 +15,7 @@ export const PLAN = {
   reserveSeconds: 2,
   /** Share of a candidate's slot spent training; the rest evaluates and measures noise. */
   trainShare: 0.75,
-  /** A candidate trained for less than this says little: fewer candidates instead. */
+  /** A first-round run shorter than this says little: a simpler search instead. */
   minCandidateSeconds: 1,
   /** Fewer candidates than this is no search: the phase is reported as cut. */
   minCandidates: 3,
@@ -30,15 +30,90 @@ export function lrRangeDeadline(now: number, end: number): number {
   return now + PLAN.lrRangeShare * Math.max(0, end - now - PLAN.reserveSeconds * 1000);
 }
 
+/** One round of the search: its batch sizes each train `multiple` × the first round's time. */
+export interface RoundShape {
+  /** Batch sizes trained in this round: the best of the round before. */
+  batchSizes: number;
+  multiple: number;
+}
+
+/** How the search spends its time: the rounds, and the first round's learning rates per batch size. */
+export interface SearchPlan {
+  /** Batch sizes in the first round (0 when there is no time to search). */
+  count: number;
+  /** Learning rates of the first round, as multiples of each batch size's scaled rate. */
+  lrFactors: readonly number[];
+  rounds: { batchSizes: number; trainSeconds: number }[];
+}
+
+/** Learning rates the first round tries around each batch size's scaled rate. */
+export const LR_FACTORS = [0.5, 1, 2] as const;
+/** Each round trains this many times longer than the one before (successive halving's η). */
+export const ROUND_GROWTH = 3;
+/** Batch sizes in the last round of a search of several rounds. */
+export const FINALISTS = 2;
+
 /**
- * How many candidates the time left allows, and the training seconds of each: as many
- * as asked while each gets at least `minCandidateSeconds` of training.
+ * The search's shapes, richest first. With time, successive halving over batch sizes
+ * and learning rates: every candidate size at 3 rates for t, each at its best rate for
+ * 3t, the best two for 9t (a longer horizon for the decision, where short runs mislead
+ * most). The first round only picks each size's rate: the shortest runs are the most
+ * biased towards small batches, so no size is dropped on them when rates are compared.
+ * With less time, no third round; then one rate per size; with little, one round.
  */
-export function planSearch(now: number, end: number, wanted: number): { count: number; trainSeconds: number } {
-  const available = Math.max(0, (end - now) / 1000 - PLAN.reserveSeconds);
-  for (let count = wanted; count >= 1; count--) {
-    const trainSeconds = (available / count) * PLAN.trainShare;
-    if (trainSeconds >= PLAN.minCandidateSeconds) return { count, trainSeconds };
+export function searchShapes(count: number): { lrFactors: readonly number[]; rounds: RoundShape[] }[] {
+  const finalists = Math.min(FINALISTS, count);
+  return [
+    {
+      lrFactors: LR_FACTORS,
+      rounds: [
+        { batchSizes: count, multiple: 1 },
+        { batchSizes: count, multiple: ROUND_GROWTH },
+        { batchSizes: finalists, multiple: ROUND_GROWTH ** 2 },
+      ],
+    },
+    {
+      lrFactors: LR_FACTORS,
+      rounds: [
+        { batchSizes: count, multiple: 1 },
+        { batchSizes: count, multiple: ROUND_GROWTH },
+      ],
+    },
+    {
+      lrFactors: [1],
+      rounds: [
+        { batchSizes: count, multiple: 1 },
+        { batchSizes: finalists, multiple: ROUND_GROWTH },
+      ],
+    },
+    { lrFactors: [1], rounds: [{ batchSizes: count, multiple: 1 }] },
+  ];
+}
+
+/** A shape's cost in units of the first round's training time (every round retrains from the start). */
+export function shapeCost(shape: { lrFactors: readonly number[]; rounds: RoundShape[] }): number {
+  return shape.rounds.reduce((sum, r, i) => sum + r.batchSizes * r.multiple * (i === 0 ? shape.lrFactors.length : 1), 0);
+}
+
+/**
+ * The richest search the time left allows: the first shape (see `searchShapes`) whose
+ * first round still trains at least `minCandidateSeconds`, with as many of the wanted
+ * batch sizes as fit, never fewer than `minCandidates` unless only one round fits.
+ */
+export function planSearch(now: number, end: number, wanted: number): SearchPlan {
+  const available = Math.max(0, (end - now) / 1000 - PLAN.reserveSeconds) * PLAN.trainShare;
+  const shapesOf = (count: number) => searchShapes(count);
+  const last = shapesOf(wanted).length - 1;
+  const tries = shapesOf(wanted).flatMap((_, shape) =>
+    Array.from({ length: wanted }, (_, i) => wanted - i)
+      .filter((count) => shape === last || count >= PLAN.minCandidates)
+      .map((count) => ({ count, shape: shapesOf(count)[shape] })),
+  );
+  for (const { count, shape } of tries) {
+    const seconds = available / shapeCost(shape);
+    if (seconds >= PLAN.minCandidateSeconds) {
+      return { count, lrFactors: shape.lrFactors, rounds: shape.rounds.map((r) => ({ batchSizes: r.batchSizes, trainSeconds: seconds * r.multiple })) };
+    }
   }
-  return { count: 0, trainSeconds: 0 };
+  return { count: 0, lrFactors: [1], rounds: [] };
 }

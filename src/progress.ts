@@ -11,5 +11,17 @@ export type ProgressEvent =
   | { type: 'trial-start'; batchSize: number; index: number; secondsLeft: number }
   | { type: 'trial-end'; trial: Trial; index: number }
   | { type: 'lr-step'; step: number; steps: number; lr: number; loss: number }
-  | { type: 'candidate-start'; batchSize: number; learningRate: number; index: number; count: number; seconds: number }
-  | { type: 'candidate-end'; candidate: Candidate; index: number; count: number };
+  | {
+      type: 'candidate-start';
+      batchSize: number;
+      learningRate: number;
+      /** This run's place among all the search's planned runs. */
+      index: number;
+      count: number;
+      /** This run's training seconds; `searchSeconds`: the whole search's, evaluation included. */
+      seconds: number;
+      searchSeconds: number;
+      round: number;
+      rounds: number;
+    }
+  | { type: 'candidate-end'; candidate: Candidate; index: number; count: number; round: number; rounds: number };

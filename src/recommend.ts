@@ -1,5 +1,6 @@
-import type { Alternative, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
+import type { Alternative, Candidate, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
+import { ROUND_GROWTH } from './plan';
 import { KNEE_FRACTION, OOM_SAFETY_FRACTION } from './probe/stopping';
 import { TIE_MAX_RELATIVE, TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
 import type { SearchOutcome } from './search/search';
@@ -70,7 +71,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   if (winner && search?.score) reasons.push(...searchReasons(search, batchSize));
   else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
-  reasons.push(lrReason(inputs, batchSize, learningRate));
+  reasons.push(lrReason(inputs, batchSize, learningRate, winner));
   if (inputs.phasesCut.includes('probe') && probe.stopReason === 'time') {
     reasons.push(`The probe used its share of the time budget before another stopping rule fired; larger sizes were not measured.`);
   }
@@ -114,14 +115,7 @@ function searchReasons(search: SearchOutcome, b: number): string[] {
   const best = search.candidates[score.best];
   const winner = search.candidates[score.winner];
   const trained = search.candidates.filter((c) => !c.diverged);
-  const out = [
-    `Search: ${search.candidates.length} batch sizes (${search.candidates.map((c) => c.batchSize).join(', ')}) each trained ` +
-      `for the same time from the same initial weights; ` +
-      (trained.length < search.candidates.length
-        ? `${search.candidates.filter((c) => c.diverged).map((c) => c.batchSize).join(', ')} diverged; `
-        : '') +
-      `batch ${best.batchSize} reached the lowest validation loss, ${fmt(best.valLoss!)}.`,
-  ];
+  const out = [searchSummary(search.candidates) + `batch ${best.batchSize} reached the lowest validation loss, ${fmt(best.valLoss!)}.`];
   if (winner !== best) {
     const direction =
       winner.batchSize > best.batchSize
@@ -135,7 +129,7 @@ function searchReasons(search: SearchOutcome, b: number): string[] {
         `and ties go to the highest goodput (samples/s × statistical efficiency at the end-of-search noise scale). ${direction}.`,
     );
   } else {
-    const rest = trained.filter((c) => c !== best).sort((a, c) => a.valLoss! - c.valLoss!);
+    const rest = trained.filter((c) => c !== best && c.round === best.round).sort((a, c) => a.valLoss! - c.valLoss!);
     if (rest.length) {
       out.push(
         `The runner-up, batch ${rest[0].batchSize}, was ${fmt(100 * (rest[0].valLoss! / best.valLoss! - 1))} % worse` +
@@ -146,17 +140,40 @@ function searchReasons(search: SearchOutcome, b: number): string[] {
   return out;
 }
 
-function lrReason(inputs: RecommendInputs, b: number, lr: number): string {
+/** What the search ran, round by round, in one sentence up to its verdict. */
+function searchSummary(candidates: readonly Candidate[]): string {
+  const sizes = candidates.map((c) => c.batchSize).join(', ');
+  const rounds = Math.max(...candidates.map((c) => c.round ?? 0)) + 1;
+  const rates = new Set((candidates[0].runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate)).size;
+  const diverged = candidates.filter((c) => c.diverged).map((c) => c.batchSize);
+  const first =
+    `Search: ${candidates.length} batch sizes (${sizes}) ` +
+    (rates > 1 ? `each at ${rates} learning rates around its scaled rate, ` : '') +
+    `trained for the same time from the same initial weights`;
+  const later =
+    rounds > 1
+      ? `; ${rates > 1 ? 'each kept its best rate; ' : ''}each round trained ${ROUND_GROWTH}× longer than the one before, ` +
+        `from the start, the best going on: ${rounds} rounds (${Array.from({ length: rounds }, (_, r) => candidates.filter((c) => (c.round ?? 0) >= r).length).join(' → ')} sizes)`
+      : '';
+  return `${first}${later}; ${diverged.length ? `${diverged.join(', ')} diverged; ` : ''}in the last round `;
+}
+
+function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candidate | null): string {
   const opt = inputs.workload.optimizer;
   if (!inputs.lrRange) return `Learning rate ${fmt(lr)} is the ${opt.name} default: the LR range test did not run.`;
   const bNoise = inputs.noiseAtInit?.bSimple;
   const rule = isAdaptive(opt.name)
     ? 'the square root of the noise-scale rule, for an adaptive optimizer'
     : 'the noise-scale rule η(B) = η(B₀)(1 + B_noise/B₀)/(1 + B_noise/B)';
+  const tried = winner ? [...new Set((winner.runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate))] : [];
+  const scaled = scaleLearningRate(inputs.lrRange.suggestion, inputs.lrRange.batchSize, b, bNoise ?? 0, opt.name);
   return (
     `Learning rate ${fmt(lr)}: the LR range test at batch ${inputs.lrRange.batchSize} suggested ${fmt(inputs.lrRange.suggestion)} ` +
     `(between the steepest descent and the minimum of the smoothed loss), scaled to batch ${b} by ${rule}` +
-    (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}.` : '.')
+    (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}` : '') +
+    (tried.length > 1
+      ? `: ${fmt(scaled)}; of ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(lr)} trained best.`
+      : '.')
   );
 }
 

@@ -17,7 +17,8 @@ const probe: ProbeResult = {
 const candidate = (batchSize: number, valLoss: number | null, tied = false): Candidate => ({
   batchSize, learningRate: batchSize / 1000, valLoss, trainLoss: valLoss, gradientVariance: 1, noiseToSignal: 1,
   diverged: valLoss === null, steps: 10, samplesSeen: 10 * batchSize, score: 0, tied, lossDropPerSec: 1,
-  generalizationGap: 0, peakBytes: null, samplesPerSec: null, lossVolatility: 0, curve: [],
+  generalizationGap: 0, peakBytes: null, samplesPerSec: null, lossVolatility: 0, curve: [], round: 0,
+  runs: [{ round: 0, learningRate: batchSize / 1000, steps: 10, valLoss, diverged: valLoss === null }],
 });
 const base: RecommendInputs = {
   probe, workload, memoryBudgetBytes: 100 * MiB, noiseAtInit: { bSimple: 50, gradSq: 1, traceSigma: 50, standardError: 1 },

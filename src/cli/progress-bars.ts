@@ -72,8 +72,8 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
         bar!.update(e.step + 1, { detail, left: left() });
         break;
       case 'candidate-start':
-        detail = `candidate ${e.index + 1}/${e.count}: batch ${e.batchSize}`;
-        if (!bar) startBar('search', Math.max(1, (e.count * e.seconds) / 0.75), true);
+        detail = `round ${e.round + 1}/${e.rounds}, run ${e.index + 1}/${e.count}: batch ${e.batchSize}`;
+        if (!bar) startBar('search', Math.max(1, e.searchSeconds), true);
         break;
       case 'candidate-end':
         detail = `batch ${e.candidate.batchSize}: ${e.candidate.diverged ? 'diverged' : `val loss ${e.candidate.valLoss!.toPrecision(3)}`}`;

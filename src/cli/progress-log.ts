@@ -22,7 +22,7 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         if (event.phase === 'probe') write('autobatch: probing capacity (doubling the batch size)');
         if (event.phase === 'noise') write('autobatch: measuring the gradient noise scale at the initial weights');
         if (event.phase === 'lr-range') write('autobatch: LR range test');
-        if (event.phase === 'search') write('autobatch: short search (each candidate trains for the same time)');
+        if (event.phase === 'search') write('autobatch: short search (rounds of equal-time training, the best going on)');
         break;
       case 'backend-skipped':
         skipped.push(`autobatch: backend ${event.backend} skipped: ${event.reason}`);
@@ -51,14 +51,14 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
       }
       case 'candidate-start':
         if (tty) {
-          stream.write(`  candidate ${event.index + 1}/${event.count}: batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}, ${formatSeconds(event.seconds)} …`);
+          stream.write(`  ${runLabel(event)}: batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}, ${formatSeconds(event.seconds)} …`);
           pending = true;
         }
         break;
       case 'candidate-end': {
         const c = event.candidate;
         write(
-          `  candidate ${event.index + 1}/${event.count}: batch ${c.batchSize}, lr ${c.learningRate.toPrecision(3)}: ` +
+          `  ${runLabel(event)}: batch ${c.batchSize}, lr ${c.learningRate.toPrecision(3)}: ` +
             (c.diverged ? 'diverged' : `validation loss ${c.valLoss!.toPrecision(4)} after ${c.steps} steps`),
         );
         break;
@@ -70,4 +70,9 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         break;
     }
   };
+}
+
+/** "round 2/3, run 17/22": where a search run stands. */
+function runLabel(e: { index: number; count: number; round: number; rounds: number }): string {
+  return `round ${e.round + 1}/${e.rounds}, run ${e.index + 1}/${e.count}`;
 }

@@ -108,13 +108,13 @@ export function buildCharts(doc: AutobatchDocument): ChartSpec[] {
   if (trained.length) {
     charts.push({
       id: 'validation-loss',
-      title: 'Validation loss per candidate (same time each, same initial weights)',
+      title: 'Validation loss per candidate, at the last round it reached (longer rounds reach lower losses)',
       spec: {
         width: WIDTH,
         height: HEIGHT,
         data: {
           values: trained.map((c) => ({
-            batch: String(c.batchSize),
+            batch: c.round === undefined ? String(c.batchSize) : `${c.batchSize} (round ${c.round + 1})`,
             valLoss: c.valLoss,
             recommended: rec?.batchSize === c.batchSize ? 'recommended' : c.tied ? 'tied with the best' : 'other',
           })),

@@ -79,10 +79,11 @@ ${rec.workers ? `<p>${rec.workers.workers} workers: ${rec.workers.perWorkerBatch
   }
   if (doc.candidates.length) {
     sections.push(`<section><h3>What batch size does: convergence speed, generalization, memory, stability</h3>${table(
-      ['batch', 'learning rate', 'steps', 'validation loss', 'score', 'loss drop/s', 'val − train', 'peak memory', 'loss volatility', 'noise/signal'],
+      ['batch', 'learning rate', 'round', 'steps', 'validation loss', 'score', 'loss drop/s', 'val − train', 'peak memory', 'loss volatility', 'noise/signal'],
       doc.candidates.map((c) => [
         `${c.batchSize}${rec?.batchSize === c.batchSize ? ' (recommended)' : ''}`,
         num(c.learningRate),
+        c.round === undefined ? '–' : c.round + 1,
         c.steps,
         c.diverged ? 'diverged' : num(c.valLoss),
         c.score === null ? '–' : `${(100 * c.score).toFixed(1)} %${c.tied ? ' (tied)' : ''}`,

@@ -80,10 +80,11 @@ export function formatSummary(doc: AutobatchDocument): string {
     out.push('', 'Short search: what batch size does to convergence speed, generalization, memory and stability');
     out.push(
       formatTable(
-        ['batch', 'lr', 'steps', 'val loss', 'score', 'loss drop/s', 'val - train', 'peak memory', 'volatility', 'noise/signal'],
+        ['batch', 'lr', 'round', 'steps', 'val loss', 'score', 'loss drop/s', 'val - train', 'peak memory', 'volatility', 'noise/signal'],
         doc.candidates.map((c) => [
           `${c.batchSize}${doc.recommendation?.batchSize === c.batchSize ? ' <' : ''}`,
           sci(c.learningRate),
+          c.round === undefined ? '-' : String(c.round + 1),
           String(c.steps),
           c.diverged ? 'diverged' : num(c.valLoss),
           c.score === null ? '-' : `${c.score > 0 ? '+' : ''}${(100 * c.score).toFixed(1)} %${c.tied ? ' =' : ''}`,
@@ -95,7 +96,10 @@ export function formatSummary(doc: AutobatchDocument): string {
         ]),
       ),
     );
-    out.push('score: validation loss above the best; = tied with the best within noise; < recommended');
+    out.push(
+      'round: the last search round the size trained in (values from it; only the last round is scored); ' +
+        'score: validation loss above the best; = tied with the best within noise; < recommended',
+    );
   }
 
   out.push('');

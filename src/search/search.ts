@@ -4,6 +4,7 @@ import { combineNoise, type NoiseEstimateWithError } from '../noise/estimator';
 import type { ProgressEvent } from '../progress';
 import type { TF } from '../tf';
 import type { OptimizerSpec, Workload } from '../workloads/workload';
+import { PLAN, type SearchPlan } from '../plan';
 import { chooseCandidates } from './candidates';
 import { scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
 import { trainCandidate, type CandidateRun } from './train-candidate';
@@ -16,8 +17,8 @@ export interface SearchOptions {
   referenceLr: number;
   referenceBatch: number;
   optimizer: OptimizerSpec;
-  count: number;
-  trainSeconds: number;
+  /** The rounds and their times (see `planSearch`). */
+  plan: SearchPlan;
   /** Largest batch to train or evaluate at: the probe's safe maximum. */
   maxBatch: number;
   seed: number;
@@ -27,7 +28,9 @@ export interface SearchOptions {
 }
 
 export interface SearchOutcome {
+  /** One per batch size: its best run in the last round it reached. */
   candidates: Candidate[];
+  /** Scores of the candidates that reached the last round; null where a candidate did not. */
   score: ScoreResult | null;
   /** Noise at the candidates' final weights, averaged (numerators and denominators apart). */
   noise: NoiseEstimate | null;
@@ -36,50 +39,106 @@ export interface SearchOutcome {
   bNoise: number | null;
 }
 
+/** One training run of the search, as the document records it. */
+export type SearchRun = NonNullable<Candidate['runs']>[number];
+
+/** A batch size still in the search, at the learning rate it goes on with. */
+interface Entrant {
+  batchSize: number;
+  learningRate: number;
+}
+
 /**
- * The short search: a few batch sizes, each trained from the same initial weights for
- * the same wall-clock time with its own learning rate, then scored on validation loss.
+ * The short search, by successive halving. A few batch sizes (see `chooseCandidates`),
+ * each at learning rates around its scaled rate η(B), train from the same initial
+ * weights and data order for the same time (as steps: see `equalTime`) and are scored on
+ * validation loss. Each batch size keeps its best rate; the best sizes train again,
+ * longer, from the start; the last round decides (see `scoreCandidates`).
  */
 export async function searchBatchSizes(tf: TF, workload: Workload, options: SearchOptions): Promise<SearchOutcome> {
+  const { plan } = options;
   const ok = options.probe.trials.filter((t) => t.status === 'ok');
   const sizes = chooseCandidates(
     ok.map((t) => t.batchSize).filter((b) => b <= options.maxBatch),
     Math.min(options.probe.throughputKnee!, options.maxBatch),
     options.noiseAtInit?.bSimple ?? null,
-    options.count,
+    plan.count,
   );
   const bNoiseInit = options.noiseAtInit?.bSimple ?? 0;
-  const runs: CandidateRun[] = [];
-  const candidates: Candidate[] = [];
-  for (const [index, batchSize] of sizes.entries()) {
-    if (options.signal?.aborted) break;
-    const learningRate = scaleLearningRate(options.referenceLr, options.referenceBatch, batchSize, bNoiseInit, options.optimizer.name);
-    options.onProgress?.({ type: 'candidate-start', batchSize, learningRate, index, count: sizes.length, seconds: options.trainSeconds });
-    const run = await trainCandidate(tf, workload, {
-      batchSize,
-      learningRate,
-      seconds: options.trainSeconds,
-      seed: options.seed,
-      precondition: options.precondition,
-      maxBatch: options.maxBatch,
-      signal: options.signal,
-    });
-    runs.push(run);
-    const candidate = toCandidate(run, ok.find((t) => t.batchSize === batchSize));
-    candidates.push(candidate);
-    options.onProgress?.({ type: 'candidate-end', candidate, index, count: sizes.length });
+  const trialOf = (b: number) => ok.find((t) => t.batchSize === b);
+  const runsIn = (r: SearchPlan['rounds'][number], i: number) => Math.min(r.batchSizes, sizes.length) * (i === 0 ? plan.lrFactors.length : 1);
+  const runsPlanned = plan.rounds.reduce((sum, r, i) => sum + runsIn(r, i), 0);
+  const searchSeconds = plan.rounds.reduce((sum, r, i) => sum + runsIn(r, i) * r.trainSeconds, 0) / PLAN.trainShare;
+  const rounds = plan.rounds.length;
+
+  const history = new Map<number, SearchRun[]>(sizes.map((b) => [b, []]));
+  const latest = new Map<number, { run: CandidateRun; round: number }>();
+  let entrants: Entrant[] = sizes.map((b) => ({
+    batchSize: b,
+    learningRate: scaleLearningRate(options.referenceLr, options.referenceBatch, b, bNoiseInit, options.optimizer.name),
+  }));
+  let index = 0;
+  let lastRound = -1;
+  for (const [round, spec] of plan.rounds.entries()) {
+    if (options.signal?.aborted || !entrants.length) break;
+    const factors = round === 0 ? plan.lrFactors : [1];
+    // The rounds that compare rates measure no noise: their runs are not the candidates'.
+    const measureNoise = factors.length === 1;
+    const best = new Map<number, CandidateRun>();
+    for (const entrant of entrants.slice(0, spec.batchSizes)) {
+      for (const factor of factors) {
+        if (options.signal?.aborted) break;
+        const { batchSize } = entrant;
+        const learningRate = entrant.learningRate * factor;
+        options.onProgress?.({ type: 'candidate-start', batchSize, learningRate, index, count: runsPlanned, seconds: spec.trainSeconds, searchSeconds, round, rounds });
+        const run = await trainCandidate(tf, workload, {
+          batchSize,
+          learningRate,
+          ...equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null),
+          seed: options.seed,
+          precondition: options.precondition,
+          maxBatch: options.maxBatch,
+          measureNoise,
+          signal: options.signal,
+        });
+        history.get(batchSize)!.push({ round, learningRate, steps: run.steps, valLoss: run.valLoss, diverged: run.diverged });
+        const kept = best.get(batchSize);
+        if (!kept || (run.valLoss !== null && (kept.valLoss === null || run.valLoss < kept.valLoss))) best.set(batchSize, run);
+        options.onProgress?.({ type: 'candidate-end', candidate: toCandidate(run, trialOf(batchSize), round, history.get(batchSize)!), index, count: runsPlanned, round, rounds });
+        index++;
+      }
+    }
+    if (!best.size) break;
+    for (const [b, run] of best) latest.set(b, { run, round });
+    lastRound = round;
+    // The next round: the sizes that trained without diverging, best first, each at its best rate.
+    entrants = [...best.values()]
+      .filter((r) => r.valLoss !== null)
+      .sort((p, q) => p.valLoss! - q.valLoss!)
+      .map((r) => ({ batchSize: r.batchSize, learningRate: r.learningRate }));
   }
 
+  const reached = sizes.filter((b) => latest.has(b));
+  const runs = reached.map((b) => latest.get(b)!.run);
+  const candidates = reached.map((b) => toCandidate(latest.get(b)!.run, trialOf(b), latest.get(b)!.round, history.get(b)!));
   const measured = runs.filter((r) => r.noise !== null);
   const noise = measured.length ? summarize(measured.map((r) => r.noise!.plain)) : null;
   const preconditionedRuns = measured.filter((r) => r.noise!.preconditioned !== null);
   const preconditioned = preconditionedRuns.length ? summarize(preconditionedRuns.map((r) => r.noise!.preconditioned!)) : null;
   const bNoise = noise?.bSimple ?? options.noiseAtInit?.bSimple ?? null;
-  const smallest = Math.min(...runs.map((r) => r.batchSize));
-  const throughput = (b: number) => ok.find((t) => t.batchSize === b)?.samplesPerSec ?? 0;
+  const smallest = Math.min(...reached);
+  const throughput = (b: number) => trialOf(b)?.samplesPerSec ?? 0;
   const goodput = (b: number) => throughput(b) * (bNoise === null ? 1 : statisticalEfficiency(b, smallest, bNoise));
-  const score = scoreCandidates(runs.map((r) => ({ batchSize: r.batchSize, valLosses: r.valLosses, goodput: goodput(r.batchSize) })));
 
+  // Only the last round's runs trained equally long: they alone are scored.
+  const finalists = candidates.map((c, i) => i).filter((i) => candidates[i].round === lastRound);
+  const finalScore = scoreCandidates(finalists.map((i) => ({ batchSize: runs[i].batchSize, valLosses: runs[i].valLosses, goodput: goodput(runs[i].batchSize) })));
+  const score: ScoreResult | null = finalScore && {
+    scores: candidates.map((_, i) => (finalists.includes(i) ? finalScore.scores[finalists.indexOf(i)] : null)),
+    tied: finalScore.tied.map((j) => finalists[j]),
+    winner: finalists[finalScore.winner],
+    best: finalists[finalScore.best],
+  };
   candidates.forEach((candidate, i) => {
     candidate.score = score?.scores[i] ?? null;
     candidate.tied = score?.tied.includes(i) ?? false;
@@ -87,9 +146,26 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   return { candidates, score, noise, preconditioned, bNoise };
 }
 
+/** How far past its slot a candidate may run when the machine slows down mid-search. */
+export const SLOT_OVERRUN = 1.5;
+
+/**
+ * Equal training time for every candidate, as a step count from the step time the probe
+ * measured: every candidate gets the time it would take on a quiet machine, and a busy
+ * moment during one candidate no longer decides the comparison. The slot's wall time,
+ * stretched by `SLOT_OVERRUN`, still caps it; without a measured step time, wall time
+ * alone decides.
+ */
+export function equalTime(seconds: number, stepMs: number | null): { seconds: number; steps?: number } {
+  if (stepMs === null || !(stepMs > 0)) return { seconds };
+  return { seconds: SLOT_OVERRUN * seconds, steps: Math.max(2, Math.round((seconds * 1000) / stepMs)) };
+}
+
 /** A candidate's record, before scoring. */
-function toCandidate(r: CandidateRun, trial: Trial | undefined): Candidate {
+function toCandidate(r: CandidateRun, trial: Trial | undefined, round: number, runs: readonly SearchRun[]): Candidate {
   return {
+    round,
+    runs: [...runs],
     batchSize: r.batchSize,
     learningRate: r.learningRate,
     valLoss: r.valLoss,

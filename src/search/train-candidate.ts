@@ -11,8 +11,16 @@ import { lossDropPerSecond, lossVolatility } from './curve-stats';
 export interface CandidateRunOptions {
   batchSize: number;
   learningRate: number;
-  /** Wall-clock seconds of training. */
+  /**
+   * Wall-clock seconds of training; with `steps`, a cap only (a step count planned
+   * from a throughput measured earlier can run long on a machine that got busier).
+   */
   seconds: number;
+  /**
+   * Train exactly this many steps (unless `seconds` runs out first): equal time in
+   * expectation, yet the result does not depend on how busy the machine was.
+   */
+  steps?: number;
   /** Same seed for every candidate: the same data order. */
   seed: number;
   /** Measure the Adam-preconditioned noise scale too. */
@@ -67,7 +75,7 @@ export function isDiverging(losses: readonly number[]): boolean {
 
 /**
  * Trains one candidate from the workload's initial weights for a fixed wall-clock
- * time, then measures it: validation loss per sample, training loss, gradient noise at
+ * time (or a fixed number of steps), then measures it: validation loss per sample, training loss, gradient noise at
  * the final weights. Divergence (see `isDiverging`) ends training at once.
  */
 export async function trainCandidate(tf: TF, workload: Workload, options: CandidateRunOptions): Promise<CandidateRun> {
@@ -81,7 +89,10 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     const start = performance.now();
     let diverged = false;
     let elapsed = 0;
-    while (elapsed < options.seconds * 1000 || losses.length < 2) {
+    const more = () =>
+      losses.length < 2 ||
+      (elapsed < options.seconds * 1000 && (options.steps === undefined || losses.length < options.steps));
+    while (more()) {
       const loss = await step();
       elapsed = performance.now() - start;
       losses.push([elapsed / 1000, loss]);

@@ -1,0 +1,148 @@
+import type { ProbeResult } from '../../src/document';
+import type { SearchPlan } from '../../src/plan';
+import type { ProgressEvent } from '../../src/progress';
+import { equalTime, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
+import { trainCandidate } from '../../src/search/train-candidate';
+import { loadTf } from '../../src/tf';
+import { createWorkload } from '../../src/workloads/workload';
+import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
+import { trial } from '../helpers/trials';
+
+const tf = loadTf();
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('equalTime', () => {
+  test.each([
+    ['the slot over the measured step time', 3, 10, { steps: 300, seconds: 3 * SLOT_OVERRUN }],
+    ['at least two steps', 0.001, 50, { steps: 2, seconds: 0.001 * SLOT_OVERRUN }],
+    ['wall time alone without a step time', 3, null, { seconds: 3 }],
+    ['wall time alone for a nonsense step time', 3, 0, { seconds: 3 }],
+  ] as const)('%s', (_name, seconds, stepMs, expected) => {
+    expect(equalTime(seconds, stepMs)).toEqual(expected);
+  });
+});
+
+describe('trainCandidate with a step count', () => {
+  const run = async (seed: number) => {
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
+    try {
+      return await trainCandidate(tf, workload, {
+        batchSize: 8,
+        learningRate: 0.01,
+        steps: 7,
+        seconds: 60,
+        seed,
+        precondition: false,
+        maxBatch: 8,
+        measureNoise: false,
+      });
+    } finally {
+      workload.dispose();
+    }
+  };
+
+  test('trains exactly that many steps, and the same seed gives the same result', async () => {
+    const first = await run(3);
+    const second = await run(3);
+    expect(first.steps).toBe(7);
+    expect(first.samplesSeen).toBe(56);
+    expect(first.valLoss).not.toBeNull();
+    expect(second.valLoss).toBe(first.valLoss);
+    expect(Array.from(second.valLosses!)).toEqual(Array.from(first.valLosses!));
+  });
+
+  test('the wall-time cap still ends a run whose steps would take too long', async () => {
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
+    try {
+      const result = await trainCandidate(tf, workload, {
+        batchSize: 8,
+        learningRate: 0.01,
+        steps: 1e9,
+        seconds: 0.2,
+        seed: 1,
+        precondition: false,
+        maxBatch: 8,
+        measureNoise: false,
+      });
+      expect(result.steps).toBeLessThan(1e9);
+      expect(result.trainSeconds).toBeGreaterThanOrEqual(0.2);
+      expect(result.trainSeconds).toBeLessThan(5);
+    } finally {
+      workload.dispose();
+    }
+  });
+});
+
+describe('searchBatchSizes: successive halving', () => {
+  // Every probed step takes 100 ms on paper, so a round of t seconds is 10·t steps.
+  const probe: ProbeResult = {
+    trials: [trial(4, 40, 1), trial(8, 80, 1), trial(16, 160, 1)],
+    stopReason: 'max-batch',
+    maxFeasibleBatch: 16,
+    throughputKnee: 8,
+    safeMaxBatch: 16,
+  };
+  const plan: SearchPlan = {
+    count: 3,
+    lrFactors: [0.5, 1, 2],
+    rounds: [
+      { batchSizes: 3, trainSeconds: 0.5 },
+      { batchSizes: 3, trainSeconds: 1.5 },
+      { batchSizes: 2, trainSeconds: 4.5 },
+    ],
+  };
+
+  test('tries rates in the first round, keeps the best rate, and trains the best sizes longer', async () => {
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
+    const events: ProgressEvent[] = [];
+    let outcome: SearchOutcome;
+    try {
+      outcome = await searchBatchSizes(tf, workload, {
+        probe,
+        noiseAtInit: null,
+        referenceLr: 0.02,
+        referenceBatch: 8,
+        optimizer: { name: 'adam', learningRate: 0.01 },
+        plan,
+        maxBatch: 16,
+        seed: 5,
+        precondition: false,
+        onProgress: (e) => events.push(e),
+      });
+    } finally {
+      workload.dispose();
+    }
+    const { candidates, score } = outcome;
+    expect(candidates.map((c) => c.batchSize)).toEqual([4, 8, 16]);
+    const bestOf = (runs: { valLoss: number | null; learningRate: number }[]) =>
+      runs.filter((r) => r.valLoss !== null).reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
+    for (const c of candidates) {
+      const first = c.runs!.filter((r) => r.round === 0);
+      expect(first.map((r) => r.steps)).toEqual([5, 5, 5]);
+      // No noise scale: Adam's square-root rule with B_noise = 0 leaves the rate alone.
+      expect(first.map((r) => r.learningRate)).toEqual([0.01, 0.02, 0.04]);
+      const second = c.runs!.filter((r) => r.round === 1);
+      expect(second).toHaveLength(1);
+      expect(second[0].steps).toBe(15);
+      expect(second[0].learningRate).toBe(bestOf(first).learningRate);
+    }
+    // The two best of round 1 go on to 45 steps; the third stops at round 1.
+    const byRound1 = [...candidates].sort((a, b) => a.runs!.find((r) => r.round === 1)!.valLoss! - b.runs!.find((r) => r.round === 1)!.valLoss!);
+    expect(byRound1.slice(0, 2).every((c) => c.round === 2 && c.steps === 45)).toBe(true);
+    expect(byRound1[2].round).toBe(1);
+    // Only the last round is scored; the eliminated size has no score.
+    expect(score).not.toBeNull();
+    expect(candidates[score!.winner].round).toBe(2);
+    expect(byRound1[2].score).toBeNull();
+    expect(byRound1.slice(0, 2).every((c) => c.score !== null)).toBe(true);
+    // Noise is measured where the rates no longer vary: every candidate's reported run.
+    expect(candidates.every((c) => c.gradientVariance !== null)).toBe(true);
+    // Progress: one start and one end per run, counted against the plan.
+    const ends = events.filter((e) => e.type === 'candidate-end');
+    expect(ends).toHaveLength(9 + 3 + 2);
+    expect(ends.every((e) => e.type === 'candidate-end' && e.count === 14 && e.rounds === 3)).toBe(true);
+  });
+});
