@@ -79,7 +79,9 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   if (otherCuts.length) reasons.push(`Cut short by the time budget or an interrupt: ${otherCuts.join(', ')}.`);
 
   const bestVal = search?.score ? search.candidates[search.score.best] : null;
-  const alternative = (b: number, why: string): Alternative => ({ batchSize: b, learningRate: lrFor(b), why });
+  // A size the search trained keeps the rate it trained best at; others get the scaled rate.
+  const searched = (b: number) => search?.candidates.find((c) => c.batchSize === b && !c.diverged);
+  const alternative = (b: number, why: string): Alternative => ({ batchSize: b, learningRate: searched(b)?.learningRate ?? lrFor(b), why });
   return {
     batchSize,
     learningRate,
@@ -133,7 +135,7 @@ function searchReasons(search: SearchOutcome, b: number): string[] {
     if (rest.length) {
       out.push(
         `The runner-up, batch ${rest[0].batchSize}, was ${fmt(100 * (rest[0].valLoss! / best.valLoss! - 1))} % worse` +
-          `${rest[0].tied ? ' (within noise, but slower)' : ''}.`,
+          `${rest[0].tied ? ' (within noise, but lower in goodput: samples/s × statistical efficiency)' : ''}.`,
       );
     }
   }

@@ -46,7 +46,11 @@ describe('recommend', () => {
     expect(rec.batchSize).toBe(16);
     expect(rec.learningRate).toBe(0.016);
     expect(rec.alternatives.bestValLoss).toMatchObject({ batchSize: 16 });
+    // Alternatives the search trained keep the rate they trained best at.
+    expect(rec.alternatives.fastest).toMatchObject({ batchSize: 64, learningRate: 0.064 });
+    expect(rec.alternatives.lowestMemory).toMatchObject({ batchSize: 8, learningRate: 0.008 });
     expect(rec.statisticalEfficiency).toBeCloseTo((80 + 8) / (80 + 16));
+    expect(rec.reasons.join(' ')).toMatch(/Search: 3 batch sizes \(8, 16, 64\)/);
   });
 
   test('is always a size whose trial was ok, so within the memory limit', () => {
