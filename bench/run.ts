@@ -90,8 +90,11 @@ interface Result {
   valLoss: { recommendation: number; kerasDefault: number; largestFit: number };
   regret: number;
   costRatio: number;
-  vsKerasDefault: number;
-  vsLargestFit: number;
+  /** null when the baseline diverged (its loss is infinite: any finite loss beats it). */
+  vsKerasDefault: number | null;
+  vsLargestFit: number | null;
+  /** Which of the recommendation and the baselines diverged (median loss infinite; null in the JSON). */
+  diverged: string[];
   probeEfficiency: number;
   memoryPredictionError: number | null;
   autobatchSeconds: number;
@@ -180,8 +183,13 @@ async function benchWorkload(tf: TF, entry: BenchWorkload, mode: Mode, log: (s: 
     valLoss: { recommendation: valRec, kerasDefault: valKeras, largestFit: valLargest },
     regret: (valRec - oracle.valLoss) / oracle.valLoss,
     costRatio: autobatchSeconds / oracleSeconds,
-    vsKerasDefault: valRec / valKeras,
-    vsLargestFit: valRec / valLargest,
+    vsKerasDefault: ratio(valRec, valKeras),
+    vsLargestFit: ratio(valRec, valLargest),
+    diverged: [
+      ...(valRec === Infinity ? ['recommendation'] : []),
+      ...(valKeras === Infinity ? ['kerasDefault'] : []),
+      ...(valLargest === Infinity ? ['largestFit'] : []),
+    ],
     probeEfficiency: probeEfficiency(doc),
     memoryPredictionError: memoryPredictionError(doc.probe!.trials),
     autobatchSeconds,
@@ -199,6 +207,11 @@ async function benchWorkload(tf: TF, entry: BenchWorkload, mode: Mode, log: (s: 
       })),
     },
   };
+}
+
+/** a / b, or null when b diverged (infinite). */
+function ratio(a: number, b: number): number | null {
+  return Number.isFinite(b) ? a / b : null;
 }
 
 /**
@@ -294,7 +307,12 @@ async function main(): Promise<void> {
   if (!workloads.length) throw new Error(`--only names none of mnist-mlp, synthetic-regression, deep-mlp`);
   const started = Date.now();
   const results: Result[] = [];
-  for (const w of workloads) results.push(await benchWorkload(tf, w, mode, log));
+  for (const w of workloads) {
+    const r = await benchWorkload(tf, w, mode, log);
+    results.push(r);
+    // Each workload's result as soon as it is known: a long full run that is stopped keeps them.
+    log(`${r.name}: ${JSON.stringify({ regret: r.regret, costRatio: r.costRatio, vsKerasDefault: r.vsKerasDefault, vsLargestFit: r.vsLargestFit, recommendation: r.recommendation, oracle: { batchSize: r.oracle.batchSize, learningRate: r.oracle.learningRate, valLoss: r.oracle.valLoss } })}`);
+  }
   log('gradient noise scale against the closed form');
   const gns = await gnsRelativeError(tf, mode.gnsSeeds);
   const report = {
@@ -309,12 +327,13 @@ async function main(): Promise<void> {
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)} %`);
+    const fixed = (v: number | null) => (v === null ? 'baseline diverged' : v.toFixed(3));
     for (const r of results) {
       process.stdout.write(
         `${r.name} (${r.backend}): recommended ${r.recommendation.batchSize} @ ${r.recommendation.learningRate.toExponential(2)}, ` +
           `oracle ${r.oracle.batchSize} @ ${r.oracle.learningRate.toExponential(2)}\n` +
-          `  regret ${pct(r.regret)}  costRatio ${pct(r.costRatio)}  vsKerasDefault ${r.vsKerasDefault.toFixed(3)}  ` +
-          `vsLargestFit ${r.vsLargestFit.toFixed(3)}  probeEfficiency ${pct(r.probeEfficiency)}  memoryPredictionError ${pct(r.memoryPredictionError)}\n`,
+          `  regret ${pct(r.regret)}  costRatio ${pct(r.costRatio)}  vsKerasDefault ${fixed(r.vsKerasDefault)}  ` +
+          `vsLargestFit ${fixed(r.vsLargestFit)}  probeEfficiency ${pct(r.probeEfficiency)}  memoryPredictionError ${pct(r.memoryPredictionError)}\n`,
       );
     }
     process.stdout.write(`gnsRelativeError ${pct(gns)}\n`);

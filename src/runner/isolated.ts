@@ -63,6 +63,13 @@ export class IsolatedRunner implements TrialRunner {
       this.kill();
       throw rebuildError(reply.code, reply.message);
     }
+    if (reply.type === 'exit' && classifyChildExit(reply.signal, reply.code, reply.stderr).status === 'oom') {
+      // The child checks the backend with one training step at the smallest size.
+      throw new TrainingError(
+        `batch ${this.options.minBatch} (--min-batch) ran out of memory in the trial process's first training step ` +
+          `(${describeReply(reply)}): nothing fits; try a smaller --min-batch or a smaller model`,
+      );
+    }
     if (reply.type !== 'ready') throw new TrainingError(`the trial process failed to start: ${describeReply(reply)}`);
     // A restarted child reports no skips; keep what the first start found.
     this.readyInfo = this.readyInfo ?? { backend: reply.backend, fallbackReason: reply.fallbackReason, skipped: reply.skipped, info: reply.info };

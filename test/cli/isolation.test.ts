@@ -76,6 +76,15 @@ describe('process isolation', () => {
     expect(doc.recommendation).toBeNull();
   });
 
+  test('the trial process killed at --min-batch already: one line that says so, exit 1', () => {
+    const model = files.write('kill-at-once.cjs', dyingWorkload(1, 'kill'));
+    const r = run(['--model', model, '--time-budget', '20', ...FAST]);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.pop()).toMatch(/^autobatch: batch 8 \(--min-batch\) ran out of memory in the trial process's first training step \(.*SIGKILL.*\): nothing fits/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
   test('no backend can train the model: one line, exit 1', () => {
     const conv = files.write('conv.cjs', `
       exports.createModel = (tf) => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
