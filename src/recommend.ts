@@ -154,7 +154,7 @@ function searchSummary(candidates: readonly Candidate[]): string {
     `trained for the same time from the same initial weights`;
   const later =
     rounds > 1
-      ? `; ${rates > 1 ? 'each kept its best rate; ' : ''}each round trained ${ROUND_GROWTH}× longer than the one before, ` +
+      ? `; ${rates > 1 ? 'each kept one rate; ' : ''}each round trained ${ROUND_GROWTH}× longer than the one before, ` +
         `from the start, the best going on: ${rounds} rounds (${Array.from({ length: rounds }, (_, r) => candidates.filter((c) => (c.round ?? 0) >= r).length).join(' → ')} sizes)`
       : '';
   return `${first}${later}; ${diverged.length ? `${diverged.join(', ')} diverged; ` : ''}in the last round `;
@@ -174,7 +174,8 @@ function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candid
     `(between the steepest descent and the minimum of the smoothed loss), scaled to batch ${b} by ${rule}` +
     (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}` : '') +
     (tried.length > 1
-      ? `: ${fmt(scaled)}; of ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(lr)} trained best.`
+      ? `: ${fmt(scaled)}; of ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(lr)} went on ` +
+        `(the best, or the lowest rate within noise of it: short runs favour high rates).`
       : '.')
   );
 }

@@ -42,25 +42,49 @@ export const TIE_MAX_RELATIVE = 0.1;
  * @returns null when every candidate diverged.
  */
 export function scoreCandidates(inputs: readonly ScoreInput[]): ScoreResult | null {
-  const means = inputs.map((c) => (c.valLosses ? mean(c.valLosses) : null));
+  const ties = findTies(inputs.map((c) => c.valLosses));
+  if (!ties) return null;
+  const { best, tied, means } = ties;
+  const winner = tied.reduce((a, b) => (inputs[b].goodput > inputs[a].goodput ? b : a));
+  const scores = means.map((m) => (m === null || !Number.isFinite(m) ? null : m / means[best]! - 1));
+  return { scores, tied, winner, best };
+}
+
+/**
+ * The run with the lowest mean validation loss, and the runs tied with it (itself
+ * included): within `TIE_STANDARD_ERRORS` paired standard errors and `TIE_MAX_RELATIVE`.
+ * Runs without losses (diverged) are never tied. Null when every run diverged.
+ */
+export function findTies(valLosses: readonly (Float32Array | null)[]): { best: number; tied: number[]; means: (number | null)[] } | null {
+  const means = valLosses.map((v) => (v ? mean(v) : null));
   let best = -1;
   means.forEach((m, i) => {
     if (m !== null && Number.isFinite(m) && (best < 0 || m < means[best]!)) best = i;
   });
   if (best < 0) return null;
-  const bestLosses = inputs[best].valLosses!;
-  const tied = inputs
+  const bestLosses = valLosses[best]!;
+  const tied = valLosses
     .map((_, i) => i)
     .filter((i) => {
       const m = means[i];
       if (m === null || !Number.isFinite(m)) return false;
       if (i === best) return true;
-      const { mean: d, standardError } = pairedDifference(inputs[i].valLosses!, bestLosses);
+      const { mean: d, standardError } = pairedDifference(valLosses[i]!, bestLosses);
       return d <= TIE_STANDARD_ERRORS * standardError && m <= (1 + TIE_MAX_RELATIVE) * means[best]!;
     });
-  const winner = tied.reduce((a, b) => (inputs[b].goodput > inputs[a].goodput ? b : a));
-  const scores = means.map((m) => (m === null || !Number.isFinite(m) ? null : m / means[best]! - 1));
-  return { scores, tied, winner, best };
+  return { best, tied, means };
+}
+
+/**
+ * The learning rate a batch size goes on with, from its runs at several rates: the
+ * lowest rate tied with the best. Short runs favour high rates (fast early progress, a
+ * higher loss floor later), so where they cannot tell rates apart the lower one is the
+ * better bet for a long run. Null when every run diverged.
+ */
+export function pickRate(runs: readonly { learningRate: number; valLosses: Float32Array | null }[]): number | null {
+  const ties = findTies(runs.map((r) => r.valLosses));
+  if (!ties) return null;
+  return Math.min(...ties.tied.map((i) => runs[i].learningRate));
 }
 
 /** Mean and standard error of a − b, sample by sample. */

@@ -6,7 +6,7 @@ import type { TF } from '../tf';
 import type { OptimizerSpec, Workload } from '../workloads/workload';
 import { PLAN, type SearchPlan } from '../plan';
 import { chooseCandidates } from './candidates';
-import { scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
+import { pickRate, scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
 import { trainCandidate, type CandidateRun } from './train-candidate';
 
 export interface SearchOptions {
@@ -52,7 +52,7 @@ interface Entrant {
  * The short search, by successive halving. A few batch sizes (see `chooseCandidates`),
  * each at learning rates around its scaled rate η(B), train from the same initial
  * weights and data order for the same time (as steps: see `equalTime`) and are scored on
- * validation loss. Each batch size keeps its best rate; the best sizes train again,
+ * validation loss. Each batch size keeps its rate (see `pickRate`); the best sizes train again,
  * longer, from the start; the last round decides (see `scoreCandidates`).
  */
 export async function searchBatchSizes(tf: TF, workload: Workload, options: SearchOptions): Promise<SearchOutcome> {
@@ -84,7 +84,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     const factors = round === 0 ? plan.lrFactors : [1];
     // The rounds that compare rates measure no noise: their runs are not the candidates'.
     const measureNoise = factors.length === 1;
-    const best = new Map<number, CandidateRun>();
+    const tried = new Map<number, CandidateRun[]>();
     for (const entrant of entrants.slice(0, spec.batchSizes)) {
       for (const factor of factors) {
         if (options.signal?.aborted) break;
@@ -102,17 +102,21 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           signal: options.signal,
         });
         history.get(batchSize)!.push({ round, learningRate, steps: run.steps, valLoss: run.valLoss, diverged: run.diverged });
-        const kept = best.get(batchSize);
-        if (!kept || (run.valLoss !== null && (kept.valLoss === null || run.valLoss < kept.valLoss))) best.set(batchSize, run);
+        tried.set(batchSize, [...(tried.get(batchSize) ?? []), run]);
         options.onProgress?.({ type: 'candidate-end', candidate: toCandidate(run, trialOf(batchSize), round, history.get(batchSize)!), index, count: runsPlanned, round, rounds });
         index++;
       }
     }
-    if (!best.size) break;
-    for (const [b, run] of best) latest.set(b, { run, round });
+    if (!tried.size) break;
+    // Each size's run at the rate it goes on with (see `pickRate`); a size whose runs all diverged keeps its last.
+    const kept = [...tried.values()].map((sizeRuns) => {
+      const rate = pickRate(sizeRuns);
+      return sizeRuns.find((r) => r.learningRate === rate) ?? sizeRuns[sizeRuns.length - 1];
+    });
+    for (const run of kept) latest.set(run.batchSize, { run, round });
     lastRound = round;
-    // The next round: the sizes that trained without diverging, best first, each at its best rate.
-    entrants = [...best.values()]
+    // The next round: the sizes that trained without diverging, best first, each at its rate.
+    entrants = kept
       .filter((r) => r.valLoss !== null)
       .sort((p, q) => p.valLoss! - q.valLoss!)
       .map((r) => ({ batchSize: r.batchSize, learningRate: r.learningRate }));

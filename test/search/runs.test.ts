@@ -127,7 +127,12 @@ describe('searchBatchSizes: successive halving', () => {
       const second = c.runs!.filter((r) => r.round === 1);
       expect(second).toHaveLength(1);
       expect(second[0].steps).toBe(15);
-      expect(second[0].learningRate).toBe(bestOf(first).learningRate);
+      // The best rate, or a lower one tied with it (within 10 % and noise).
+      const best = bestOf(first);
+      const kept = first.find((r) => r.learningRate === second[0].learningRate)!;
+      expect(kept).toBeDefined();
+      expect(kept.valLoss!).toBeLessThanOrEqual(1.1 * best.valLoss!);
+      expect(kept.learningRate).toBeLessThanOrEqual(best.learningRate);
     }
     // The two best of round 1 go on to 45 steps; the third stops at round 1.
     const byRound1 = [...candidates].sort((a, b) => a.runs!.find((r) => r.round === 1)!.valLoss! - b.runs!.find((r) => r.round === 1)!.valLoss!);

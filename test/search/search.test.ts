@@ -1,5 +1,5 @@
 import { chooseCandidates } from '../../src/search/candidates';
-import { pairedDifference, scoreCandidates, statisticalEfficiency } from '../../src/search/score';
+import { pairedDifference, pickRate, scoreCandidates, statisticalEfficiency } from '../../src/search/score';
 
 describe('chooseCandidates', () => {
   const pool = [8, 16, 32, 64, 128, 256, 512, 1024, 2048];
@@ -92,4 +92,17 @@ test('a loss far above the best is no tie, however noisy the validation set', ()
   ])!;
   expect(result.tied).toEqual([0]);
   expect(result.winner).toBe(0);
+});
+
+describe('pickRate', () => {
+  const run = (learningRate: number, valLosses: Float32Array | null) => ({ learningRate, valLosses });
+  test.each([
+    ['a clearly better rate wins', [run(0.01, valSet(0.3)), run(0.02, valSet(0)), run(0.04, valSet(0.2))], 0.02],
+    ['tied rates: the lowest goes on (short runs favour high rates)', [run(0.01, valSet(0.001, 0.05)), run(0.02, valSet(0, 0.05, 2)), run(0.04, valSet(0.5))], 0.01],
+    ['a lower rate more than 10 % worse is not tied', [run(0.01, valSet(0.4)), run(0.02, valSet(0))], 0.02],
+    ['diverged rates are out', [run(0.01, null), run(0.02, valSet(0.1))], 0.02],
+    ['all diverged: none', [run(0.01, null), run(0.02, null)], null],
+  ] as const)('%s', (_name, runs, expected) => {
+    expect(pickRate(runs)).toBe(expected);
+  });
 });
