@@ -154,6 +154,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
           maxBatch: safe,
           optimizer: workload.info.optimizer,
           plan,
+          deadline: end - PLAN.reserveSeconds * 1000,
           seed: opts.seed,
           precondition: isAdaptive(workload.info.optimizer.name),
           signal: opts.signal,

@@ -19,6 +19,11 @@ export interface SearchOptions {
   optimizer: OptimizerSpec;
   /** The rounds and their times (see `planSearch`). */
   plan: SearchPlan;
+  /**
+   * When the search must end (ms since the epoch). Before each round after the first, the
+   * rounds left shrink together to fit it, evaluation time as measured so far included.
+   */
+  deadline?: number;
   /** Largest batch to train or evaluate at: the probe's safe maximum. */
   maxBatch: number;
   seed: number;
@@ -79,8 +84,16 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   }));
   let index = 0;
   let lastRound = -1;
-  for (const [round, spec] of plan.rounds.entries()) {
+  let overheadSeconds = 0;
+  let runsDone = 0;
+  let scale = 1;
+  for (const [round, planned] of plan.rounds.entries()) {
     if (options.signal?.aborted || !entrants.length) break;
+    if (round > 0 && options.deadline !== undefined) {
+      const left = plan.rounds.slice(round).map((r, i) => ({ runs: runsIn(r, round + i), seconds: r.trainSeconds }));
+      scale = fitRounds(left, (options.deadline - Date.now()) / 1000, runsDone ? overheadSeconds / runsDone : 0);
+    }
+    const spec = { ...planned, trainSeconds: planned.trainSeconds * scale };
     const factors = round === 0 ? plan.lrFactors : [1];
     // The rounds that compare rates measure no noise: their runs are not the candidates'.
     const measureNoise = factors.length === 1;
@@ -91,6 +104,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
         const { batchSize } = entrant;
         const learningRate = entrant.learningRate * factor;
         options.onProgress?.({ type: 'candidate-start', batchSize, learningRate, index, count: runsPlanned, seconds: spec.trainSeconds, searchSeconds, round, rounds });
+        const runStart = performance.now();
         const run = await trainCandidate(tf, workload, {
           batchSize,
           learningRate,
@@ -101,6 +115,8 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           measureNoise,
           signal: options.signal,
         });
+        overheadSeconds += Math.max(0, (performance.now() - runStart) / 1000 - run.trainSeconds);
+        runsDone++;
         history.get(batchSize)!.push({ round, learningRate, steps: run.steps, valLoss: run.valLoss, diverged: run.diverged });
         tried.set(batchSize, [...(tried.get(batchSize) ?? []), run]);
         options.onProgress?.({ type: 'candidate-end', candidate: toCandidate(run, trialOf(batchSize), round, history.get(batchSize)!), index, count: runsPlanned, round, rounds });
@@ -148,6 +164,19 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     candidate.tied = score?.tied.includes(i) ?? false;
   });
   return { candidates, score, noise, preconditioned, bNoise };
+}
+
+/**
+ * The factor (at most 1) by which the rounds left must shrink, all together so each
+ * round stays equal within itself, to end within `secondsLeft`, given each run's
+ * measured evaluation overhead. Never below a tenth: a round that short still ranks,
+ * and the time budget is a target, not a kill switch.
+ */
+export function fitRounds(left: readonly { runs: number; seconds: number }[], secondsLeft: number, overheadPerRun: number): number {
+  const training = left.reduce((sum, r) => sum + r.runs * r.seconds, 0);
+  const overhead = left.reduce((sum, r) => sum + r.runs, 0) * overheadPerRun;
+  if (training <= 0) return 1;
+  return Math.min(1, Math.max(0.1, (secondsLeft - overhead) / training));
 }
 
 /** How far past its slot a candidate may run when the machine slows down mid-search. */

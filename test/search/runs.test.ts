@@ -1,7 +1,7 @@
 import type { ProbeResult } from '../../src/document';
 import type { SearchPlan } from '../../src/plan';
 import type { ProgressEvent } from '../../src/progress';
-import { equalTime, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
+import { equalTime, fitRounds, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
 import { trainCandidate } from '../../src/search/train-candidate';
 import { loadTf } from '../../src/tf';
 import { createWorkload } from '../../src/workloads/workload';
@@ -22,6 +22,21 @@ describe('equalTime', () => {
     ['wall time alone for a nonsense step time', 3, 0, { seconds: 3 }],
   ] as const)('%s', (_name, seconds, stepMs, expected) => {
     expect(equalTime(seconds, stepMs)).toEqual(expected);
+  });
+});
+
+describe('fitRounds', () => {
+  const left = [
+    { runs: 5, seconds: 3 },
+    { runs: 2, seconds: 9 },
+  ]; // 33 s of training in 7 runs
+  test.each([
+    ['time enough: unchanged', 60, 0, 1],
+    ['half the time: half as long', 16.5, 0, 0.5],
+    ['measured evaluation comes off first', 23.5, 1, 0.5],
+    ['no time: a tenth, never less', -5, 1, 0.1],
+  ] as const)('%s', (_name, secondsLeft, overhead, expected) => {
+    expect(fitRounds(left, secondsLeft, overhead)).toBeCloseTo(expected, 9);
   });
 });
 
@@ -95,12 +110,10 @@ describe('searchBatchSizes: successive halving', () => {
     ],
   };
 
-  test('tries rates in the first round, keeps the best rate, and trains the best sizes longer', async () => {
+  const search = async (extra: { deadline?: number; onProgress?: (e: ProgressEvent) => void } = {}): Promise<SearchOutcome> => {
     const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
-    const events: ProgressEvent[] = [];
-    let outcome: SearchOutcome;
     try {
-      outcome = await searchBatchSizes(tf, workload, {
+      return await searchBatchSizes(tf, workload, {
         probe,
         noiseAtInit: null,
         referenceLr: 0.02,
@@ -110,12 +123,16 @@ describe('searchBatchSizes: successive halving', () => {
         maxBatch: 16,
         seed: 5,
         precondition: false,
-        onProgress: (e) => events.push(e),
+        ...extra,
       });
     } finally {
       workload.dispose();
     }
-    const { candidates, score } = outcome;
+  };
+
+  test('tries rates in the first round, keeps one per size, and trains the best sizes longer', async () => {
+    const events: ProgressEvent[] = [];
+    const { candidates, score } = await search({ onProgress: (e) => events.push(e) });
     expect(candidates.map((c) => c.batchSize)).toEqual([4, 8, 16]);
     const bestOf = (runs: { valLoss: number | null; learningRate: number }[]) =>
       runs.filter((r) => r.valLoss !== null).reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
@@ -149,5 +166,14 @@ describe('searchBatchSizes: successive halving', () => {
     const ends = events.filter((e) => e.type === 'candidate-end');
     expect(ends).toHaveLength(9 + 3 + 2);
     expect(ends.every((e) => e.type === 'candidate-end' && e.count === 14 && e.rounds === 3)).toBe(true);
+  });
+
+  test('past its deadline, the rounds after the first shrink together (to a tenth at most)', async () => {
+    const { candidates } = await search({ deadline: Date.now() });
+    for (const c of candidates) {
+      expect(c.runs!.filter((r) => r.round === 0).every((r) => r.steps === 5)).toBe(true);
+      expect(c.runs!.find((r) => r.round === 1)!.steps).toBe(2); // a tenth of 15, at least 2
+    }
+    expect(candidates.filter((c) => c.round === 2).map((c) => c.steps)).toEqual([5, 5]); // a tenth of 45, rounded
   });
 });
