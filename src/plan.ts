@@ -13,7 +13,7 @@ export const PLAN = {
   lrRangeShare: 0.2,
   /** Seconds kept back at the end. */
   reserveSeconds: 2,
-  /** Share of a candidate's slot spent training; the rest evaluates and measures noise. */
+  /** Share of the search's time spent training; the rest evaluates and measures noise. */
   trainShare: 0.75,
   /** A first-round run shorter than this says little: a simpler search instead. */
   minCandidateSeconds: 1,
@@ -55,8 +55,8 @@ export const FINALISTS = 2;
 
 /**
  * The search's shapes, richest first. With time, successive halving over batch sizes
- * and learning rates: every candidate size at 3 rates for t, each at its best rate for
- * 3t, the best two for 9t (a longer horizon for the decision, where short runs mislead
+ * and learning rates: every candidate size at 3 rates for t, each at the rate it keeps
+ * (see `pickRate`) for 3t, the best two for 9t (a longer horizon for the decision, where short runs mislead
  * most). The first round only picks each size's rate: the shortest runs are the most
  * biased towards small batches, so no size is dropped on them when rates are compared.
  * With less time, no third round; then one rate per size; with little, one round.
@@ -102,12 +102,11 @@ export function shapeCost(shape: { lrFactors: readonly number[]; rounds: RoundSh
  */
 export function planSearch(now: number, end: number, wanted: number): SearchPlan {
   const available = Math.max(0, (end - now) / 1000 - PLAN.reserveSeconds) * PLAN.trainShare;
-  const shapesOf = (count: number) => searchShapes(count);
-  const last = shapesOf(wanted).length - 1;
-  const tries = shapesOf(wanted).flatMap((_, shape) =>
+  const last = searchShapes(wanted).length - 1;
+  const tries = searchShapes(wanted).flatMap((_, shape) =>
     Array.from({ length: wanted }, (_, i) => wanted - i)
       .filter((count) => shape === last || count >= PLAN.minCandidates)
-      .map((count) => ({ count, shape: shapesOf(count)[shape] })),
+      .map((count) => ({ count, shape: searchShapes(count)[shape] })),
   );
   for (const { count, shape } of tries) {
     const seconds = available / shapeCost(shape);
