@@ -291,6 +291,10 @@ async function gnsRelativeError(tf: TF, seeds: number): Promise<number> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  // A mistyped flag must not fall through to the full mode's hours.
+  const unknown = args.filter((a, i) => !['--quick', '--json', '--only'].includes(a) && args[i - 1] !== '--only');
+  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick, --json, --only NAME[,NAME])`);
+  if (args.includes('--only') && !args[args.indexOf('--only') + 1]) throw new UsageError('--only needs a workload name');
   const mode = MODES[args.includes('--quick') ? 'quick' : 'full'];
   const json = args.includes('--json');
   const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -304,7 +308,7 @@ async function main(): Promise<void> {
     { name: 'deep-mlp', options: deepMlp(tf) },
   ];
   const workloads = all.filter((w) => !only || only.includes(w.name));
-  if (!workloads.length) throw new Error(`--only names none of mnist-mlp, synthetic-regression, deep-mlp`);
+  if (!workloads.length) throw new UsageError(`--only names none of ${all.map((w) => w.name).join(', ')}`);
   const started = Date.now();
   const results: Result[] = [];
   for (const w of workloads) {
@@ -340,7 +344,14 @@ async function main(): Promise<void> {
   }
 }
 
+/** Bad arguments: one line and exit 2, no stack. */
+class UsageError extends Error {}
+
 main().catch((err) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });
