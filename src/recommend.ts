@@ -72,6 +72,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   reasons.push(lrReason(inputs, batchSize, learningRate, winner));
+  if (winner) reasons.push(horizonCaveat(winner, inputs.workload.trainSamples));
   if (inputs.phasesCut.includes('probe') && probe.stopReason === 'time') {
     reasons.push(`The probe used its share of the time budget before another stopping rule fired; larger sizes were not measured.`);
   }
@@ -177,6 +178,20 @@ function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candid
       ? `: ${fmt(scaled)}; of ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(lr)} went on ` +
         `(the best, or the lowest rate within noise of it: short runs favour high rates).`
       : '.')
+  );
+}
+
+/**
+ * How long the runs behind the rate were, and what that means for a longer run: short
+ * runs favour high rates, and in bench/ a rate chosen on 4 epochs was too high for 20
+ * at a constant rate on a small data set.
+ */
+function horizonCaveat(winner: Candidate, trainSamples: number): string {
+  const seconds = winner.curve.length ? winner.curve[winner.curve.length - 1][0] : null;
+  const epochs = winner.samplesSeen / trainSamples;
+  return (
+    `Horizon: the rate was chosen on runs of ${seconds === null ? '' : `${fmt(seconds)} s, `}${fmt(epochs)} epochs of the training set. ` +
+    `For training much longer than that at a constant rate, a lower rate may end lower: use this one as the peak of a decaying schedule.`
   );
 }
 

@@ -51,6 +51,8 @@ describe('recommend', () => {
     expect(rec.alternatives.lowestMemory).toMatchObject({ batchSize: 8, learningRate: 0.008 });
     expect(rec.statisticalEfficiency).toBeCloseTo((80 + 8) / (80 + 16));
     expect(rec.reasons.join(' ')).toMatch(/Search: 3 batch sizes \(8, 16, 64\)/);
+    // The winner saw 10 steps × 16 samples of the workload's training set.
+    expect(rec.reasons.join(' ')).toContain(`runs of ${Number(((10 * 16) / workload.trainSamples).toPrecision(3))} epochs`);
   });
 
   test('is always a size whose trial was ok, so within the memory limit', () => {
