@@ -21,10 +21,10 @@ import { disposeModel } from '../src/workloads/workload';
 import { loadTf, type TF } from '../src/tf';
 import { tune } from '../src/tune';
 import { TOOL_VERSION } from '../src/version';
-import { resolveWorkload } from '../src/workloads/spec';
-import { createWorkload, type Workload } from '../src/workloads/workload';
+import type { Workload } from '../src/workloads/workload';
 import { leastSquares } from '../test/helpers/least-squares';
-import type { TuneOptions } from '../src/options';
+import { benchHorizon, type HorizonResult } from './horizon';
+import { benchWorkloads, buildWorkload, type BenchWorkload } from './workloads';
 
 interface Mode {
   name: 'quick' | 'full';
@@ -50,29 +50,6 @@ const MODES: Record<Mode['name'], Mode> = {
 
 /** Grid points run again (to `repeats` runs) before the oracle's best is chosen. */
 const ORACLE_FINALISTS = 3;
-
-interface BenchWorkload {
-  name: string;
-  options: TuneOptions;
-}
-
-/** A deeper, wider model of another shape: a 6-layer MLP on a seeded 8-class problem. */
-function deepMlp(tf: TF): Pick<TuneOptions, 'model' | 'data'> {
-  const x = tf.randomNormal([6000, 32], 0, 1, 'float32', 21);
-  const w = tf.randomNormal([32, 8], 0, 1, 'float32', 22);
-  const y = tf.tidy(() => tf.oneHot(x.matMul(w).add(tf.randomNormal([6000, 8], 0, 0.5, 'float32', 23)).argMax(1), 8).toFloat());
-  tf.dispose(w);
-  const model = () => {
-    const init = (s: number) => tf.initializers.heNormal({ seed: s });
-    const layers = [tf.layers.dense({ inputShape: [32], units: 256, activation: 'relu', kernelInitializer: init(1) })];
-    for (let i = 2; i <= 5; i++) layers.push(tf.layers.dense({ units: 256, activation: 'relu', kernelInitializer: init(i) }));
-    layers.push(tf.layers.dense({ units: 8, activation: 'softmax', kernelInitializer: init(9) }));
-    const m = tf.sequential({ layers });
-    m.compile({ optimizer: tf.train.momentum(0.01, 0.9), loss: 'categoricalCrossentropy' });
-    return m;
-  };
-  return { model, data: { x, y } };
-}
 
 interface Result {
   name: string;
@@ -118,17 +95,13 @@ async function benchWorkload(tf: TF, entry: BenchWorkload, mode: Mode, log: (s: 
   const seed = 42;
   log(`${entry.name}: autobatch (${mode.tuneSeconds}s budget)`);
   const t0 = performance.now();
-  const doc = await tune({ ...entry.options, seed, timeBudget: mode.tuneSeconds });
+  // The horizon is the oracle's own training length: the constant rate it recommends is for that.
+  const doc = await tune({ ...entry.options, seed, timeBudget: mode.tuneSeconds, trainTime: mode.trainSeconds });
   const autobatchSeconds = (performance.now() - t0) / 1000;
   const rec = doc.recommendation!;
 
   // The same workload, the same initial weights, for the oracle and the baselines.
-  const normalized = { example: 'mnist-mlp' as const, standardize: true, validationSplit: 0.2, seed, ...(typeof entry.options.example === 'string' ? { example: entry.options.example } : {}) };
-  const definition = await resolveWorkload(normalized, {
-    ...(typeof entry.options.model === 'function' ? { model: entry.options.model } : {}),
-    ...(entry.options.data && typeof entry.options.data === 'object' ? { data: entry.options.data } : {}),
-  });
-  const workload = await createWorkload(tf, definition, { seed, validationSplit: 0.2 });
+  const workload = await buildWorkload(tf, entry, seed);
   const feasible = doc.probe!.safeMaxBatch!;
   const grid = batchGrid(doc.probe!.trials, feasible, mode.maxGrid);
   const keras = Math.min(32, workload.info.trainSamples);
@@ -292,8 +265,9 @@ async function gnsRelativeError(tf: TF, seeds: number): Promise<number> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   // A mistyped flag must not fall through to the full mode's hours.
-  const unknown = args.filter((a, i) => !['--quick', '--json', '--only'].includes(a) && args[i - 1] !== '--only');
-  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick, --json, --only NAME[,NAME])`);
+  const unknown = args.filter((a, i) => !['--quick', '--horizon', '--json', '--only'].includes(a) && args[i - 1] !== '--only');
+  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick or --horizon, --json, --only NAME[,NAME])`);
+  if (args.includes('--quick') && args.includes('--horizon')) throw new UsageError('--quick and --horizon are two different modes: choose one');
   if (args.includes('--only') && !args[args.indexOf('--only') + 1]) throw new UsageError('--only needs a workload name');
   const mode = MODES[args.includes('--quick') ? 'quick' : 'full'];
   const json = args.includes('--json');
@@ -302,14 +276,11 @@ async function main(): Promise<void> {
   const reason = await activateBackend(tf, 'wasm');
   if (reason) await activateBackend(tf, 'cpu');
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1]?.split(',') : null;
-  const all: BenchWorkload[] = [
-    { name: 'mnist-mlp', options: { example: 'mnist-mlp' } },
-    { name: 'synthetic-regression', options: { example: 'synthetic-regression' } },
-    { name: 'deep-mlp', options: deepMlp(tf) },
-  ];
+  const all = benchWorkloads(tf);
   const workloads = all.filter((w) => !only || only.includes(w.name));
   if (!workloads.length) throw new UsageError(`--only names none of ${all.map((w) => w.name).join(', ')}`);
   const started = Date.now();
+  if (args.includes('--horizon')) return horizonMode(workloads, json, log, started, tf.version.tfjs);
   const results: Result[] = [];
   for (const w of workloads) {
     const r = await benchWorkload(tf, w, mode, log);
@@ -341,6 +312,37 @@ async function main(): Promise<void> {
       );
     }
     process.stdout.write(`gnsRelativeError ${pct(gns)}\n`);
+  }
+}
+
+async function horizonMode(workloads: BenchWorkload[], json: boolean, log: (s: string) => void, started: number, tfjs: string): Promise<void> {
+  const results: HorizonResult[] = [];
+  for (const w of workloads) {
+    const r = await benchHorizon(w, log);
+    results.push(r);
+    log(`${r.name}: ${JSON.stringify({ scheduleRegret: r.scheduleRegret, constantRegret: r.constantRegret, vsKerasDefault: r.vsKerasDefault, recommendation: r.recommendation, oracle: { schedule: r.oracle.schedule, constant: r.oracle.constant } })}`);
+  }
+  const report = {
+    mode: 'horizon',
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    versions: { autobatch: TOOL_VERSION, tfjs },
+    seconds: (Date.now() - started) / 1000,
+    workloads: results,
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  for (const r of results) {
+    process.stdout.write(
+      `${r.name} (${r.backend}, ${r.epochs} epochs): recommended batch ${r.recommendation.batchSize}, peak ${r.recommendation.peakLearningRate.toExponential(2)} ` +
+        `/ constant ${r.recommendation.learningRate.toExponential(2)}; oracle schedule ${r.oracle.schedule.batchSize} @ ${r.oracle.schedule.learningRate.toExponential(2)}, ` +
+        `constant ${r.oracle.constant.batchSize} @ ${r.oracle.constant.learningRate.toExponential(2)}\n` +
+        `  scheduleRegret ${pct(r.scheduleRegret)}  constantRegret ${pct(r.constantRegret)}  vsKerasDefault schedule ${r.vsKerasDefault.schedule.toFixed(3)} ` +
+        `constant ${r.vsKerasDefault.constant.toFixed(3)}  costVsOneRun ${r.costVsOneRun.toFixed(2)}\n`,
+    );
   }
 }
 

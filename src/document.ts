@@ -1,5 +1,5 @@
 /**
- * The result document, schema version 1: one source for the TypeScript types, the
+ * The result document, schema version 2: one source for the TypeScript types, the
  * JSON Schema (`autobatch schema`) and validation. Field names follow DESIGN.md; they
  * are a public contract (`--json`, `--out`, `tune()`).
  *
@@ -9,8 +9,9 @@
  * `schemaVersion` and ignore fields they do not know.
  */
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { SCHEDULE_KINDS } from './lr/schedule';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
@@ -102,7 +103,7 @@ const LrRangeSchema = Type.Object({
 
 const CandidateSchema = Type.Object({
   batchSize: Type.Number(),
-  learningRate: Type.Number(),
+  learningRate: Type.Number({ description: 'Peak of the linear-decay schedule this run trained with' }),
   valLoss: Nullable(Type.Number()),
   trainLoss: Nullable(Type.Number()),
   gradientVariance: Nullable(Type.Number({ description: 'tr(Σ)/B at the final weights' })),
@@ -131,19 +132,68 @@ const CandidateSchema = Type.Object({
   )),
 });
 
-const AlternativeSchema = Type.Object({ batchSize: Type.Number(), learningRate: Type.Number(), why: Type.String() });
+const AlternativeSchema = Type.Object({
+  batchSize: Type.Number(),
+  learningRate: Type.Number({ description: 'Best constant rate for the horizon at this batch size' }),
+  peakLearningRate: Type.Optional(Type.Number({ description: "Peak of the recommended schedule's shape at this batch size" })),
+  why: Type.String(),
+});
+
+const HorizonSchema = Type.Object(
+  {
+    epochs: Type.Number(),
+    steps: Type.Number({ description: 'Training steps at the recommended batch size' }),
+    seconds: Nullable(Type.Number({ description: "Expected wall time at the probe's measured throughput" })),
+    source: literals(['given', 'default'] as const),
+  },
+  { description: 'The length of the training run the recommendation is for' },
+);
+
+const ScheduleSchema = Type.Object(
+  {
+    kind: literals(SCHEDULE_KINDS),
+    peakLearningRate: Type.Number(),
+    warmupSteps: Type.Number({ description: 'Linear warm-up from near zero to the peak' }),
+    totalSteps: Type.Number(),
+    finalLearningRate: Type.Number({ description: 'The rate reached at totalSteps (linear decay from the peak)' }),
+  },
+  { description: 'The recommended learning-rate schedule for the horizon, per training step' },
+);
+
+const HorizonPointSchema = Type.Object({
+  steps: Type.Number(),
+  bestRate: Type.Number({ description: 'Minimum of validation loss against log rate (parabola through the best and its neighbours)' }),
+  atEdge: Type.Boolean({ description: 'The best was the lowest or highest rate tried' }),
+  rates: Type.Array(Type.Number()),
+});
+
+const HorizonTrendSchema = Type.Object(
+  {
+    batchSize: Type.Number(),
+    points: Type.Array(HorizonPointSchema, { description: "The recommended size's search rounds that tried several peaks, shortest first" }),
+    exponent: Nullable(Type.Number({ description: 'α in η* ∝ steps^-α, measured on the search rounds (median over sizes); null when not measured' })),
+    fromSteps: Type.Number(),
+    measuredRate: Type.Number({ description: 'The best peak at fromSteps, before extrapolation' }),
+    factor: Type.Number({ description: 'peakLearningRate / measuredRate' }),
+    clamped: Type.Boolean(),
+  },
+  { description: 'How the best peak rate moved with the length of the search runs, and its extrapolation to the horizon' },
+);
 
 const WorkersSchema = Type.Object({
   workers: Type.Number(),
   perWorkerBatchSize: Type.Number(),
   globalBatchSize: Type.Number(),
-  learningRate: Type.Number(),
+  learningRate: Type.Number({ description: 'Constant rate for the horizon at the global batch' }),
   warning: Nullable(Type.String()),
 });
 
 const RecommendationSchema = Type.Object({
   batchSize: Type.Number(),
-  learningRate: Type.Number(),
+  learningRate: Type.Number({ description: 'The best constant rate for the horizon, for training without the schedule' }),
+  horizon: HorizonSchema,
+  schedule: ScheduleSchema,
+  horizonTrend: Nullable(HorizonTrendSchema),
   reasons: Type.Array(Type.String()),
   expected: Type.Object({ samplesPerSec: Nullable(Type.Number()), peakBytes: Nullable(Type.Number()) }),
   statisticalEfficiency: Nullable(Type.Number()),
@@ -182,7 +232,7 @@ export const DocumentSchema = Type.Object(
       }),
     ),
   },
-  { $id: 'https://autobatch.dev/schema/v1.json', title: 'autobatch result', description: 'A batch size and learning rate measured for one model on one machine' },
+  { $id: 'https://autobatch.dev/schema/v2.json', title: 'autobatch result', description: 'A batch size and learning rate measured for one model on one machine' },
 );
 
 export type HardwareInfo = Static<typeof HardwareSchema>;
@@ -197,4 +247,7 @@ export type Candidate = Static<typeof CandidateSchema>;
 export type Alternative = Static<typeof AlternativeSchema>;
 export type WorkersAdvice = Static<typeof WorkersSchema>;
 export type Recommendation = Static<typeof RecommendationSchema>;
+export type Horizon = Static<typeof HorizonSchema>;
+export type HorizonTrend = Static<typeof HorizonTrendSchema>;
+export type Schedule = Static<typeof ScheduleSchema>;
 export type AutobatchDocument = Static<typeof DocumentSchema>;

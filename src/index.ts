@@ -16,6 +16,8 @@ export { probeCapacity, type ProbeOptions, type ProbeOutcome } from './probe/pro
 export { estimateGradientNoise, findLearningRate, type FindLearningRateOptions, type GradientNoise } from './api';
 export type { GradientNoiseOptions } from './noise/measure';
 export type { LrRangeResult } from './lr/range-test';
+export { learningRateSchedule, type ScheduleCallbackOptions, type ScheduleSource } from './lr/callback';
+export { learningRateAt, linearDecaySchedule, type LearningRateSchedule, type ScheduleKind } from './lr/schedule';
 export { isOutOfMemoryError } from './runner/oom';
 export type { TrialRunner, TrialSpec } from './runner/runner';
 export {
@@ -41,6 +43,9 @@ export {
   type NoiseResult,
   type ProbeResult,
   type Recommendation,
+  type Horizon,
+  type HorizonTrend,
+  type Schedule,
   type StopReason,
   type Trial,
   type TrialStatus,

@@ -1,4 +1,5 @@
 import type { BackendName } from './document';
+import type { HorizonOption } from './lr/horizon';
 import { UsageError } from './errors';
 import type { ProgressEvent } from './progress';
 import { parseBytes, parseDuration } from './units';
@@ -135,6 +136,18 @@ export interface TuneOptions {
    */
   search?: boolean;
   /**
+   * Epochs the real training run will last: the horizon the schedule and the learning
+   * rates are for. Give this or `trainTime`.
+   * @default 20 (`DEFAULT_OPTIONS.epochs`), stated as a default in the result
+   */
+  epochs?: number;
+  /**
+   * How long the real training run will last, in wall-clock time on this machine
+   * (seconds or a duration such as `45m`): turned into steps at the recommended batch
+   * size's measured throughput. Give this or `epochs`.
+   */
+  trainTime?: number | string;
+  /**
    * Data-parallel workers: also recommend the per-worker and global batch and the
    * global batch's learning rate.
    * @default 1
@@ -154,6 +167,7 @@ export const DEFAULT_OPTIONS = {
   backend: 'auto',
   timeBudgetSeconds: 120,
   workers: 1,
+  epochs: 20,
   search: true,
   isolate: false,
   minBatch: 8,
@@ -189,6 +203,8 @@ export interface NormalizedOptions {
   minSteps: number;
   minTrialSeconds: number;
   workers: number;
+  /** The length of the user's training run: what the recommendation is for. */
+  horizon: HorizonOption;
   search: boolean;
   isolate: boolean;
   cache: string | null;
@@ -274,6 +290,7 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     minSteps: requireInteger('minSteps', options.minSteps ?? DEFAULT_OPTIONS.minSteps, 1),
     minTrialSeconds: requireNumber('minTrialSeconds', options.minTrialSeconds ?? DEFAULT_OPTIONS.minTrialSeconds, 0),
     workers: requireInteger('workers', options.workers ?? DEFAULT_OPTIONS.workers, 1),
+    horizon: normalizeHorizon(options),
     search: options.search ?? DEFAULT_OPTIONS.search,
     isolate: options.isolate ?? DEFAULT_OPTIONS.isolate,
     cache: options.cache ?? null,
@@ -281,6 +298,18 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     onProgress: options.onProgress ?? (() => {}),
     signal: options.signal,
   };
+}
+
+function normalizeHorizon(options: TuneOptions): HorizonOption {
+  if (options.epochs !== undefined && options.trainTime !== undefined) {
+    throw new UsageError('epochs and trainTime were both given: the training run is one or the other', { option: 'epochs' });
+  }
+  if (options.trainTime !== undefined) return { seconds: parseDuration(options.trainTime, 'trainTime'), source: 'given' };
+  if (options.epochs === undefined) return { epochs: DEFAULT_OPTIONS.epochs, source: 'default' };
+  if (typeof options.epochs !== 'number' || !Number.isFinite(options.epochs) || options.epochs <= 0) {
+    throw new UsageError(`epochs must be a positive number, got ${JSON.stringify(options.epochs)}`, { option: 'epochs' });
+  }
+  return { epochs: options.epochs, source: 'given' };
 }
 
 function parseBytesOption(value: number | string | undefined): number | null {

@@ -15,8 +15,11 @@ export const PLAN = {
   reserveSeconds: 2,
   /** Share of the search's time spent training; the rest evaluates and measures noise. */
   trainShare: 0.75,
-  /** A first-round run shorter than this says little: a simpler search instead. */
-  minCandidateSeconds: 1,
+  /**
+   * A first-round run shorter than this says little: a simpler search instead. First-round
+   * runs only choose each size's rate; the later rounds, 3× and 9× longer, decide.
+   */
+  minCandidateSeconds: 0.5,
   /** Fewer candidates than this is no search: the phase is reported as cut. */
   minCandidates: 3,
   candidates: 5,
@@ -30,23 +33,23 @@ export function lrRangeDeadline(now: number, end: number): number {
   return now + PLAN.lrRangeShare * Math.max(0, end - now - PLAN.reserveSeconds * 1000);
 }
 
-/** One round of the search: its batch sizes each train `multiple` × the first round's time. */
+/** One round of the search: its batch sizes each train `multiple` × the first round's time, at each of `lrFactors`. */
 export interface RoundShape {
   /** Batch sizes trained in this round: the best of the round before. */
   batchSizes: number;
   multiple: number;
+  /** Learning rates, as multiples of the rate each size goes on with (the scaled rate in the first round). */
+  lrFactors: readonly number[];
 }
 
-/** How the search spends its time: the rounds, and the first round's learning rates per batch size. */
+/** How the search spends its time: its rounds. */
 export interface SearchPlan {
   /** Batch sizes in the first round (0 when there is no time to search). */
   count: number;
-  /** Learning rates of the first round, as multiples of each batch size's scaled rate. */
-  lrFactors: readonly number[];
-  rounds: { batchSizes: number; trainSeconds: number }[];
+  rounds: { batchSizes: number; trainSeconds: number; lrFactors: readonly number[] }[];
 }
 
-/** Learning rates the first round tries around each batch size's scaled rate. */
+/** Learning rates a round of several rates tries around each batch size's rate. */
 export const LR_FACTORS = [0.5, 1, 2] as const;
 /** Each round trains this many times longer than the one before (successive halving's η). */
 export const ROUND_GROWTH = 3;
@@ -56,43 +59,50 @@ export const FINALISTS = 2;
 /**
  * The search's shapes, richest first. With time, successive halving over batch sizes
  * and learning rates: every candidate size at 3 rates for t, each at the rate it keeps
- * (see `pickRate`) for 3t, the best two for 9t (a longer horizon for the decision, where short runs mislead
- * most). The first round only picks each size's rate: the shortest runs are the most
- * biased towards small batches, so no size is dropped on them when rates are compared.
- * With less time, no third round; then one rate per size; with little, one round.
+ * (see `pickRate`) for 3t, the best two at 3 rates again for 9t. The first round only
+ * picks each size's rate: the shortest runs are the most biased towards small batches,
+ * so no size is dropped on them. The last round tries several rates again because the
+ * best rate falls as runs get longer: its best rate, against the first round's, measures
+ * how fast (see `horizonExponent`), and that trend carries the rate to the user's horizon.
+ * With less time, every size in two rounds that both try three rates (the trend from t to
+ * 3t); then no second set of rates (no trend measured); then one rate per size; with
+ * little, one round.
  */
-export function searchShapes(count: number): { lrFactors: readonly number[]; rounds: RoundShape[] }[] {
+export function searchShapes(count: number): { rounds: RoundShape[] }[] {
   const finalists = Math.min(FINALISTS, count);
   return [
     {
-      lrFactors: LR_FACTORS,
       rounds: [
-        { batchSizes: count, multiple: 1 },
-        { batchSizes: count, multiple: ROUND_GROWTH },
-        { batchSizes: finalists, multiple: ROUND_GROWTH ** 2 },
+        { batchSizes: count, multiple: 1, lrFactors: LR_FACTORS },
+        { batchSizes: count, multiple: ROUND_GROWTH, lrFactors: [1] },
+        { batchSizes: finalists, multiple: ROUND_GROWTH ** 2, lrFactors: LR_FACTORS },
       ],
     },
     {
-      lrFactors: LR_FACTORS,
       rounds: [
-        { batchSizes: count, multiple: 1 },
-        { batchSizes: count, multiple: ROUND_GROWTH },
+        { batchSizes: count, multiple: 1, lrFactors: LR_FACTORS },
+        { batchSizes: count, multiple: ROUND_GROWTH, lrFactors: LR_FACTORS },
       ],
     },
     {
-      lrFactors: [1],
       rounds: [
-        { batchSizes: count, multiple: 1 },
-        { batchSizes: finalists, multiple: ROUND_GROWTH },
+        { batchSizes: count, multiple: 1, lrFactors: LR_FACTORS },
+        { batchSizes: count, multiple: ROUND_GROWTH, lrFactors: [1] },
       ],
     },
-    { lrFactors: [1], rounds: [{ batchSizes: count, multiple: 1 }] },
+    {
+      rounds: [
+        { batchSizes: count, multiple: 1, lrFactors: [1] },
+        { batchSizes: finalists, multiple: ROUND_GROWTH, lrFactors: [1] },
+      ],
+    },
+    { rounds: [{ batchSizes: count, multiple: 1, lrFactors: [1] }] },
   ];
 }
 
-/** A shape's cost in units of the first round's training time (every round retrains from the start). */
-export function shapeCost(shape: { lrFactors: readonly number[]; rounds: RoundShape[] }): number {
-  return shape.rounds.reduce((sum, r, i) => sum + r.batchSizes * r.multiple * (i === 0 ? shape.lrFactors.length : 1), 0);
+/** A shape's cost in units of one first-round run's training time (every round retrains from the start). */
+export function shapeCost(shape: { rounds: RoundShape[] }): number {
+  return shape.rounds.reduce((sum, r) => sum + r.batchSizes * r.multiple * r.lrFactors.length, 0);
 }
 
 /**
@@ -111,8 +121,8 @@ export function planSearch(now: number, end: number, wanted: number): SearchPlan
   for (const { count, shape } of tries) {
     const seconds = available / shapeCost(shape);
     if (seconds >= PLAN.minCandidateSeconds) {
-      return { count, lrFactors: shape.lrFactors, rounds: shape.rounds.map((r) => ({ batchSizes: r.batchSizes, trainSeconds: seconds * r.multiple })) };
+      return { count, rounds: shape.rounds.map((r) => ({ batchSizes: r.batchSizes, trainSeconds: seconds * r.multiple, lrFactors: r.lrFactors })) };
     }
   }
-  return { count: 0, lrFactors: [1], rounds: [] };
+  return { count: 0, rounds: [] };
 }

@@ -1,4 +1,6 @@
 import type { Alternative, Candidate, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
+import { decideForHorizon, type HorizonDecision } from './lr/for-horizon';
+import type { HorizonOption } from './lr/horizon';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
 import { ROUND_GROWTH } from './plan';
 import { KNEE_FRACTION, OOM_SAFETY_FRACTION } from './probe/stopping';
@@ -25,6 +27,8 @@ export interface RecommendInputs {
   search: SearchOutcome | null;
   phasesCut: Phase[];
   workers: number;
+  /** How long the user will train: the schedule and the rates are for this. */
+  horizon: HorizonOption;
 }
 
 /**
@@ -49,8 +53,24 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
 
   const winner = search?.score ? search.candidates[search.score.winner] : null;
   const batchSize = winner?.batchSize ?? knee;
-  const learningRate = winner?.learningRate ?? lrFor(batchSize);
   const at = (b: number) => ok.find((t) => t.batchSize === b) as Trial;
+  // A size the search trained keeps the peak it trained best at; others get the scaled rate.
+  const searched = (b: number) => search?.candidates.find((c) => c.batchSize === b && !c.diverged);
+  const forHorizon = (b: number): HorizonDecision => {
+    const decision = decideForHorizon({
+      batchSize: b,
+      horizon: inputs.horizon,
+      trainSamples: workload.trainSamples,
+      samplesPerSec: at(b)?.samplesPerSec ?? null,
+      candidates: search?.candidates ?? [],
+      fallbackPeak: searched(b)?.learningRate ?? lrFor(b),
+    });
+    // With no measured rate at all, the optimizer's default stays what it is: a constant rate.
+    return inputs.lrRange || searched(b) ? decision : { ...decision, learningRate: optimizer.learningRate };
+  };
+  const decision = forHorizon(batchSize);
+  const learningRate = decision.learningRate;
+  const searchPeak = winner?.learningRate ?? lrFor(batchSize);
   const fastest = ok.reduce((a, b) => (b.samplesPerSec! > a.samplesPerSec! ? b : a));
   const leanest = ok.reduce((a, b) => (b.peakBytes! < a.peakBytes! ? b : a));
   const smallest = search?.candidates.length ? Math.min(...search.candidates.map((c) => c.batchSize)) : ok[0].batchSize;
@@ -71,8 +91,8 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   if (winner && search?.score) reasons.push(...searchReasons(search, batchSize));
   else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
-  reasons.push(lrReason(inputs, batchSize, learningRate, winner));
-  if (winner) reasons.push(horizonCaveat(winner, inputs.workload.trainSamples));
+  reasons.push(lrReason(inputs, batchSize, searchPeak, winner));
+  reasons.push(...horizonReasons(decision, batchSize, searchPeak, winner !== null, inputs.lrRange !== null));
   if (inputs.phasesCut.includes('probe') && probe.stopReason === 'time') {
     reasons.push(`The probe used its share of the time budget before another stopping rule fired; larger sizes were not measured.`);
   }
@@ -80,12 +100,16 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   if (otherCuts.length) reasons.push(`Cut short by the time budget or an interrupt: ${otherCuts.join(', ')}.`);
 
   const bestVal = search?.score ? search.candidates[search.score.best] : null;
-  // A size the search trained keeps the rate it trained best at; others get the scaled rate.
-  const searched = (b: number) => search?.candidates.find((c) => c.batchSize === b && !c.diverged);
-  const alternative = (b: number, why: string): Alternative => ({ batchSize: b, learningRate: searched(b)?.learningRate ?? lrFor(b), why });
+  const alternative = (b: number, why: string): Alternative => {
+    const d = forHorizon(b);
+    return { batchSize: b, learningRate: d.learningRate, peakLearningRate: d.schedule.peakLearningRate, why };
+  };
   return {
     batchSize,
     learningRate,
+    horizon: decision.horizon,
+    schedule: decision.schedule,
+    horizonTrend: decision.trend,
     reasons,
     expected: { samplesPerSec: at(batchSize)?.samplesPerSec ?? null, peakBytes: at(batchSize)?.peakBytes ?? null },
     statisticalEfficiency: bNoise === null ? null : statisticalEfficiency(batchSize, smallest, bNoise),
@@ -93,10 +117,10 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
       fastest: alternative(fastest.batchSize, `highest measured throughput, ${round(fastest.samplesPerSec!)} samples/s`),
       lowestMemory: alternative(leanest.batchSize, `lowest peak memory, ${formatBytes(leanest.peakBytes!)}`),
       ...(bestVal
-        ? { bestValLoss: { batchSize: bestVal.batchSize, learningRate: bestVal.learningRate, why: `lowest validation loss, ${fmt(bestVal.valLoss!)}` } }
+        ? { bestValLoss: alternative(bestVal.batchSize, `lowest validation loss in the search, ${fmt(bestVal.valLoss!)}`) }
         : {}),
     },
-    ...(inputs.workers > 1 ? { workers: adviseWorkers(inputs, batchSize, bNoise) } : {}),
+    ...(inputs.workers > 1 ? { workers: adviseWorkers(inputs, batchSize, bNoise, learningRate / searchPeak) } : {}),
   };
 }
 
@@ -163,7 +187,7 @@ function searchSummary(candidates: readonly Candidate[]): string {
 
 function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candidate | null): string {
   const opt = inputs.workload.optimizer;
-  if (!inputs.lrRange) return `Learning rate ${fmt(lr)} is the ${opt.name} default: the LR range test did not run.`;
+  if (!inputs.lrRange) return `Peak rate ${fmt(lr)} is the ${opt.name} default: the LR range test did not run.`;
   const bNoise = inputs.noiseAtInit?.bSimple;
   const rule = isAdaptive(opt.name)
     ? 'the square root of the noise-scale rule, for an adaptive optimizer'
@@ -171,34 +195,63 @@ function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candid
   const tried = winner ? [...new Set((winner.runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate))] : [];
   const scaled = scaleLearningRate(inputs.lrRange.suggestion, inputs.lrRange.batchSize, b, bNoise ?? 0, opt.name);
   return (
-    `Learning rate ${fmt(lr)}: the LR range test at batch ${inputs.lrRange.batchSize} suggested ${fmt(inputs.lrRange.suggestion)} ` +
+    `Peak rate at the search's length ${fmt(lr)}: the LR range test at batch ${inputs.lrRange.batchSize} suggested ${fmt(inputs.lrRange.suggestion)} ` +
     `(between the steepest descent and the minimum of the smoothed loss), scaled to batch ${b} by ${rule}` +
     (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}` : '') +
     (tried.length > 1
-      ? `: ${fmt(scaled)}; of ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(lr)} went on ` +
-        `(the best, or the lowest rate within noise of it: short runs favour high rates).`
+      ? `: ${fmt(scaled)}; of the peaks ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(lr)} went on ` +
+        `(the best, or the lowest within noise of it: short runs favour high rates).`
       : '.')
   );
 }
 
 /**
- * How long the runs behind the rate were, and what that means for a longer run: short
- * runs favour high rates, and in bench/ a rate chosen on 4 epochs was too high for 20
- * at a constant rate on a small data set.
+ * The horizon, how the search's evidence carries the peak to it, the schedule, and the
+ * constant rate, in words.
  */
-function horizonCaveat(winner: Candidate, trainSamples: number): string {
-  const seconds = winner.curve.length ? winner.curve[winner.curve.length - 1][0] : null;
-  const epochs = winner.samplesSeen / trainSamples;
-  return (
-    `Horizon: the rate was chosen on runs of ${seconds === null ? '' : `${fmt(seconds)} s, `}${fmt(epochs)} epochs of the training set. ` +
-    `For training much longer than that at a constant rate, a lower rate may end lower: use this one as the peak of a decaying schedule.`
+function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searched: boolean, ranged: boolean): string[] {
+  const h = d.horizon;
+  const out = [
+    `Horizon: ${fmt(h.epochs)} epochs ${h.source === 'default' ? '(the default: --epochs or --train-time say how long you will train)' : '(as given)'} = ` +
+      `${round(h.steps)} steps at batch ${b}${h.seconds === null ? '' : `, about ${humanDuration(h.seconds)} at the measured throughput`}.`,
+  ];
+  const t = d.trend;
+  if (t && t.points.length) {
+    const seen = t.points.map((p) => `${fmt(p.bestRate)} after ${round(p.steps)} steps`).join(' and ');
+    const edge = t.points[t.points.length - 1].atEdge ? ' (at the edge of the rates tried there, so the best may lie beyond it)' : '';
+    out.push(
+      `Horizon trend: trained with the schedule's shape at several peaks, batch ${b} did best at ${seen}${edge}. ` +
+        (t.exponent === null
+          ? `No second run length measured how the best peak moves, so the peak is the one measured.`
+          : `The best peak falls as steps^-${fmt(t.exponent)} (measured between the search's shortest and longest rounds` +
+            `${t.exponent === 0 ? '; it did not fall here' : ''}); carried from ${round(t.fromSteps)} to ${round(h.steps)} steps: ` +
+            `×${fmt(t.factor)}${t.clamped ? ' (limited: never below an eighth of the measured best, never above it)' : ''}.`),
+    );
+  } else if (searched || ranged) {
+    out.push(`The peak is the ${searched ? "search's rate" : "LR range test's rate, scaled"} ${fmt(searchPeak)}: no run of several peaks measured how it moves with the length of training.`);
+  }
+  const s = d.schedule;
+  out.push(
+    `Schedule: linear warm-up over ${round(s.warmupSteps)} steps to a peak of ${fmt(s.peakLearningRate)}, then linear decay to ${fmt(s.finalLearningRate)} ` +
+      `at step ${round(s.totalSteps)}; learningRateSchedule(result) applies it in model.fit. Decay to zero makes the best peak ` +
+      `the least sensitive to the length of training. Without a schedule: a constant ${fmt(d.learningRate)}` +
+      (searched || ranged ? `, the schedule's mean rate (as far in total, but a constant run ends on its noise floor, so no faster).` : `, the optimizer's default: nothing was measured.`),
   );
+  return out;
 }
 
-function adviseWorkers(inputs: RecommendInputs, perWorker: number, bNoise: number | null): WorkersAdvice {
+function humanDuration(seconds: number): string {
+  if (seconds < 120) return `${fmt(seconds)} s`;
+  if (seconds < 7200) return `${fmt(seconds / 60)} min`;
+  return `${fmt(seconds / 3600)} h`;
+}
+
+/** `horizonRatio`: the constant rate for the horizon over the peak at the search's length, applied to the global batch's rate too. */
+function adviseWorkers(inputs: RecommendInputs, perWorker: number, bNoise: number | null, horizonRatio: number): WorkersAdvice {
   const globalBatchSize = perWorker * inputs.workers;
   const base = inputs.lrRange ?? { batchSize: perWorker, suggestion: inputs.workload.optimizer.learningRate };
-  const learningRate = scaleLearningRate(base.suggestion, base.batchSize, globalBatchSize, inputs.noiseAtInit?.bSimple ?? 0, inputs.workload.optimizer.name);
+  const learningRate =
+    horizonRatio * scaleLearningRate(base.suggestion, base.batchSize, globalBatchSize, inputs.noiseAtInit?.bSimple ?? 0, inputs.workload.optimizer.name);
   const warning =
     bNoise !== null && globalBatchSize > bNoise
       ? `the global batch ${globalBatchSize} is past the noise scale (≈ ${round(bNoise)}): more workers will speed up each epoch but barely the training`

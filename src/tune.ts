@@ -178,6 +178,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
         search,
         phasesCut: doc.phasesCut,
         workers: opts.workers,
+        horizon: opts.horizon,
       }),
     );
   } finally {
@@ -222,6 +223,7 @@ function cacheKeyParts(opts: NormalizedOptions, hardware: HardwareInfo, backend:
       minSteps: opts.minSteps,
       minTrialSeconds: opts.minTrialSeconds,
       workers: opts.workers,
+      horizon: opts.horizon,
       search: opts.search,
     },
   };

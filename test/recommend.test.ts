@@ -1,5 +1,6 @@
 import type { Candidate, ProbeResult, WorkloadInfo } from '../src/document';
 import { recommend, type RecommendInputs } from '../src/recommend';
+import { meanLearningRate } from '../src/lr/schedule';
 import type { SearchOutcome } from '../src/search/search';
 import { MiB, trial } from './helpers/trials';
 
@@ -23,15 +24,62 @@ const candidate = (batchSize: number, valLoss: number | null, tied = false): Can
 const base: RecommendInputs = {
   probe, workload, memoryBudgetBytes: 100 * MiB, noiseAtInit: { bSimple: 50, gradSq: 1, traceSigma: 50, standardError: 1 },
   lrRange: { batchSize: 32, suggestion: 0.05 }, search: null, phasesCut: [], workers: 1,
+  horizon: { epochs: 20, source: 'default' },
 };
 
 describe('recommend', () => {
-  test('without a search: the throughput knee, the LR range suggestion scaled to it', () => {
+  test('without a search: the throughput knee, the LR range suggestion scaled to it as the peak, for the default 20 epochs', () => {
     const rec = recommend(base)!;
     expect(rec.batchSize).toBe(32);
-    expect(rec.learningRate).toBeCloseTo(0.05); // the sweep ran at the knee
+    // 20 epochs of 10,000 samples at batch 32: 313 steps each (the last one partial).
+    expect(rec.horizon).toEqual({ epochs: 20, steps: 20 * 313, seconds: (20 * 313 * 32) / 300, source: 'default' });
+    expect(rec.schedule).toEqual({ kind: 'linear-decay', peakLearningRate: 0.05, warmupSteps: Math.floor(0.05 * 6260), totalSteps: 6260, finalLearningRate: 0 });
+    // The constant rate is the schedule's mean: just over half the peak.
+    expect(rec.learningRate).toBeCloseTo(meanLearningRate(rec.schedule), 12);
+    expect(rec.learningRate).toBeGreaterThan(0.025);
+    expect(rec.learningRate).toBeLessThan(0.0251);
+    expect(rec.horizonTrend).toBeNull();
     expect(rec.expected).toEqual({ samplesPerSec: 300, peakBytes: 13 * MiB });
     expect(rec.reasons.some((r) => /--no-search/.test(r))).toBe(true);
+    expect(rec.reasons.join(' ')).toMatch(/20 epochs \(the default: --epochs or --train-time/);
+  });
+
+  test('a training time becomes steps at the measured throughput', () => {
+    const rec = recommend({ ...base, horizon: { seconds: 60, source: 'given' } })!;
+    expect(rec.horizon).toEqual({ epochs: (563 * 32) / 10_000, steps: 563, seconds: 60, source: 'given' });
+    expect(rec.schedule.totalSteps).toBe(563);
+  });
+
+  test('nothing measured: the optimizer default stays a constant rate', () => {
+    const rec = recommend({ ...base, lrRange: null })!;
+    expect(rec.learningRate).toBe(0.01);
+    expect(rec.schedule.peakLearningRate).toBe(0.01);
+    expect(rec.reasons.join(' ')).toMatch(/the optimizer's default: nothing was measured/);
+  });
+
+  test('with a trend: the peak measured at two run lengths is carried to the horizon', () => {
+    // Batch 16 did best at 0.02 after 10 steps and at 0.01 after 90: α = log 2 / log 9.
+    const runs = [
+      ...[0.01, 0.02, 0.04].map((lr, i) => ({ round: 0, learningRate: lr, steps: 10, valLoss: [0.6, 0.5, 0.6][i], diverged: false })),
+      ...[0.005, 0.01, 0.02].map((lr, i) => ({ round: 2, learningRate: lr, steps: 90, valLoss: [0.45, 0.4, 0.45][i], diverged: false })),
+    ];
+    const winner = { ...candidate(16, 0.4), learningRate: 0.01, runs, round: 2 };
+    const search: SearchOutcome = {
+      candidates: [winner],
+      score: { scores: [0], tied: [0], winner: 0, best: 0 },
+      noise: null,
+      preconditioned: null,
+      bNoise: null,
+    };
+    const rec = recommend({ ...base, search, horizon: { epochs: 2, source: 'given' } })!;
+    const alpha = Math.log(2) / Math.log(9);
+    const steps = 2 * 625;
+    expect(rec.horizonTrend).toMatchObject({ batchSize: 16, fromSteps: 90, clamped: false });
+    expect(rec.horizonTrend!.exponent).toBeCloseTo(alpha, 6);
+    expect(rec.horizonTrend!.measuredRate).toBeCloseTo(0.01, 9);
+    expect(rec.schedule.peakLearningRate).toBeCloseTo(0.01 * (steps / 90) ** -alpha, 9);
+    expect(rec.schedule.totalSteps).toBe(steps);
+    expect(rec.reasons.join(' ')).toMatch(/falls as steps\^-0\.315/);
   });
 
   test('with a search: the winner and its own learning rate', () => {
@@ -44,15 +92,17 @@ describe('recommend', () => {
     };
     const rec = recommend({ ...base, search })!;
     expect(rec.batchSize).toBe(16);
-    expect(rec.learningRate).toBe(0.016);
+    // One run length only: the peak is the search's rate, not extrapolated.
+    expect(rec.schedule.peakLearningRate).toBe(0.016);
+    expect(rec.learningRate).toBeCloseTo(meanLearningRate(rec.schedule), 12);
     expect(rec.alternatives.bestValLoss).toMatchObject({ batchSize: 16 });
-    // Alternatives the search trained keep the rate they trained best at.
-    expect(rec.alternatives.fastest).toMatchObject({ batchSize: 64, learningRate: 0.064 });
-    expect(rec.alternatives.lowestMemory).toMatchObject({ batchSize: 8, learningRate: 0.008 });
+    // Alternatives the search trained keep the peak they trained best at.
+    expect(rec.alternatives.fastest).toMatchObject({ batchSize: 64, peakLearningRate: 0.064 });
+    expect(rec.alternatives.lowestMemory).toMatchObject({ batchSize: 8, peakLearningRate: 0.008 });
+    expect(rec.alternatives.fastest!.learningRate).toBeCloseTo(0.032, 4);
     expect(rec.statisticalEfficiency).toBeCloseTo((80 + 8) / (80 + 16));
     expect(rec.reasons.join(' ')).toMatch(/Search: 3 batch sizes \(8, 16, 64\)/);
-    // The winner saw 10 steps × 16 samples of the workload's training set.
-    expect(rec.reasons.join(' ')).toContain(`runs of ${Number(((10 * 16) / workload.trainSamples).toPrecision(3))} epochs`);
+    expect(rec.reasons.join(' ')).toMatch(/no run of several peaks measured how it moves/);
   });
 
   test('is always a size whose trial was ok, so within the memory limit', () => {
@@ -74,7 +124,8 @@ describe('recommend', () => {
   test('workers: per-worker and global batch, a warning past the noise scale', () => {
     const rec = recommend({ ...base, workers: 4 })!;
     expect(rec.workers).toMatchObject({ workers: 4, perWorkerBatchSize: 32, globalBatchSize: 128 });
-    expect(rec.workers!.learningRate).toBeCloseTo(0.05 * (1 + 50 / 32) / (1 + 50 / 128));
+    // Scaled to the global batch, then to the horizon as the recommended rate is (the schedule's mean over its peak).
+    expect(rec.workers!.learningRate).toBeCloseTo(((0.05 * (1 + 50 / 32)) / (1 + 50 / 128)) * (rec.learningRate / 0.05));
     expect(rec.workers!.warning).toMatch(/past the noise scale/);
     expect(recommend({ ...base, workers: 1 })!.workers).toBeUndefined();
   });

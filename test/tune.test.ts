@@ -1,6 +1,7 @@
 import type { AutobatchDocument, Trial } from '../src/document';
 import type { ProgressEvent } from '../src/progress';
 import { tune } from '../src/tune';
+import { meanLearningRate } from '../src/lr/schedule';
 
 /** Quick trials: enough steps to measure, little time. */
 const QUICK = { minTrialSeconds: 0.1, minSteps: 2, warmupSteps: 1 } as const;
@@ -16,7 +17,7 @@ describe('tune on the built-in MNIST example, search included', () => {
   }, 120_000);
 
   test('returns a complete document', () => {
-    expect(doc).toMatchObject({ schemaVersion: 1, complete: true, phasesCut: [], backend: { name: 'wasm' } });
+    expect(doc).toMatchObject({ schemaVersion: 2, complete: true, phasesCut: [], backend: { name: 'wasm' } });
     expect(doc.workload).toMatchObject({ name: 'mnist-mlp', trainSamples: 8000, valSamples: 2000, parameters: 235146 });
     expect(doc.probe!.trials.map((t) => t.batchSize).slice(0, 3)).toEqual([8, 16, 32]);
     expect(doc.probe!.maxFeasibleBatch).toBe(Math.max(...ok(doc).map((t) => t.batchSize)));
@@ -53,7 +54,16 @@ describe('tune on the built-in MNIST example, search included', () => {
     const winner = doc.candidates.find((c) => c.batchSize === rec.batchSize)!;
     expect(winner).toBeDefined();
     expect(winner.tied).toBe(true);
-    expect(rec.learningRate).toBe(winner.learningRate);
+    // For the default 20 epochs: the schedule's peak comes from the winner's runs, carried to
+    // the horizon (never above the best measured, never below an eighth of it); the constant
+    // rate is the schedule's mean.
+    expect(rec.horizon).toMatchObject({ epochs: 20, source: 'default', steps: 20 * Math.ceil(8000 / rec.batchSize) });
+    expect(rec.schedule).toMatchObject({ kind: 'linear-decay', totalSteps: rec.horizon.steps, finalLearningRate: 0 });
+    const tried = winner.runs!.map((r) => r.learningRate);
+    expect(rec.schedule.peakLearningRate).toBeLessThanOrEqual(Math.max(...tried));
+    expect(rec.schedule.peakLearningRate).toBeGreaterThanOrEqual(Math.min(...tried) / 8);
+    expect(rec.learningRate).toBeCloseTo(meanLearningRate(rec.schedule), 12);
+    expect(rec.reasons.join(' ')).toMatch(/Horizon: 20 epochs/);
     expect(rec.reasons.join(' ')).toMatch(/noise scale/);
     expect(rec.reasons.join(' ')).toMatch(/LR range test/);
     expect(rec.alternatives.bestValLoss).toBeDefined();

@@ -114,6 +114,18 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
     flag: 'search',
     yargs: { type: 'boolean', describe: 'Run the statistical search after the probe (--no-search: probe only)', defaultDescription: 'true' },
   },
+  epochs: {
+    flag: 'epochs',
+    yargs: {
+      type: 'string',
+      describe: 'Epochs your training run will last: the schedule and rates are for this horizon (or --train-time)',
+      defaultDescription: String(DEFAULT_OPTIONS.epochs),
+    },
+  },
+  trainTime: {
+    flag: 'train-time',
+    yargs: { type: 'string', describe: 'How long your training run will last on this machine, e.g. 30m, 2h (instead of --epochs)' },
+  },
   workers: {
     flag: 'workers',
     yargs: { type: 'string', describe: 'Data-parallel workers: also advise the per-worker and global batch', defaultDescription: String(DEFAULT_OPTIONS.workers) },
@@ -160,6 +172,7 @@ export function toTuneOptions(argv: Record<string, unknown>): TuneOptions {
     if (Array.isArray(raw)) throw new UsageError(`--${spec.flag} was given more than once`);
     if (spec.yargs.type === 'boolean') options[key] = raw === true;
     else if (key === 'minTrialSeconds' || key === 'validationSplit') options[key] = parseNumberFlag(spec.flag, raw);
+    else if (key === 'epochs') options[key] = parsePositiveFlag(spec.flag, raw);
     else if (INTEGER_FLAGS.includes(key)) options[key] = parseIntegerFlag(spec.flag, raw);
     else options[key] = String(raw);
   }
@@ -170,6 +183,13 @@ function parseIntegerFlag(flag: string, raw: unknown): number {
   const text = String(raw).trim();
   if (!/^\d+$/.test(text)) throw new UsageError(`--${flag} "${text}" is not a whole number`);
   return Number(text);
+}
+
+function parsePositiveFlag(flag: string, raw: unknown): number {
+  const text = String(raw).trim();
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${flag} "${text}" is not a positive number`);
+  return value;
 }
 
 function parseNumberFlag(flag: string, raw: unknown): number {

@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import * as fs from 'node:fs';
-import { DocumentSchema, type AutobatchDocument } from '../document';
+import { DocumentSchema, SCHEMA_VERSION, type AutobatchDocument } from '../document';
 import { InputError } from '../errors';
 import { renderHtmlReport } from '../report/html';
 import { assertWritable, writeFileAtomic } from '../report/write-file';
@@ -30,9 +30,13 @@ export function readResult(file: string): AutobatchDocument {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
+  const version = (doc as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version !== SCHEMA_VERSION) {
+    throw new InputError(`${file}: an autobatch result of schema version ${version}; this autobatch reads version ${SCHEMA_VERSION} (run the probe again)`);
+  }
   if (!Value.Check(DocumentSchema, doc)) {
     const first = Value.Errors(DocumentSchema, doc).First();
-    throw new InputError(`${file}: not an autobatch result (schema version 1): ${first ? `${first.path || '/'} ${first.message.toLowerCase()}` : 'unknown shape'}`);
+    throw new InputError(`${file}: not an autobatch result (schema version ${SCHEMA_VERSION}): ${first ? `${first.path || '/'} ${first.message.toLowerCase()}` : 'unknown shape'}`);
   }
   return doc;
 }

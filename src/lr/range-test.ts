@@ -1,9 +1,11 @@
-import type * as tfTypes from '@tensorflow/tfjs';
 import { ShuffledBatches } from '../runner/batches';
 import { trainingStep } from '../runner/in-process';
 import type { TF } from '../tf';
 import { disposeModel, type Workload } from '../workloads/workload';
+import { setLearningRate } from './set-learning-rate';
 import { hasDiverged, smoothLosses, suggestLearningRate, type LrPoint } from './suggest';
+
+export { setLearningRate };
 
 export interface LrRangeOptions {
   /** Batch size of the sweep. */
@@ -65,15 +67,4 @@ export async function findLearningRate(tf: TF, workload: Workload, options: LrRa
     disposeModel(model);
   }
   return { batchSize: options.batchSize, suggestion: suggestLearningRate(points), points, ended };
-}
-
-/**
- * Sets an optimizer's learning rate in place. SGD and momentum keep it as a scalar
- * tensor behind `setLearningRate`; the adaptive optimizers read `learningRate` on every
- * step (a protected field in the typings, plain JavaScript underneath).
- */
-export function setLearningRate(optimizer: tfTypes.Optimizer, lr: number): void {
-  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
-  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
-  else o.learningRate = lr;
 }

@@ -10,6 +10,13 @@ export function formatEnv(doc: AutobatchDocument): string {
   const vars: [string, string | number | boolean | null | undefined][] = [
     ['AUTOBATCH_BATCH_SIZE', rec?.batchSize],
     ['AUTOBATCH_LEARNING_RATE', rec?.learningRate],
+    ['AUTOBATCH_EPOCHS', rec?.horizon.epochs],
+    ['AUTOBATCH_TOTAL_STEPS', rec?.horizon.steps],
+    ['AUTOBATCH_HORIZON_SOURCE', rec?.horizon.source],
+    ['AUTOBATCH_SCHEDULE', rec?.schedule.kind],
+    ['AUTOBATCH_PEAK_LEARNING_RATE', rec?.schedule.peakLearningRate],
+    ['AUTOBATCH_WARMUP_STEPS', rec?.schedule.warmupSteps],
+    ['AUTOBATCH_FINAL_LEARNING_RATE', rec?.schedule.finalLearningRate],
     ['AUTOBATCH_COMPLETE', doc.complete],
     ['AUTOBATCH_BACKEND', doc.backend?.name],
     ['AUTOBATCH_MAX_FEASIBLE_BATCH', doc.probe?.maxFeasibleBatch],

@@ -2,6 +2,7 @@ import type { AutobatchDocument } from '../document';
 import { importEsm } from '../esm';
 import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { buildCharts, type ChartSpec } from './charts';
+import { kerasSnippet, tfjsSnippet } from './snippets';
 
 interface Vega {
   View: new (runtime: unknown, options: { renderer: 'none' }) => { toSVG(): Promise<string>; finalize(): void };
@@ -54,10 +55,13 @@ function page(doc: AutobatchDocument, charts: { chart: ChartSpec; svg: string }[
   const sections: string[] = [];
   sections.push(
     rec
-      ? `<section class="rec"><h2>Recommendation: batch size ${rec.batchSize}, learning rate ${escapeHtml(num(rec.learningRate))}</h2>
+      ? `<section class="rec"><h2>Recommendation: batch size ${rec.batchSize}, peak learning rate ${escapeHtml(num(rec.schedule.peakLearningRate))} with linear decay, for ${escapeHtml(num(rec.horizon.epochs))} epochs</h2>
+<p>Schedule: warm-up over ${rec.schedule.warmupSteps} steps to ${escapeHtml(num(rec.schedule.peakLearningRate))}, then linear decay to ${escapeHtml(num(rec.schedule.finalLearningRate))} at step ${rec.schedule.totalSteps} (${rec.horizon.source === 'default' ? 'the default horizon' : 'the horizon given'}). Without a schedule, a constant learning rate of ${escapeHtml(num(rec.learningRate))}.</p>
+<p>TensorFlow.js:</p><pre>${escapeHtml(tfjsSnippet(rec))}</pre>
+<p>Keras (Python):</p><pre>${escapeHtml(kerasSnippet(rec, doc.workload?.optimizer.name ?? 'adam'))}</pre>
 <p>Expected ${escapeHtml(num(rec.expected.samplesPerSec))} samples/s and ${escapeHtml(rec.expected.peakBytes === null ? '–' : formatBytes(rec.expected.peakBytes))} peak tensor memory${rec.statisticalEfficiency === null ? '' : `; statistical efficiency ${escapeHtml(num(rec.statisticalEfficiency))}`}.</p>
 <ul>${rec.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>
-${table(['alternative', 'batch', 'learning rate', 'why'], Object.entries(rec.alternatives).map(([k, a]) => [k, a!.batchSize, num(a!.learningRate), a!.why]))}
+${table(['alternative', 'batch', 'peak rate', 'constant rate', 'why'], Object.entries(rec.alternatives).map(([k, a]) => [k, a!.batchSize, num(a!.peakLearningRate ?? null), num(a!.learningRate), a!.why]))}
 ${rec.workers ? `<p>${rec.workers.workers} workers: ${rec.workers.perWorkerBatchSize} per worker, global batch ${rec.workers.globalBatchSize}, learning rate ${escapeHtml(num(rec.workers.learningRate))}${rec.workers.warning ? ` — ${escapeHtml(rec.workers.warning)}` : ''}</p>` : ''}</section>`
       : `<section class="rec"><h2>No recommendation</h2><p>No batch size trained successfully within the limits.</p></section>`,
   );

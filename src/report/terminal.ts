@@ -1,6 +1,7 @@
 import type { AutobatchDocument, Trial } from '../document';
 import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { formatTable } from './table';
+import { tfjsSnippet } from './snippets';
 
 const STATUS_WORDS: Record<Trial['status'], string> = {
   ok: 'ok',
@@ -104,7 +105,17 @@ export function formatSummary(doc: AutobatchDocument): string {
 
   out.push('');
   if (rec) {
-    out.push(`Recommendation: batch size ${rec.batchSize}, learning rate ${sci(rec.learningRate)}`);
+    const sched = rec.schedule;
+    out.push(
+      `Recommendation: batch size ${rec.batchSize}, for ${formatNumber(rec.horizon.epochs)} epochs (${rec.horizon.steps.toLocaleString('en-US')} steps` +
+        `${rec.horizon.source === 'default' ? ', the default' : ''})`,
+    );
+    out.push(
+      `  schedule: warm-up ${sched.warmupSteps.toLocaleString('en-US')} steps to a peak of ${sci(sched.peakLearningRate)}, ` +
+        `linear decay to ${sched.finalLearningRate === 0 ? '0' : sci(sched.finalLearningRate)} at step ${sched.totalSteps.toLocaleString('en-US')}`,
+    );
+    out.push(`  or a constant learning rate of ${sci(rec.learningRate)}`);
+    out.push(`  in TensorFlow.js: ${tfjsSnippet(rec).split('\n')[1]}`);
     if (rec.expected.samplesPerSec !== null && rec.expected.peakBytes !== null) {
       out.push(
         `  expect about ${Math.round(rec.expected.samplesPerSec).toLocaleString('en-US')} samples/s ` +
@@ -115,7 +126,10 @@ export function formatSummary(doc: AutobatchDocument): string {
     const alternatives = Object.entries(rec.alternatives);
     if (alternatives.length) {
       out.push('  Alternatives:');
-      for (const [kind, alt] of alternatives) out.push(`    ${kind}: batch ${alt.batchSize}, lr ${sci(alt.learningRate)} (${alt.why})`);
+      for (const [kind, alt] of alternatives) {
+        const peak = alt.peakLearningRate === undefined ? '' : `peak ${sci(alt.peakLearningRate)}, `;
+        out.push(`    ${kind}: batch ${alt.batchSize}, ${peak}constant lr ${sci(alt.learningRate)} (${alt.why})`);
+      }
     }
     if (rec.workers) {
       const w = rec.workers;

@@ -56,8 +56,9 @@ interface Entrant {
 /**
  * The short search, by successive halving. A few batch sizes (see `chooseCandidates`),
  * each at learning rates around its scaled rate η(B), train from the same initial
- * weights and data order for the same time (as steps: see `equalTime`) and are scored on
- * validation loss. Each batch size keeps its rate (see `pickRate`); the best sizes train again,
+ * weights and data order for the same time (as steps: see `equalTime`), each with the
+ * recommended schedule compressed to its length (the rate is the schedule's peak), and
+ * are scored on validation loss. Each batch size keeps its rate (see `pickRate`); the best sizes train again,
  * longer, from the start; the last round decides (see `scoreCandidates`).
  */
 export async function searchBatchSizes(tf: TF, workload: Workload, options: SearchOptions): Promise<SearchOutcome> {
@@ -71,9 +72,9 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   );
   const bNoiseInit = options.noiseAtInit?.bSimple ?? 0;
   const trialOf = (b: number) => ok.find((t) => t.batchSize === b);
-  const runsIn = (r: SearchPlan['rounds'][number], i: number) => Math.min(r.batchSizes, sizes.length) * (i === 0 ? plan.lrFactors.length : 1);
-  const runsPlanned = plan.rounds.reduce((sum, r, i) => sum + runsIn(r, i), 0);
-  const searchSeconds = plan.rounds.reduce((sum, r, i) => sum + runsIn(r, i) * r.trainSeconds, 0) / PLAN.trainShare;
+  const runsIn = (r: SearchPlan['rounds'][number]) => Math.min(r.batchSizes, sizes.length) * r.lrFactors.length;
+  const runsPlanned = plan.rounds.reduce((sum, r) => sum + runsIn(r), 0);
+  const searchSeconds = plan.rounds.reduce((sum, r) => sum + runsIn(r) * r.trainSeconds, 0) / PLAN.trainShare;
   const rounds = plan.rounds.length;
 
   const history = new Map<number, SearchRun[]>(sizes.map((b) => [b, []]));
@@ -90,13 +91,15 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   for (const [round, planned] of plan.rounds.entries()) {
     if (options.signal?.aborted || !entrants.length) break;
     if (round > 0 && options.deadline !== undefined) {
-      const left = plan.rounds.slice(round).map((r, i) => ({ runs: runsIn(r, round + i), seconds: r.trainSeconds }));
+      const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds }));
       scale = fitRounds(left, (options.deadline - Date.now()) / 1000, runsDone ? overheadSeconds / runsDone : 0);
     }
     const spec = { ...planned, trainSeconds: planned.trainSeconds * scale };
-    const factors = round === 0 ? plan.lrFactors : [1];
-    // The rounds that compare rates measure no noise: their runs are not the candidates'.
-    const measureNoise = factors.length === 1;
+    const factors = spec.lrFactors;
+    // A round of several rates measures noise at the size's own rate (factor 1) alone, and
+    // only in the last round, where the candidates' records come from: one measurement per
+    // size, whichever rate it keeps (the final weights differ little between them).
+    const measureNoiseAt = (factor: number) => factors.length === 1 || (round === rounds - 1 && factor === 1);
     const tried = new Map<number, CandidateRun[]>();
     for (const entrant of entrants.slice(0, spec.batchSizes)) {
       for (const factor of factors) {
@@ -109,10 +112,11 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           batchSize,
           learningRate,
           ...equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null),
+          schedule: 'linear-decay',
           seed: options.seed,
           precondition: options.precondition,
           maxBatch: options.maxBatch,
-          measureNoise,
+          measureNoise: measureNoiseAt(factor),
           signal: options.signal,
         });
         overheadSeconds += Math.max(0, (performance.now() - runStart) / 1000 - run.trainSeconds);
@@ -127,7 +131,8 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     // Each size's run at the rate it goes on with (see `pickRate`); a size whose runs all diverged keeps its last.
     const kept = [...tried.values()].map((sizeRuns) => {
       const rate = pickRate(sizeRuns);
-      return sizeRuns.find((r) => r.learningRate === rate) ?? sizeRuns[sizeRuns.length - 1];
+      const run = sizeRuns.find((r) => r.learningRate === rate) ?? sizeRuns[sizeRuns.length - 1];
+      return { ...run, noise: run.noise ?? sizeRuns.find((r) => r.noise !== null)?.noise ?? null };
     });
     for (const run of kept) latest.set(run.batchSize, { run, round });
     lastRound = round;

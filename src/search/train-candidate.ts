@@ -5,12 +5,22 @@ import { trainingStep } from '../runner/in-process';
 import type { TF } from '../tf';
 import { disposeModel, type Dataset, type Workload } from '../workloads/workload';
 import { smoothLosses } from '../lr/suggest';
+import { constantSchedule, learningRateAt, linearDecaySchedule, type ScheduleKind } from '../lr/schedule';
+import { setLearningRate } from '../lr/set-learning-rate';
 import { mean } from '../stats';
 import { lossDropPerSecond, lossVolatility } from './curve-stats';
 
 export interface CandidateRunOptions {
   batchSize: number;
+  /** The rate, or with `schedule: 'linear-decay'` the schedule's peak. */
   learningRate: number;
+  /**
+   * How the rate moves over the run: `linear-decay` is the recommended schedule (see
+   * `linearDecaySchedule`) compressed to `steps`, so the peak a short run picks is the
+   * peak of the long run's schedule. Needs `steps`; without it, constant.
+   * @default 'constant'
+   */
+  schedule?: ScheduleKind;
   /**
    * Wall-clock seconds of training; with `steps`, a cap only (a step count planned
    * from a throughput measured earlier can run long on a machine that got busier).
@@ -82,6 +92,10 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
   const model = await workload.createModel({ learningRate: options.learningRate });
   try {
     const step = trainingStep(model, new ShuffledBatches(tf, workload.train, options.batchSize, options.seed));
+    const schedule =
+      options.schedule === 'linear-decay' && options.steps !== undefined
+        ? linearDecaySchedule(options.learningRate, options.steps)
+        : constantSchedule(options.learningRate, options.steps ?? 1);
     const losses: [number, number][] = [];
     // The loss values alone, kept alongside: the divergence check runs every step and
     // must not copy the whole history each time.
@@ -93,6 +107,7 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
       losses.length < 2 ||
       (elapsed < options.seconds * 1000 && (options.steps === undefined || losses.length < options.steps));
     while (more()) {
+      if (schedule.kind !== 'constant') setLearningRate(model.optimizer, learningRateAt(schedule, losses.length));
       const loss = await step();
       elapsed = performance.now() - start;
       losses.push([elapsed / 1000, loss]);

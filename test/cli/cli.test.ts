@@ -47,7 +47,7 @@ describe('autobatch CLI', () => {
     const r = run(['probe', ...QUICK, '--json', '--out', out]);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, complete: true, backend: { name: 'wasm' }, tool: { name: 'autobatch' } });
+    expect(doc).toMatchObject({ schemaVersion: 2, complete: true, backend: { name: 'wasm' }, tool: { name: 'autobatch' } });
     expect(doc.candidates.length).toBeGreaterThanOrEqual(3);
     expect(doc.noise.atInit.bSimple).toBeGreaterThan(0);
     expect(doc.lrRange.suggestion).toBeGreaterThan(0);

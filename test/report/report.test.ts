@@ -57,7 +57,8 @@ describe('autobatch report', () => {
   test.each([
     ['missing.json', null, 'no such file'],
     ['broken.json', '{"schemaVersion":', 'not valid JSON'],
-    ['other.json', '{"schemaVersion": 2}', 'not an autobatch result (schema version 1)'],
+    ['other.json', '{"schemaVersion": 2}', 'not an autobatch result (schema version 2)'],
+    ['older.json', '{"schemaVersion": 1}', 'an autobatch result of schema version 1; this autobatch reads version 2'],
   ])('%s: one line, exit 2', (name, text, message) => {
     const file = text === null ? path.join(files.dir(), name) : files.write(name, text);
     const r = spawnSync(process.execPath, [BIN, 'report', file, '--html', path.join(files.dir(), 'x.html')], { encoding: 'utf8' });

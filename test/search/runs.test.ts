@@ -102,11 +102,10 @@ describe('searchBatchSizes: successive halving', () => {
   };
   const plan: SearchPlan = {
     count: 3,
-    lrFactors: [0.5, 1, 2],
     rounds: [
-      { batchSizes: 3, trainSeconds: 0.5 },
-      { batchSizes: 3, trainSeconds: 1.5 },
-      { batchSizes: 2, trainSeconds: 4.5 },
+      { batchSizes: 3, trainSeconds: 0.5, lrFactors: [0.5, 1, 2] },
+      { batchSizes: 3, trainSeconds: 1.5, lrFactors: [1] },
+      { batchSizes: 2, trainSeconds: 4.5, lrFactors: [0.5, 1, 2] },
     ],
   };
 
@@ -130,7 +129,7 @@ describe('searchBatchSizes: successive halving', () => {
     }
   };
 
-  test('tries rates in the first round, keeps one per size, and trains the best sizes longer', async () => {
+  test('tries rates in the first round, keeps one per size, trains the best sizes longer, at several rates again', async () => {
     const events: ProgressEvent[] = [];
     const { candidates, score } = await search({ onProgress: (e) => events.push(e) });
     expect(candidates.map((c) => c.batchSize)).toEqual([4, 8, 16]);
@@ -151,9 +150,13 @@ describe('searchBatchSizes: successive halving', () => {
       expect(kept.valLoss!).toBeLessThanOrEqual(1.1 * best.valLoss!);
       expect(kept.learningRate).toBeLessThanOrEqual(best.learningRate);
     }
-    // The two best of round 1 go on to 45 steps; the third stops at round 1.
+    // The two best of round 1 go on to 45 steps, each at ½, 1 and 2 × its kept rate; the third stops at round 1.
     const byRound1 = [...candidates].sort((a, b) => a.runs!.find((r) => r.round === 1)!.valLoss! - b.runs!.find((r) => r.round === 1)!.valLoss!);
     expect(byRound1.slice(0, 2).every((c) => c.round === 2 && c.steps === 45)).toBe(true);
+    for (const c of byRound1.slice(0, 2)) {
+      const kept = c.runs!.find((r) => r.round === 1)!.learningRate;
+      expect(c.runs!.filter((r) => r.round === 2).map((r) => r.learningRate)).toEqual([kept / 2, kept, kept * 2]);
+    }
     expect(byRound1[2].round).toBe(1);
     // Only the last round is scored; the eliminated size has no score.
     expect(score).not.toBeNull();
@@ -164,8 +167,8 @@ describe('searchBatchSizes: successive halving', () => {
     expect(candidates.every((c) => c.gradientVariance !== null)).toBe(true);
     // Progress: one start and one end per run, counted against the plan.
     const ends = events.filter((e) => e.type === 'candidate-end');
-    expect(ends).toHaveLength(9 + 3 + 2);
-    expect(ends.every((e) => e.type === 'candidate-end' && e.count === 14 && e.rounds === 3)).toBe(true);
+    expect(ends).toHaveLength(9 + 3 + 6);
+    expect(ends.every((e) => e.type === 'candidate-end' && e.count === 18 && e.rounds === 3)).toBe(true);
   });
 
   test('past its deadline, the rounds after the first shrink together (to a tenth at most)', async () => {

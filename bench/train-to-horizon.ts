@@ -1,0 +1,65 @@
+/**
+ * One training run to a horizon, as a user's `model.fit` would do it: a number of
+ * epochs, a constant rate or the recommended schedule applied per step, and the
+ * validation loss after every epoch. Shared by the horizon mode and its worker processes.
+ */
+import { linearDecaySchedule, constantSchedule, learningRateAt } from '../src/lr/schedule';
+import { setLearningRate } from '../src/lr/set-learning-rate';
+import { ShuffledBatches } from '../src/runner/batches';
+import { trainingStep } from '../src/runner/in-process';
+import { perSampleLosses } from '../src/search/train-candidate';
+import { mean } from '../src/stats';
+import type { TF } from '../src/tf';
+import { disposeModel, type Workload } from '../src/workloads/workload';
+import { epochSteps } from '../src/lr/horizon';
+
+export interface HorizonJob {
+  batchSize: number;
+  /** The constant rate, or the schedule's peak. */
+  learningRate: number;
+  kind: 'schedule' | 'constant';
+  epochs: number;
+  seed: number;
+}
+
+export interface HorizonRun extends HorizonJob {
+  steps: number;
+  /** Validation loss at the horizon; Infinity when the run diverged. */
+  finalLoss: number;
+  /** The lowest validation loss after any epoch, and that epoch (1-based). */
+  bestLoss: number;
+  bestEpoch: number;
+  seconds: number;
+}
+
+export async function trainToHorizon(tf: TF, workload: Workload, job: HorizonJob): Promise<HorizonRun> {
+  const samples = workload.info.trainSamples;
+  const perEpoch = epochSteps(1, samples, job.batchSize);
+  const steps = epochSteps(job.epochs, samples, job.batchSize);
+  const schedule = job.kind === 'schedule' ? linearDecaySchedule(job.learningRate, steps) : constantSchedule(job.learningRate, steps);
+  const model = await workload.createModel({ learningRate: job.learningRate });
+  const start = performance.now();
+  let bestLoss = Infinity;
+  let bestEpoch = 0;
+  let finalLoss = Infinity;
+  try {
+    const step = trainingStep(model, new ShuffledBatches(tf, workload.train, job.batchSize, job.seed));
+    for (let i = 0; i < steps; i++) {
+      setLearningRate(model.optimizer, learningRateAt(schedule, i));
+      const loss = await step();
+      if (!Number.isFinite(loss)) break;
+      if ((i + 1) % perEpoch === 0 || i + 1 === steps) {
+        const val = mean(perSampleLosses(tf, model, workload.validation, 512));
+        if (!Number.isFinite(val)) break;
+        if (val < bestLoss) {
+          bestLoss = val;
+          bestEpoch = Math.ceil((i + 1) / perEpoch);
+        }
+        if (i + 1 === steps) finalLoss = val;
+      }
+    }
+  } finally {
+    disposeModel(model);
+  }
+  return { ...job, steps, finalLoss, bestLoss, bestEpoch, seconds: (performance.now() - start) / 1000 };
+}

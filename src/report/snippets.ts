@@ -1,0 +1,52 @@
+import type { OptimizerName, Recommendation } from '../document';
+
+/** Keras's name for each optimizer autobatch knows; momentum is Keras's SGD with a momentum. */
+const KERAS_OPTIMIZERS: Record<OptimizerName, string> = {
+  sgd: 'SGD',
+  momentum: 'SGD',
+  adam: 'Adam',
+  adamax: 'Adamax',
+  rmsprop: 'RMSprop',
+  adagrad: 'Adagrad',
+  adadelta: 'Adadelta',
+};
+
+/** Epochs for `fit`, which takes whole epochs: a horizon given as a training time rounds. */
+const wholeEpochs = (rec: Recommendation) => Math.max(1, Math.round(rec.horizon.epochs));
+
+/** Numbers as code: exact enough to reproduce the schedule, short enough to read. */
+const literal = (v: number) => Number(v.toPrecision(4)).toString();
+
+/** The TensorFlow.js line that trains with the recommendation and its schedule. */
+export function tfjsSnippet(rec: Recommendation): string {
+  return (
+    `import { learningRateSchedule } from 'autobatch';\n` +
+    `model.fit(x, y, { batchSize: ${rec.batchSize}, epochs: ${wholeEpochs(rec)}, callbacks: [learningRateSchedule(result)] });`
+  );
+}
+
+/**
+ * The same schedule for Keras (Python), with the numbers filled in: a
+ * LearningRateSchedule reading the optimizer's step counter, which starts at 0 as
+ * autobatch's steps do.
+ */
+export function kerasSnippet(rec: Recommendation, optimizer: OptimizerName): string {
+  const s = rec.schedule;
+  const extra = optimizer === 'momentum' ? ', momentum=0.9  # your momentum' : '';
+  return [
+    'import keras',
+    '',
+    'class WarmupLinearDecay(keras.optimizers.schedules.LearningRateSchedule):',
+    `    """autobatch: warm-up over ${s.warmupSteps} steps to ${literal(s.peakLearningRate)}, linear to ${literal(s.finalLearningRate)} at step ${s.totalSteps}."""`,
+    '    def __call__(self, step):',
+    '        step = keras.ops.cast(step, "float32")',
+    `        peak, final, warmup, total = ${literal(s.peakLearningRate)}, ${literal(s.finalLearningRate)}, ${s.warmupSteps}.0, ${s.totalSteps}.0`,
+    '        rising = peak * (step + 1.0) / keras.ops.maximum(warmup, 1.0)',
+    '        falling = peak + (final - peak) * keras.ops.minimum(1.0, (step - warmup) / keras.ops.maximum(total - warmup, 1.0))',
+    '        return keras.ops.where(step < warmup, rising, falling)',
+    '',
+    `model.compile(optimizer=keras.optimizers.${KERAS_OPTIMIZERS[optimizer]}(learning_rate=WarmupLinearDecay()${extra}), loss=...)`,
+    `model.fit(x, y, batch_size=${rec.batchSize}, epochs=${wholeEpochs(rec)})`,
+    `# without a schedule: learning_rate=${literal(rec.learningRate)} (constant)`,
+  ].join('\n');
+}
