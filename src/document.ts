@@ -96,7 +96,8 @@ const NoiseSchema = Type.Composite([
 
 const LrRangeSchema = Type.Object({
   batchSize: Type.Number(),
-  suggestion: Type.Number(),
+  suggestion: Nullable(Type.Number({ description: 'The suggested rate; null when the sweep was too short or showed no descent' })),
+  insufficient: Nullable(Type.String({ description: 'Why there is no suggestion' })),
   points: Type.Array(Type.Object({ lr: Type.Number(), loss: Type.Number() })),
   ended: literals(['max-lr', 'diverged', 'time'] as const),
 });

@@ -3,13 +3,15 @@
  * starts, from what is left, so time a phase does not use flows to the later ones.
  *
  *   probe      at most 30 % of the whole budget
- *   noise      no deadline: K = 64 small-batch gradients, a second or two
+ *   noise      at most 10 % of what is left after the probe: K = 64 small-batch
+ *              gradients (256 when too noisy) where that fits, fewer (at least 16) where not
  *   lr-range   at most 20 % of what is left after the probe and the noise
  *   search     the rest, less a reserve for the recommendation and the output: 75 %
  *              trains (in rounds: see `planSearch`), the rest measures the results
  */
 export const PLAN = {
   probeShare: 0.3,
+  noiseShare: 0.1,
   lrRangeShare: 0.2,
   /** Seconds kept back at the end. */
   reserveSeconds: 2,
@@ -27,6 +29,27 @@ export const PLAN = {
 
 export function probeDeadline(start: number, totalSeconds: number): number {
   return start + PLAN.probeShare * totalSeconds * 1000 - PLAN.reserveSeconds * 1000;
+}
+
+export function noiseDeadline(now: number, end: number): number {
+  return now + PLAN.noiseShare * Math.max(0, end - now - PLAN.reserveSeconds * 1000);
+}
+
+/** Gradients of the noise measurement: the usual K, never fewer than this (8 groups of 2). */
+export const NOISE_BATCHES = { usual: 64, retry: 256, least: 16 } as const;
+
+/**
+ * The noise measurement sized to its share of the time: K = 64 gradients (and a repeat
+ * with 256 when too noisy) where they fit in `millis` at `gradientMs` each, fewer where
+ * not, never under 16; no repeat unless it fits after the first. Without a measured
+ * gradient time, the usual K and no repeat.
+ */
+export function planNoise(gradientMs: number | null, millis: number): { batches: number; retryBatches: number } {
+  if (gradientMs === null || !(gradientMs > 0)) return { batches: NOISE_BATCHES.usual, retryBatches: 0 };
+  // A gradient costs about one step; evaluation and read-back add a little.
+  const fit = Math.floor(millis / (1.2 * gradientMs));
+  const batches = Math.max(NOISE_BATCHES.least, Math.min(NOISE_BATCHES.usual, fit));
+  return { batches, retryBatches: fit - batches >= NOISE_BATCHES.retry ? NOISE_BATCHES.retry : 0 };
 }
 
 export function lrRangeDeadline(now: number, end: number): number {

@@ -22,7 +22,8 @@ export interface RecommendInputs {
   workload: WorkloadInfo;
   memoryBudgetBytes: number;
   noiseAtInit: NoiseEstimate | null;
-  lrRange: { batchSize: number; suggestion: number } | null;
+  /** The LR range test; its `suggestion` is null (and `insufficient` says why) when it found none. */
+  lrRange: { batchSize: number; suggestion: number | null; insufficient?: string | null } | null;
   /** Null when the search did not run. */
   search: SearchOutcome | null;
   phasesCut: Phase[];
@@ -45,10 +46,11 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   if (ok.length === 0 || probe.throughputKnee === null) return null;
   const knee = Math.min(probe.throughputKnee, safe!);
   const optimizer = workload.optimizer;
+  const ranged = suggestionOf(inputs);
   const bNoise = search?.bNoise ?? inputs.noiseAtInit?.bSimple ?? null;
   const lrFor = (b: number): number =>
-    inputs.lrRange
-      ? scaleLearningRate(inputs.lrRange.suggestion, inputs.lrRange.batchSize, b, inputs.noiseAtInit?.bSimple ?? 0, optimizer.name)
+    ranged
+      ? scaleLearningRate(ranged.suggestion, ranged.batchSize, b, inputs.noiseAtInit?.bSimple ?? 0, optimizer.name)
       : optimizer.learningRate;
 
   const winner = search?.score ? search.candidates[search.score.winner] : null;
@@ -66,7 +68,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
       fallbackPeak: searched(b)?.learningRate ?? lrFor(b),
     });
     // With no measured rate at all, the optimizer's default stays what it is: a constant rate.
-    return inputs.lrRange || searched(b) ? decision : { ...decision, learningRate: optimizer.learningRate };
+    return ranged || searched(b) ? decision : { ...decision, learningRate: optimizer.learningRate };
   };
   const decision = forHorizon(batchSize);
   const learningRate = decision.learningRate;
@@ -92,7 +94,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   reasons.push(lrReason(inputs, batchSize, searchPeak, winner));
-  reasons.push(...horizonReasons(decision, batchSize, searchPeak, winner !== null, inputs.lrRange !== null));
+  reasons.push(...horizonReasons(decision, batchSize, searchPeak, winner !== null, ranged !== null));
   if (inputs.phasesCut.includes('probe') && probe.stopReason === 'time') {
     reasons.push(`The probe used its share of the time budget before another stopping rule fired; larger sizes were not measured.`);
   }
@@ -122,6 +124,12 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
     },
     ...(inputs.workers > 1 ? { workers: adviseWorkers(inputs, batchSize, bNoise, learningRate / searchPeak) } : {}),
   };
+}
+
+/** The range test's suggestion, when it made one. */
+function suggestionOf(inputs: RecommendInputs): { batchSize: number; suggestion: number } | null {
+  const r = inputs.lrRange;
+  return r && r.suggestion !== null ? { batchSize: r.batchSize, suggestion: r.suggestion } : null;
 }
 
 function noiseReason(atInit: NoiseEstimate | null, atEnd: NoiseEstimate | null, b: number): string {
@@ -187,15 +195,19 @@ function searchSummary(candidates: readonly Candidate[]): string {
 
 function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candidate | null): string {
   const opt = inputs.workload.optimizer;
-  if (!inputs.lrRange) return `Peak rate ${fmt(lr)} is the ${opt.name} default: the LR range test did not run.`;
+  const ranged = suggestionOf(inputs);
+  if (!ranged) {
+    const why = inputs.lrRange?.insufficient ? `${inputs.lrRange.insufficient}, so it suggested nothing` : 'the LR range test did not run';
+    return `Peak rate ${fmt(lr)} ${winner ? 'comes from the search around' : 'is'} the ${opt.name} rate the model was compiled with (${fmt(opt.learningRate)}): ${why}.`;
+  }
   const bNoise = inputs.noiseAtInit?.bSimple;
   const rule = isAdaptive(opt.name)
     ? 'the square root of the noise-scale rule, for an adaptive optimizer'
     : 'the noise-scale rule η(B) = η(B₀)(1 + B_noise/B₀)/(1 + B_noise/B)';
   const tried = winner ? [...new Set((winner.runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate))] : [];
-  const scaled = scaleLearningRate(inputs.lrRange.suggestion, inputs.lrRange.batchSize, b, bNoise ?? 0, opt.name);
+  const scaled = scaleLearningRate(ranged.suggestion, ranged.batchSize, b, bNoise ?? 0, opt.name);
   return (
-    `Peak rate at the search's length ${fmt(lr)}: the LR range test at batch ${inputs.lrRange.batchSize} suggested ${fmt(inputs.lrRange.suggestion)} ` +
+    `Peak rate at the search's length ${fmt(lr)}: the LR range test at batch ${ranged.batchSize} suggested ${fmt(ranged.suggestion)} ` +
     `(between the steepest descent and the minimum of the smoothed loss), scaled to batch ${b} by ${rule}` +
     (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}` : '') +
     (tried.length > 1
@@ -249,7 +261,7 @@ function humanDuration(seconds: number): string {
 /** `horizonRatio`: the constant rate for the horizon over the peak at the search's length, applied to the global batch's rate too. */
 function adviseWorkers(inputs: RecommendInputs, perWorker: number, bNoise: number | null, horizonRatio: number): WorkersAdvice {
   const globalBatchSize = perWorker * inputs.workers;
-  const base = inputs.lrRange ?? { batchSize: perWorker, suggestion: inputs.workload.optimizer.learningRate };
+  const base = suggestionOf(inputs) ?? { batchSize: perWorker, suggestion: inputs.workload.optimizer.learningRate };
   const learningRate =
     horizonRatio * scaleLearningRate(base.suggestion, base.batchSize, globalBatchSize, inputs.noiseAtInit?.bSimple ?? 0, inputs.workload.optimizer.name);
   const warning =

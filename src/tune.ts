@@ -8,9 +8,9 @@ import type { TrialRunner } from './runner/runner';
 import { defaultMemoryBudget, snapshotHardware } from './hardware';
 import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
-import { estimateGradientNoise } from './noise/measure';
+import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
 import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './options';
-import { PLAN, lrRangeDeadline, planSearch, probeDeadline } from './plan';
+import { PLAN, lrRangeDeadline, noiseDeadline, planNoise, planSearch, probeDeadline } from './plan';
 import { probeCapacity } from './probe/probe';
 import { recommend } from './recommend';
 import { InProcessRunner } from './runner/in-process';
@@ -18,7 +18,7 @@ import { searchBatchSizes, type SearchOutcome } from './search/search';
 import { loadTf, type TF } from './tf';
 import { TOOL_VERSION } from './version';
 import { resolveWorkload } from './workloads/spec';
-import { createWorkload, disposeModel, type Workload, type WorkloadDefinition } from './workloads/workload';
+import { createWorkload, type WorkloadDefinition } from './workloads/workload';
 
 /** Largest batch of the LR range test: enough to tame per-batch loss noise, small enough to be quick. */
 const LR_RANGE_MAX_BATCH = 128;
@@ -120,7 +120,9 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
 
     let noiseAtInit: NoiseEstimate | null = null;
     if (searching && !aborted()) {
-      noiseAtInit = await timed('noise', () => measureNoiseAtInit(tf, workload, opts.seed, safe));
+      const batchSize = Math.min(NOISE_BATCH, safe);
+      const noisePlan = planNoise(gradientMs(probe.trials, batchSize), noiseDeadline(Date.now(), end) - Date.now());
+      noiseAtInit = await timed('noise', () => measureNoiseAtInit(tf, workload, { seed: opts.seed, batchSize, ...noisePlan }));
       doc.noise = { ...noiseAtInit, atInit: noiseAtInit, preconditioned: null };
     } else cutUnlessSkipped('noise');
 
@@ -149,6 +151,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
         searchBatchSizes(tf, workload, {
           probe,
           noiseAtInit,
+          // No suggestion (a sweep too short or without a descent): the compiled rate, not a guess.
           referenceLr: lrRange?.suggestion ?? workload.info.optimizer.learningRate,
           referenceBatch: lrRange?.batchSize ?? knee,
           maxBatch: safe,
@@ -227,28 +230,6 @@ function cacheKeyParts(opts: NormalizedOptions, hardware: HardwareInfo, backend:
       search: opts.search,
     },
   };
-}
-
-/** Relative standard error of the noise scale at init that is good enough. */
-const NOISE_TARGET_RELATIVE_ERROR = 0.1;
-
-/**
- * B_simple at the initial weights. When the signal is weak against the noise (a large
- * B_simple), 64 batches estimate |G|² poorly: the measurement is repeated with four
- * times as many batches once if the jackknife error is above 10 %.
- */
-async function measureNoiseAtInit(tf: TF, workload: Workload, seed: number, maxBatch: number): Promise<NoiseEstimate> {
-  const model = await workload.createModel();
-  const batchSize = Math.min(64, maxBatch);
-  try {
-    let { plain } = await estimateGradientNoise(tf, model, workload.train, { seed, batches: 64, batchSize });
-    if (plain.standardError !== null && plain.standardError > NOISE_TARGET_RELATIVE_ERROR * plain.bSimple) {
-      ({ plain } = await estimateGradientNoise(tf, model, workload.train, { seed: seed + 1, batches: 256, batchSize }));
-    }
-    return { bSimple: plain.bSimple, gradSq: plain.gradSq, traceSigma: plain.traceSigma, standardError: plain.standardError };
-  } finally {
-    disposeModel(model);
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { LR_FACTORS, PLAN, lrRangeDeadline, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
+import { LR_FACTORS, PLAN, lrRangeDeadline, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
 
 test('the probe gets 30 % of the budget, less the reserve', () => {
   expect(probeDeadline(0, 100)).toBe(30_000 - PLAN.reserveSeconds * 1000);
@@ -58,5 +58,21 @@ describe('planSearch', () => {
     expect(shapeCost(shorterHalving)).toBe(5 * 3 + 5 * 3);
     expect(shapeCost(twoRounds)).toBe(5 + 2 * 3);
     expect(shapeCost(oneRound)).toBe(5);
+  });
+});
+
+describe('planNoise', () => {
+  test.each([
+    ['fast gradients: 64, and a repeat of 256 when too noisy', 1, 10_000, { batches: 64, retryBatches: 256 }],
+    ['time for 64 but not for the repeat', 10, 2_000, { batches: 64, retryBatches: 0 }],
+    ['slow: as many as fit', 100, 4_000, { batches: 33, retryBatches: 0 }],
+    ['very slow: never under 16', 1_000, 1_000, { batches: 16, retryBatches: 0 }],
+    ['no measured gradient time: the usual 64, no repeat', null, 1_000, { batches: 64, retryBatches: 0 }],
+  ] as const)('%s', (_name, gradientMs, millis, expected) => {
+    expect(planNoise(gradientMs, millis)).toEqual(expected);
+  });
+
+  test('the noise phase gets a tenth of what is left', () => {
+    expect(noiseDeadline(10_000, 112_000)).toBe(10_000 + 0.1 * 100_000);
   });
 });

@@ -57,6 +57,15 @@ describe('recommend', () => {
     expect(rec.reasons.join(' ')).toMatch(/the optimizer's default: nothing was measured/);
   });
 
+  test('a range test cut short suggests nothing: the compiled rate, and the reason says why', () => {
+    const insufficient = 'the LR range test had 1 usable of 100 steps (at least 20 are needed)';
+    const rec = recommend({ ...base, lrRange: { batchSize: 32, suggestion: null, insufficient } })!;
+    expect(rec.learningRate).toBe(workload.optimizer.learningRate);
+    expect(rec.schedule.peakLearningRate).toBe(workload.optimizer.learningRate);
+    expect(rec.reasons.join(' ')).toContain(`${insufficient}, so it suggested nothing`);
+    expect(rec.reasons.join(' ')).not.toMatch(/suggested \d/);
+  });
+
   test('with a trend: the peak measured at two run lengths is carried to the horizon', () => {
     // Batch 16 did best at 0.02 after 10 steps and at 0.01 after 90: α = log 2 / log 9.
     const runs = [

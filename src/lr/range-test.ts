@@ -3,7 +3,7 @@ import { trainingStep } from '../runner/in-process';
 import type { TF } from '../tf';
 import { disposeModel, type Workload } from '../workloads/workload';
 import { setLearningRate } from './set-learning-rate';
-import { hasDiverged, smoothLosses, suggestLearningRate, type LrPoint } from './suggest';
+import { assessLrRange, hasDiverged, smoothLosses, type LrPoint } from './suggest';
 
 export { setLearningRate };
 
@@ -26,7 +26,10 @@ export interface LrRangeOptions {
 
 export interface LrRangeResult {
   batchSize: number;
-  suggestion: number;
+  /** The suggested rate; null when the sweep is too short or shows no descent (see `insufficient`). */
+  suggestion: number | null;
+  /** Why there is no suggestion; null when there is one. */
+  insufficient: string | null;
   points: LrPoint[];
   /** Why the sweep ended: it reached maxLr, the loss diverged, or time ran out. */
   ended: 'max-lr' | 'diverged' | 'time';
@@ -66,5 +69,5 @@ export async function findLearningRate(tf: TF, workload: Workload, options: LrRa
   } finally {
     disposeModel(model);
   }
-  return { batchSize: options.batchSize, suggestion: suggestLearningRate(points), points, ended };
+  return { batchSize: options.batchSize, ...assessLrRange(points, steps), points, ended };
 }

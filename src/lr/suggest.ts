@@ -65,12 +65,12 @@ const SKIP_START = 0.1;
  * without lag or spikes; the first tenth is skipped (an early spike is no descent); the
  * slope is taken over a window of points, not neighbours (noise); only the 1.5 decades
  * below the smoothed minimum are searched (noise far from it is no descent); and nothing
- * past the minimum counts (never the diverging side). Returns the learning rate at the
- * minimum divided by 10 when no descent is found (a flat curve).
+ * past the minimum counts (never the diverging side). Null when the curve shows no
+ * descent (a flat or rising curve): a guess would be a made-up number.
  */
-export function suggestLearningRate(points: readonly LrPoint[]): number {
+export function suggestLearningRate(points: readonly LrPoint[]): number | null {
   const finite = untilDivergence(points.filter((p) => p.lr > 0));
-  if (finite.length === 0) throw new RangeError('the LR range test recorded no finite loss');
+  if (finite.length === 0) return null;
   // Drop the start before smoothing, so an early spike cannot leak into later points.
   const kept = finite.slice(Math.floor(finite.length * SKIP_START));
   const smoothed = smoothCentered(kept.map((p) => p.loss));
@@ -90,9 +90,37 @@ export function suggestLearningRate(points: readonly LrPoint[]): number {
       best = i;
     }
   }
+  // A descent must be visible: the smoothed minimum clearly below where the curve starts.
+  if (best < 0 || min > (1 - MIN_DESCENT) * smoothed[0]) return null;
   // Between the steepest descent and the minimum, on the log axis: the steepest point alone
   // is conservative (it trains, but slowly), the minimum is at the edge of divergence.
-  return best >= 0 ? Math.sqrt(kept[best].lr * kept[argMin].lr) : kept[argMin].lr / 10;
+  return Math.sqrt(kept[best].lr * kept[argMin].lr);
+}
+
+/** Fewer points than this before divergence or the deadline is no LR range test. */
+export const MIN_RANGE_POINTS = 20;
+
+/** The smoothed loss must fall at least this share below its start to count as a descent. */
+export const MIN_DESCENT = 0.02;
+
+/**
+ * The suggestion of a recorded sweep, or why there is none: too few points (time ran out,
+ * or the loss diverged at once) or no visible descent. `planned` is the sweep's planned
+ * step count, for the reason's words.
+ */
+export function assessLrRange(points: readonly LrPoint[], planned: number): { suggestion: number | null; insufficient: string | null } {
+  const usable = untilDivergence(points.filter((p) => p.lr > 0)).length;
+  if (usable < MIN_RANGE_POINTS) {
+    return {
+      suggestion: null,
+      insufficient: `the LR range test had ${usable} usable of ${planned} steps (at least ${MIN_RANGE_POINTS} are needed)`,
+    };
+  }
+  const suggestion = suggestLearningRate(points);
+  if (suggestion === null) {
+    return { suggestion: null, insufficient: `the LR range test's loss showed no descent between ${points[0].lr.toExponential(1)} and ${points[points.length - 1].lr.toExponential(1)}` };
+  }
+  return { suggestion, insufficient: null };
 }
 
 /**

@@ -93,13 +93,17 @@ export function buildCharts(doc: AutobatchDocument): ChartSpec[] {
               y: { field: 'loss', type: 'quantitative', title: 'training loss', scale: { zero: false } },
             },
           },
-          {
-            data: { values: [{ lr: suggestion, label: `suggestion ${suggestion.toExponential(2)}` }] },
-            layer: [
-              { mark: { type: 'rule', color: '#2ca02c', strokeWidth: 2 }, encoding: { x: { field: 'lr', type: 'quantitative' } } },
-              { mark: { type: 'text', align: 'left', dx: 4, color: '#2ca02c' }, encoding: { x: { field: 'lr', type: 'quantitative' }, y: { value: 10 }, text: { field: 'label' } } },
-            ],
-          },
+          ...(suggestion === null
+            ? []
+            : [
+                {
+                  data: { values: [{ lr: suggestion, label: `suggestion ${suggestion.toExponential(2)}` }] },
+                  layer: [
+                    { mark: { type: 'rule', color: '#2ca02c', strokeWidth: 2 }, encoding: { x: { field: 'lr', type: 'quantitative' } } },
+                    { mark: { type: 'text', align: 'left', dx: 4, color: '#2ca02c' }, encoding: { x: { field: 'lr', type: 'quantitative' }, y: { value: 10 }, text: { field: 'label' } } },
+                  ],
+                },
+              ]),
         ],
       },
     });

@@ -74,7 +74,7 @@ export function formatSummary(doc: AutobatchDocument): string {
     out.push(
       '',
       `LR range test at batch ${r.batchSize}: ${r.points.length} steps from ${sci(r.points[0].lr)} to ` +
-        `${sci(r.points[r.points.length - 1].lr)} (${r.ended}); suggestion ${sci(r.suggestion)}`,
+        `${sci(r.points[r.points.length - 1].lr)} (${r.ended}); ${r.suggestion === null ? `no suggestion: ${r.insufficient}` : `suggestion ${sci(r.suggestion)}`}`,
     );
   }
   if (doc.candidates.length) {

@@ -24,7 +24,7 @@ describe('findLearningRate', () => {
     expect(result.suggestion).toBeGreaterThan(1e-5);
     expect(result.suggestion).toBeLessThan(lrs[lrs.length - 1]);
     // The loss at the suggestion is well below the starting loss: the rate trains.
-    const at = result.points.findIndex((p) => p.lr >= result.suggestion);
+    const at = result.points.findIndex((p) => p.lr >= result.suggestion!);
     expect(Math.min(...result.points.slice(at).map((p) => p.loss))).toBeLessThan(result.points[0].loss);
   });
 });

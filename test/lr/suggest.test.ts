@@ -1,4 +1,4 @@
-import { hasDiverged, smoothLosses, smoothCentered, suggestLearningRate, type LrPoint } from '../../src/lr/suggest';
+import { assessLrRange, hasDiverged, smoothLosses, smoothCentered, suggestLearningRate, type LrPoint } from '../../src/lr/suggest';
 import { scaleLearningRate } from '../../src/lr/scaling';
 import { createRandom, normalFrom } from '../../src/random';
 
@@ -25,7 +25,7 @@ describe('suggestLearningRate', () => {
     ['5 % noise', curve({ noise: 0.05 }), 1e-2],
     ['a descent at 1e-4', curve({ centre: 1e-4 }), 1e-4],
   ])('%s: between the steepest descent and the minimum, within half a decade of the descent', (_name, points, target) => {
-    const lr = suggestLearningRate(points);
+    const lr = suggestLearningRate(points)!;
     expect(withinHalfDecade(lr, target)).toBe(true);
     expect(lr).toBeGreaterThanOrEqual(target * 0.9);
   });
@@ -39,13 +39,31 @@ describe('suggestLearningRate', () => {
 
   test('ignores a NaN tail', () => {
     const points = [...curve().slice(0, 90), { lr: 5, loss: NaN }, { lr: 6, loss: Infinity }];
-    expect(withinHalfDecade(suggestLearningRate(points), 1e-2)).toBe(true);
+    expect(withinHalfDecade(suggestLearningRate(points)!, 1e-2)).toBe(true);
   });
 
-  test('a curve with no descent falls back to a tenth of the rate at its minimum', () => {
-    // Rising from the start: the minimum is at the first point kept (the first tenth is skipped).
-    const points = Array.from({ length: 50 }, (_, i) => ({ lr: 10 ** (-6 + i / 10), loss: 1 + i / 10 }));
-    expect(suggestLearningRate(points)).toBeCloseTo(points[5].lr / 10, 12);
+  test('a curve with no descent suggests nothing, and says so', () => {
+    const rising = Array.from({ length: 50 }, (_, i) => ({ lr: 10 ** (-6 + i / 10), loss: 1 + i / 100 }));
+    const flat = Array.from({ length: 50 }, (_, i) => ({ lr: 10 ** (-6 + i / 10), loss: 1 + 0.001 * Math.sin(i) }));
+    for (const points of [rising, flat]) {
+      expect(suggestLearningRate(points)).toBeNull();
+      expect(assessLrRange(points, 100)).toEqual({ suggestion: null, insufficient: 'the LR range test\'s loss showed no descent between 1.0e-6 and 7.9e-2' });
+    }
+  });
+
+  test.each([
+    [1, 'the LR range test had 1 usable of 100 steps (at least 20 are needed)'],
+    [19, 'the LR range test had 19 usable of 100 steps (at least 20 are needed)'],
+  ])('a sweep cut to %d steps suggests nothing', (n, reason) => {
+    expect(assessLrRange(curve().slice(0, n), 100)).toEqual({ suggestion: null, insufficient: reason });
+  });
+
+  test('a full sweep with a descent suggests a rate inside it', () => {
+    const points = curve();
+    const { suggestion, insufficient } = assessLrRange(points, 100);
+    expect(insufficient).toBeNull();
+    expect(suggestion!).toBeGreaterThan(points[0].lr);
+    expect(suggestion!).toBeLessThan(points[points.length - 1].lr);
   });
 });
 
