@@ -25,7 +25,7 @@ export const HORIZON_EPOCHS = 20;
 /** autobatch's budget: the CLI default. */
 const TUNE_SECONDS = 120;
 /** Oracle batch sizes (those the probe found feasible). */
-const GRID_SIZES = [16, 32, 128, 512];
+const GRID_SIZES = [32, 128, 512];
 /** Oracle rates as multiples of the optimizer's default: peaks for the schedule, rates for the constant twin. */
 const SCHEDULE_FACTORS = [1, 3, 10];
 const CONSTANT_FACTORS = [0.3, 1, 3];
@@ -131,8 +131,11 @@ export async function benchHorizon(entry: BenchWorkload, log: (s: string) => voi
 
   const pool = new Pool(Math.max(1, Math.min(os.cpus().length, 4)));
   try {
-    const run = (batchSize: number, learningRate: number, kind: HorizonJob['kind'], s = seed) =>
-      pool.run(entry.name, seed, backend, { batchSize, learningRate, kind, epochs, seed: s });
+    const run = async (batchSize: number, learningRate: number, kind: HorizonJob['kind'], s = seed) => {
+      const r = await pool.run(entry.name, seed, backend, { batchSize, learningRate, kind, epochs, seed: s });
+      log(`${entry.name}:   ${kind} batch ${batchSize} lr ${learningRate.toExponential(2)} seed ${s}: final ${r.finalLoss.toFixed(4)}, best ${r.bestLoss.toFixed(4)} (epoch ${r.bestEpoch}), ${r.seconds.toFixed(0)} s`);
+      return r;
+    };
     const repeated = async (batchSize: number, learningRate: number, kind: HorizonJob['kind'], first?: HorizonRun) => {
       const runs = await Promise.all(Array.from({ length: REPEATS }, (_, r) => (r === 0 && first ? Promise.resolve(first) : run(batchSize, learningRate, kind, seed + r))));
       return runs;

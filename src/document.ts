@@ -13,7 +13,7 @@ import { SCHEDULE_KINDS } from './lr/schedule';
 
 export const SCHEMA_VERSION = 2;
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends TSchema>(schema: T, options?: { description: string }) => Type.Union([schema, Type.Null()], options);
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
 const literals = <T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<LiteralTuple<T>>;
@@ -164,7 +164,7 @@ const ScheduleSchema = Type.Object(
 const HorizonPointSchema = Type.Object({
   steps: Type.Number(),
   bestRate: Type.Number({ description: 'Minimum of validation loss against log rate (parabola through the best and its neighbours)' }),
-  atEdge: Type.Boolean({ description: 'The best was the lowest or highest rate tried' }),
+  edge: Nullable(literals(['low', 'high'] as const), { description: 'The best was the lowest or highest rate tried: the optimum may lie beyond it' }),
   rates: Type.Array(Type.Number()),
 });
 
@@ -174,9 +174,11 @@ const HorizonTrendSchema = Type.Object(
     points: Type.Array(HorizonPointSchema, { description: "The recommended size's search rounds that tried several peaks, shortest first" }),
     exponent: Nullable(Type.Number({ description: 'α in η* ∝ steps^-α, measured on the search rounds (median over sizes); null when not measured' })),
     fromSteps: Type.Number(),
-    measuredRate: Type.Number({ description: 'The best peak at fromSteps, before extrapolation' }),
-    factor: Type.Number({ description: 'peakLearningRate / measuredRate' }),
+    measuredRate: Type.Number({ description: 'The best peak at fromSteps; the peak is measuredRate × factor, or rangeTestRate when limitedByRangeTest' }),
+    factor: Type.Number({ description: 'The extrapolation by the trend: carried peak / measuredRate' }),
     clamped: Type.Boolean(),
+    rangeTestRate: Nullable(Type.Number({ description: "The LR range test's suggestion scaled to this batch size" })),
+    limitedByRangeTest: Type.Boolean({ description: 'The peak is the range test rate: the carried peak was above it, for a horizon at least 3× the longest search run' }),
   },
   { description: 'How the best peak rate moved with the length of the search runs, and its extrapolation to the horizon' },
 );

@@ -66,6 +66,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
       samplesPerSec: at(b)?.samplesPerSec ?? null,
       candidates: search?.candidates ?? [],
       fallbackPeak: searched(b)?.learningRate ?? lrFor(b),
+      rangeTestRate: ranged ? lrFor(b) : null,
     });
     // With no measured rate at all, the optimizer's default stays what it is: a constant rate.
     return ranged || searched(b) ? decision : { ...decision, learningRate: optimizer.learningRate };
@@ -205,15 +206,18 @@ function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candid
     ? 'the square root of the noise-scale rule, for an adaptive optimizer'
     : 'the noise-scale rule η(B) = η(B₀)(1 + B_noise/B₀)/(1 + B_noise/B)';
   const tried = winner ? [...new Set((winner.runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate))] : [];
+  // The rate the first round kept: the one the next round trained at (the middle of its rates).
+  const later = (winner?.runs ?? []).filter((r) => r.round === 1).map((r) => r.learningRate).sort((a, c) => a - c);
+  const kept = later.length ? later[later.length >> 1] : lr;
   const scaled = scaleLearningRate(ranged.suggestion, ranged.batchSize, b, bNoise ?? 0, opt.name);
   return (
-    `Peak rate at the search's length ${fmt(lr)}: the LR range test at batch ${ranged.batchSize} suggested ${fmt(ranged.suggestion)} ` +
+    `Peak rate: the LR range test at batch ${ranged.batchSize} suggested ${fmt(ranged.suggestion)} ` +
     `(between the steepest descent and the minimum of the smoothed loss), scaled to batch ${b} by ${rule}` +
     (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}` : '') +
     (tried.length > 1
-      ? `: ${fmt(scaled)}; of the peaks ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(lr)} went on ` +
+      ? `: ${fmt(scaled)}; of the peaks ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(kept)} went on ` +
         `(the best, or the lowest within noise of it: short runs favour high rates).`
-      : '.')
+      : `: ${fmt(scaled)}.`)
   );
 }
 
@@ -229,16 +233,22 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
   ];
   const t = d.trend;
   if (t && t.points.length) {
-    const seen = t.points.map((p) => `${fmt(p.bestRate)} after ${round(p.steps)} steps`).join(' and ');
-    const edge = t.points[t.points.length - 1].atEdge ? ' (at the edge of the rates tried there, so the best may lie beyond it)' : '';
-    out.push(
-      `Horizon trend: trained with the schedule's shape at several peaks, batch ${b} did best at ${seen}${edge}. ` +
-        (t.exponent === null
-          ? `No second run length measured how the best peak moves, so the peak is the one measured.`
-          : `The best peak falls as steps^-${fmt(t.exponent)} (measured between the search's shortest and longest rounds` +
-            `${t.exponent === 0 ? '; it did not fall here' : ''}); carried from ${round(t.fromSteps)} to ${round(h.steps)} steps: ` +
-            `×${fmt(t.factor)}${t.clamped ? ' (limited: never below an eighth of the measured best, never above it)' : ''}.`),
-    );
+    const edgeWords = { low: ', the lowest tried', high: ', the highest tried' } as const;
+    const seen = t.points.map((p) => `${fmt(p.bestRate)} after ${round(p.steps)} steps${p.edge ? edgeWords[p.edge] : ''}`).join(' and ');
+    const longest = t.points[t.points.length - 1];
+    const trend =
+      t.exponent === null
+        ? longest.edge === 'high'
+          ? `The longest runs did best at the highest peak tried, so their optimum, and how it moves with the length of training, is unknown.`
+          : `No second run length measured how the best peak moves with the length of training.`
+        : `The best peak falls as steps^-${fmt(t.exponent)} (measured between the search's shortest and longest rounds` +
+          `${t.exponent === 0 ? '; it did not fall here' : ''}): carried from ${round(t.fromSteps)} to ${round(h.steps)} steps, ×${fmt(t.factor)}` +
+          `${t.clamped ? ' (limited: never below an eighth of the measured best, never above it)' : ''}.`;
+    const limit = t.limitedByRangeTest
+      ? ` For a run ${fmt(h.steps / t.fromSteps)}× longer than the search's longest, the peak is held at the LR range test's rate, ${fmt(t.rangeTestRate!)}: ` +
+        `short runs reward rates past where the loss starts to fall fastest only because they end before the cost shows.`
+      : '';
+    out.push(`Horizon trend: trained with the schedule's shape at several peaks, batch ${b} did best at ${seen}. ${trend}${limit}`);
   } else if (searched || ranged) {
     out.push(`The peak is the ${searched ? "search's rate" : "LR range test's rate, scaled"} ${fmt(searchPeak)}: no run of several peaks measured how it moves with the length of training.`);
   }
@@ -247,7 +257,9 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
     `Schedule: linear warm-up over ${round(s.warmupSteps)} steps to a peak of ${fmt(s.peakLearningRate)}, then linear decay to ${fmt(s.finalLearningRate)} ` +
       `at step ${round(s.totalSteps)}; learningRateSchedule(result) applies it in model.fit. Decay to zero makes the best peak ` +
       `the least sensitive to the length of training. Without a schedule: a constant ${fmt(d.learningRate)}` +
-      (searched || ranged ? `, the schedule's mean rate (as far in total, but a constant run ends on its noise floor, so no faster).` : `, the optimizer's default: nothing was measured.`),
+      (searched || ranged
+        ? `, the schedule's mean over the second half of its decay: a constant run ends on the noise floor its rate sets, where the schedule anneals.`
+        : `, the optimizer's default: nothing was measured.`),
   );
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Candidate, ProbeResult, WorkloadInfo } from '../src/document';
 import { recommend, type RecommendInputs } from '../src/recommend';
-import { meanLearningRate } from '../src/lr/schedule';
+import { constantEquivalent } from '../src/lr/schedule';
 import type { SearchOutcome } from '../src/search/search';
 import { MiB, trial } from './helpers/trials';
 
@@ -34,10 +34,8 @@ describe('recommend', () => {
     // 20 epochs of 10,000 samples at batch 32: 313 steps each (the last one partial).
     expect(rec.horizon).toEqual({ epochs: 20, steps: 20 * 313, seconds: (20 * 313 * 32) / 300, source: 'default' });
     expect(rec.schedule).toEqual({ kind: 'linear-decay', peakLearningRate: 0.05, warmupSteps: Math.floor(0.05 * 6260), totalSteps: 6260, finalLearningRate: 0 });
-    // The constant rate is the schedule's mean: just over half the peak.
-    expect(rec.learningRate).toBeCloseTo(meanLearningRate(rec.schedule), 12);
-    expect(rec.learningRate).toBeGreaterThan(0.025);
-    expect(rec.learningRate).toBeLessThan(0.0251);
+    // The constant rate is the schedule's mean over the second half of its decay: a quarter of the peak.
+    expect(rec.learningRate).toBeCloseTo(0.0125, 12);
     expect(rec.horizonTrend).toBeNull();
     expect(rec.expected).toEqual({ samplesPerSec: 300, peakBytes: 13 * MiB });
     expect(rec.reasons.some((r) => /--no-search/.test(r))).toBe(true);
@@ -88,7 +86,19 @@ describe('recommend', () => {
     expect(rec.horizonTrend!.measuredRate).toBeCloseTo(0.01, 9);
     expect(rec.schedule.peakLearningRate).toBeCloseTo(0.01 * (steps / 90) ** -alpha, 9);
     expect(rec.schedule.totalSteps).toBe(steps);
+    expect(rec.horizonTrend!.limitedByRangeTest).toBe(false);
     expect(rec.reasons.join(' ')).toMatch(/falls as steps\^-0\.315/);
+
+    // A range test whose rate (scaled to batch 16) is below the carried peak holds it down, for a horizon this long.
+    const low = recommend({ ...base, lrRange: { batchSize: 32, suggestion: 0.001 }, search, horizon: { epochs: 2, source: 'given' } })!;
+    const rangeAt16 = (0.001 * (1 + 50 / 32)) / (1 + 50 / 16);
+    expect(low.horizonTrend).toMatchObject({ limitedByRangeTest: true });
+    expect(low.horizonTrend!.rangeTestRate).toBeCloseTo(rangeAt16, 12);
+    expect(low.schedule.peakLearningRate).toBeCloseTo(rangeAt16, 12);
+    expect(low.reasons.join(' ')).toMatch(/held at the LR range test's rate/);
+    // A horizon under 3× the search's longest run keeps the carried peak.
+    const short = recommend({ ...base, lrRange: { batchSize: 32, suggestion: 0.001 }, search, horizon: { epochs: 0.2, source: 'given' } })!;
+    expect(short.horizonTrend!.limitedByRangeTest).toBe(false);
   });
 
   test('with a search: the winner and its own learning rate', () => {
@@ -103,12 +113,12 @@ describe('recommend', () => {
     expect(rec.batchSize).toBe(16);
     // One run length only: the peak is the search's rate, not extrapolated.
     expect(rec.schedule.peakLearningRate).toBe(0.016);
-    expect(rec.learningRate).toBeCloseTo(meanLearningRate(rec.schedule), 12);
+    expect(rec.learningRate).toBeCloseTo(constantEquivalent(rec.schedule), 12);
     expect(rec.alternatives.bestValLoss).toMatchObject({ batchSize: 16 });
     // Alternatives the search trained keep the peak they trained best at.
     expect(rec.alternatives.fastest).toMatchObject({ batchSize: 64, peakLearningRate: 0.064 });
     expect(rec.alternatives.lowestMemory).toMatchObject({ batchSize: 8, peakLearningRate: 0.008 });
-    expect(rec.alternatives.fastest!.learningRate).toBeCloseTo(0.032, 4);
+    expect(rec.alternatives.fastest!.learningRate).toBeCloseTo(0.016, 9);
     expect(rec.statisticalEfficiency).toBeCloseTo((80 + 8) / (80 + 16));
     expect(rec.reasons.join(' ')).toMatch(/Search: 3 batch sizes \(8, 16, 64\)/);
     expect(rec.reasons.join(' ')).toMatch(/no run of several peaks measured how it moves/);

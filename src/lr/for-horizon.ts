@@ -1,7 +1,7 @@
 import type { Candidate, Horizon, HorizonTrend } from '../document';
 import { median } from '../stats';
 import { epochSteps, extrapolateRate, horizonExponent, horizonPoints, type HorizonOption, type HorizonPoint } from './horizon';
-import { linearDecaySchedule, meanLearningRate, type LearningRateSchedule } from './schedule';
+import { constantEquivalent, linearDecaySchedule, type LearningRateSchedule } from './schedule';
 
 export interface HorizonInputs {
   batchSize: number;
@@ -13,12 +13,14 @@ export interface HorizonInputs {
   candidates: readonly Candidate[];
   /** The peak rate to use where the search measured none at `batchSize`. */
   fallbackPeak: number;
+  /** The LR range test's suggestion scaled to `batchSize`; null without one. */
+  rangeTestRate: number | null;
 }
 
 export interface HorizonDecision {
   horizon: Horizon;
   schedule: LearningRateSchedule;
-  /** The best constant rate for the horizon: the schedule's mean. */
+  /** The constant rate for the horizon: see `constantEquivalent`. */
   learningRate: number;
   trend: HorizonTrend | null;
 }
@@ -35,24 +37,35 @@ export function resolveHorizon(option: HorizonOption, batchSize: number, trainSa
   return { epochs, steps, seconds: seconds(steps * batchSize), source: option.source };
 }
 
+/** A horizon this many times the longest search run is "long": the range test's rate then bounds the peak. */
+export const LONG_HORIZON = 3;
+
 /**
- * The schedule and the constant rate for the user's horizon at `batchSize`. The peak:
- * the best rate of the longest search round that tried several at this size, carried to
- * the horizon by η ∝ H^-α with α measured between the search's shortest and longest
- * rounds (the median over sizes where more than one measured it; see `horizonExponent`,
- * `extrapolateRate`). The schedule: linear warm-up and decay to zero over the horizon.
- * The constant rate: the schedule's mean, which moves the weights as far in total; a
- * constant run ends on its own noise floor, so it should not run faster than that.
+ * The schedule and the constant rate for the user's horizon at `batchSize`.
+ *
+ * The peak: the best rate of the longest search round that tried several at this size,
+ * carried to the horizon by η ∝ H^-α with α measured between the search's shortest and
+ * longest rounds (the median over sizes where more than one measured it; see
+ * `horizonExponent`, `extrapolateRate`). For a horizon at least `LONG_HORIZON` × the
+ * longest search run, never above the LR range test's rate scaled to the batch: the
+ * range test marks where a rate starts to train fast from the initial weights, and
+ * short runs reward going past it only because they end before its cost shows (in
+ * bench/, the search's best peak after 2 epochs of MNIST was 3–10× the best for 20,
+ * which the range test's rate matched). Without search runs at this size, the fallback.
+ *
+ * The schedule: linear warm-up and decay to zero over the horizon. The constant rate:
+ * `constantEquivalent` of the schedule.
  */
 export function decideForHorizon(inputs: HorizonInputs): HorizonDecision {
   const horizon = resolveHorizon(inputs.horizon, inputs.batchSize, inputs.trainSamples, inputs.samplesPerSec);
-  const trend = measureTrend(inputs.candidates, inputs.batchSize, horizon.steps);
-  const peak = trend ? trend.measuredRate * trend.factor : inputs.fallbackPeak;
+  const trend = measureTrend(inputs, horizon.steps);
+  const peak = !trend ? inputs.fallbackPeak : trend.limitedByRangeTest ? trend.rangeTestRate! : trend.measuredRate * trend.factor;
   const schedule = linearDecaySchedule(peak, horizon.steps);
-  return { horizon, schedule, learningRate: meanLearningRate(schedule), trend };
+  return { horizon, schedule, learningRate: constantEquivalent(schedule), trend };
 }
 
-function measureTrend(candidates: readonly Candidate[], batchSize: number, targetSteps: number): HorizonTrend | null {
+function measureTrend(inputs: HorizonInputs, targetSteps: number): HorizonTrend | null {
+  const { candidates, batchSize, rangeTestRate } = inputs;
   const pointsOf = (c: Candidate): HorizonPoint[] =>
     horizonPoints((c.runs ?? []).map((r) => ({ round: r.round, steps: r.steps, learningRate: r.learningRate, valLoss: r.diverged ? null : r.valLoss })));
   const own = candidates.find((c) => c.batchSize === batchSize);
@@ -62,6 +75,18 @@ function measureTrend(candidates: readonly Candidate[], batchSize: number, targe
   const exponents = candidates.map((c) => horizonExponent(pointsOf(c))).filter((a): a is number => a !== null);
   const exponent = exponents.length ? median(exponents) : null;
   const longest = points[points.length - 1];
-  const { factor, clamped } = extrapolateRate({ steps: longest.steps, rate: longest.bestRate }, exponent, targetSteps);
-  return { batchSize, points, exponent, fromSteps: longest.steps, measuredRate: longest.bestRate, factor, clamped };
+  const carried = extrapolateRate({ steps: longest.steps, rate: longest.bestRate }, exponent, targetSteps);
+  const long = targetSteps >= LONG_HORIZON * longest.steps;
+  const limitedByRangeTest = long && rangeTestRate !== null && rangeTestRate < carried.rate;
+  return {
+    batchSize,
+    points,
+    exponent,
+    fromSteps: longest.steps,
+    measuredRate: longest.bestRate,
+    factor: carried.factor,
+    clamped: carried.clamped,
+    rangeTestRate,
+    limitedByRangeTest,
+  };
 }

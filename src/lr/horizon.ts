@@ -21,11 +21,14 @@ export interface HorizonPoint {
   /** Training steps of those runs. */
   steps: number;
   bestRate: number;
-  /** True when the best rate was the lowest or highest tried: the real optimum may lie beyond it. */
-  atEdge: boolean;
+  /** `low` or `high` when the best was the lowest or highest rate tried: the real optimum may lie beyond it. */
+  edge: RateEdge;
   /** The rates tried at this length. */
   rates: number[];
 }
+
+/** Where a best rate sits among the rates tried: at the low or high end, or inside (null). */
+export type RateEdge = 'low' | 'high' | null;
 
 /** The exponent is kept within [0, MAX_EXPONENT]: a best rate rising with the horizon is noise, and above 1 is no trend we trust. */
 export const MAX_EXPONENT = 1;
@@ -39,7 +42,7 @@ export const MIN_HORIZON_FACTOR = 1 / 8;
  * tried rates, or where the three points do not curve upwards, the lowest point itself.
  * Null when every run diverged.
  */
-export function bestRateOnCurve(points: readonly RatePoint[]): { rate: number; atEdge: boolean } | null {
+export function bestRateOnCurve(points: readonly RatePoint[]): { rate: number; edge: RateEdge } | null {
   const finite = [...points]
     .filter((p): p is { learningRate: number; valLoss: number } => p.valLoss !== null && Number.isFinite(p.valLoss) && p.learningRate > 0)
     .sort((a, b) => a.learningRate - b.learningRate);
@@ -52,16 +55,17 @@ export function bestRateOnCurve(points: readonly RatePoint[]): { rate: number; a
   });
   const isLowest = finite[i].learningRate === rates[0];
   const isHighest = finite[i].learningRate === rates[rates.length - 1];
-  if (i === 0 || i === finite.length - 1) return { rate: finite[i].learningRate, atEdge: isLowest || isHighest };
+  const edge: RateEdge = isLowest ? 'low' : isHighest ? 'high' : null;
+  if (i === 0 || i === finite.length - 1) return { rate: finite[i].learningRate, edge };
   const [x0, x1, x2] = [finite[i - 1], finite[i], finite[i + 1]].map((p) => Math.log(p.learningRate));
   const [y0, y1, y2] = [finite[i - 1], finite[i], finite[i + 1]].map((p) => p.valLoss);
   // Vertex of the parabola through three points (unequal spacing allowed).
   const d01 = (y1 - y0) / (x1 - x0);
   const d12 = (y2 - y1) / (x2 - x1);
   const curvature = (d12 - d01) / (x2 - x0);
-  if (!(curvature > 0)) return { rate: finite[i].learningRate, atEdge: false };
+  if (!(curvature > 0)) return { rate: finite[i].learningRate, edge: null };
   const vertex = (x0 + x1) / 2 - d01 / (2 * curvature);
-  return { rate: Math.exp(Math.min(x2, Math.max(x0, vertex))), atEdge: false };
+  return { rate: Math.exp(Math.min(x2, Math.max(x0, vertex))), edge: null };
 }
 
 /**
@@ -77,20 +81,21 @@ export function horizonPoints(runs: readonly (RatePoint & { round: number; steps
     if (rates.length < 2) continue;
     const best = bestRateOnCurve(these);
     if (!best) continue;
-    out.push({ steps: Math.max(...these.map((r) => r.steps)), bestRate: best.rate, atEdge: best.atEdge, rates });
+    out.push({ steps: Math.max(...these.map((r) => r.steps)), bestRate: best.rate, edge: best.edge, rates });
   }
   return out.sort((a, b) => a.steps - b.steps);
 }
 
 /**
  * α in η*(H) ∝ H^-α from the best rates of the shortest and the longest runs, kept
- * within [0, MAX_EXPONENT]. Null without two lengths at least 1.5× apart.
+ * within [0, MAX_EXPONENT]. Null without two lengths at least 1.5× apart, or when the
+ * longest runs did best at the highest rate tried: their optimum is unknown.
  */
 export function horizonExponent(points: readonly HorizonPoint[]): number | null {
   if (points.length < 2) return null;
   const short = points[0];
   const long = points[points.length - 1];
-  if (long.steps < 1.5 * short.steps) return null;
+  if (long.steps < 1.5 * short.steps || long.edge === 'high') return null;
   const alpha = -Math.log(long.bestRate / short.bestRate) / Math.log(long.steps / short.steps);
   return Math.min(MAX_EXPONENT, Math.max(0, alpha));
 }

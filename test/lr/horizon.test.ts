@@ -12,16 +12,16 @@ const curve = (rates: number[], losses: (number | null)[]) => rates.map((learnin
 
 describe('bestRateOnCurve', () => {
   test.each([
-    ['symmetric around the middle: the middle', [1, 2, 4], [0.5, 0.4, 0.5], 2, false],
-    ['lowest point at the low edge: the edge', [1, 2, 4], [0.3, 0.4, 0.5], 1, true],
-    ['lowest point at the high edge: the edge', [1, 2, 4], [0.5, 0.4, 0.3], 4, true],
-    ['higher rate diverged: the last finite point is not an edge', [1, 2, 4], [0.5, 0.4, null], 2, false],
-    ['all diverged but the lowest', [1, 2, 4], [0.5, null, null], 1, true],
-    ['flat: no curvature, the lowest point', [1, 2, 4], [0.4, 0.4, 0.4], 1, true],
-  ] as const)('%s', (_name, rates, losses, expected, atEdge) => {
+    ['symmetric around the middle: the middle', [1, 2, 4], [0.5, 0.4, 0.5], 2, null],
+    ['lowest point at the low edge: the edge', [1, 2, 4], [0.3, 0.4, 0.5], 1, 'low'],
+    ['lowest point at the high edge: the edge', [1, 2, 4], [0.5, 0.4, 0.3], 4, 'high'],
+    ['higher rate diverged: the last finite point is not an edge', [1, 2, 4], [0.5, 0.4, null], 2, null],
+    ['all diverged but the lowest', [1, 2, 4], [0.5, null, null], 1, 'low'],
+    ['flat: no curvature, the lowest point', [1, 2, 4], [0.4, 0.4, 0.4], 1, 'low'],
+  ] as const)('%s', (_name, rates, losses, expected, edge) => {
     const best = bestRateOnCurve(curve([...rates], [...losses]))!;
     expect(best.rate).toBeCloseTo(expected, 9);
-    expect(best.atEdge).toBe(atEdge);
+    expect(best.edge).toBe(edge);
   });
 
   test('the vertex leans towards the lower neighbour when it is lower', () => {
@@ -43,14 +43,14 @@ describe('horizonPoints', () => {
       ...curve([1, 2, 4], [0.35, 0.4, 0.5]).map((r) => ({ ...r, round: 2, steps: 90 })),
     ];
     expect(horizonPoints(runs)).toEqual([
-      { steps: 10, bestRate: 2, atEdge: false, rates: [1, 2, 4] },
-      { steps: 90, bestRate: 1, atEdge: true, rates: [1, 2, 4] },
+      { steps: 10, bestRate: 2, edge: null, rates: [1, 2, 4] },
+      { steps: 90, bestRate: 1, edge: 'low', rates: [1, 2, 4] },
     ]);
   });
 });
 
 describe('horizonExponent', () => {
-  const point = (steps: number, bestRate: number): HorizonPoint => ({ steps, bestRate, atEdge: false, rates: [] });
+  const point = (steps: number, bestRate: number, edge: HorizonPoint['edge'] = null): HorizonPoint => ({ steps, bestRate, edge, rates: [] });
   test.each([
     ['halves over 9×: log 2 / log 9', [point(10, 2), point(90, 1)], Math.log(2) / Math.log(9)],
     ['falls as 1/H', [point(10, 9), point(90, 1)], 1],
@@ -58,6 +58,8 @@ describe('horizonExponent', () => {
     ['rises: kept at 0', [point(10, 1), point(90, 2)], 0],
     ['one length only: not measured', [point(10, 1)], null],
     ['lengths too close: not measured', [point(10, 2), point(12, 1)], null],
+    ['the longest runs best at the highest rate tried: their optimum is unknown', [point(10, 2), point(90, 4, 'high')], null],
+    ['best at the lowest rate: still a trend (the optimum lies lower, so α is at least this)', [point(10, 2), point(90, 1, 'low')], Math.log(2) / Math.log(9)],
   ] as const)('%s', (_name, points, expected) => {
     const alpha = horizonExponent(points);
     if (expected === null) expect(alpha).toBeNull();

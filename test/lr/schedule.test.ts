@@ -1,4 +1,4 @@
-import { MAX_WARMUP_STEPS, constantSchedule, learningRateAt, linearDecaySchedule, meanLearningRate } from '../../src/lr/schedule';
+import { MAX_WARMUP_STEPS, constantEquivalent, constantSchedule, learningRateAt, linearDecaySchedule } from '../../src/lr/schedule';
 
 describe('linearDecaySchedule', () => {
   test.each([
@@ -40,14 +40,12 @@ describe('learningRateAt', () => {
   });
 });
 
-describe('meanLearningRate', () => {
-  test.each([10, 100, 5000])('of a linear decay over %d steps is half the peak (just over)', (total) => {
-    const mean = meanLearningRate(linearDecaySchedule(2, total));
-    expect(mean).toBeGreaterThanOrEqual(1);
-    expect(mean).toBeLessThan(1 + 2 / total + 1e-9);
-  });
-
-  test('of a constant is the constant', () => {
-    expect(meanLearningRate(constantSchedule(0.3, 7))).toBeCloseTo(0.3, 12);
+describe('constantEquivalent', () => {
+  test.each([
+    ['decay to zero: a quarter of the peak', linearDecaySchedule(0.2, 1000), 0.05],
+    ['decay to a final rate: a quarter of the way from it to the peak', { kind: 'linear-decay' as const, peakLearningRate: 1, warmupSteps: 0, totalSteps: 10, finalLearningRate: 0.2 }, 0.4],
+    ['a constant: itself', constantSchedule(0.3, 7), 0.3],
+  ])('%s', (_name, schedule, expected) => {
+    expect(constantEquivalent(schedule)).toBeCloseTo(expected, 12);
   });
 });
