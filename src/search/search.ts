@@ -101,7 +101,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     // size, whichever rate it keeps (the final weights differ little between them).
     const measureNoiseAt = (factor: number) => factors.length === 1 || (round === rounds - 1 && factor === 1);
     const tried = new Map<number, CandidateRun[]>();
-    for (const entrant of entrants.slice(0, spec.batchSizes)) {
+    for (const entrant of chooseEntrants(entrants, spec.batchSizes)) {
       for (const factor of factors) {
         if (options.signal?.aborted) break;
         const { batchSize } = entrant;
@@ -169,6 +169,21 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     candidate.tied = score?.tied.includes(i) ?? false;
   });
   return { candidates, score, noise, preconditioned, bNoise };
+}
+
+/**
+ * The `n` sizes that go on, from `ranked` (best first): the best, then the best of the
+ * larger sizes, then the rest in order. The critical batch grows as training goes on
+ * (McCandlish et al. 2018), so the best batch for the user's long run is at least as large
+ * as the best for a short one; a larger size that lost a short round narrowly gets its
+ * longer run, and where the loss cannot tell them apart, goodput decides.
+ */
+export function chooseEntrants<T extends { batchSize: number }>(ranked: readonly T[], n: number): T[] {
+  if (n >= ranked.length || n < 2) return ranked.slice(0, n);
+  const [best, ...rest] = ranked;
+  const larger = rest.find((e) => e.batchSize > best.batchSize);
+  const chosen = larger ? [best, larger] : [best];
+  return [...chosen, ...rest.filter((e) => !chosen.includes(e))].slice(0, n);
 }
 
 /**

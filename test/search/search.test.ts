@@ -1,5 +1,6 @@
 import { chooseCandidates } from '../../src/search/candidates';
 import { pairedDifference, pickRate, scoreCandidates, statisticalEfficiency } from '../../src/search/score';
+import { chooseEntrants } from '../../src/search/search';
 
 describe('chooseCandidates', () => {
   const pool = [8, 16, 32, 64, 128, 256, 512, 1024, 2048];
@@ -104,5 +105,19 @@ describe('pickRate', () => {
     ['all diverged: none', [run(0.01, null), run(0.02, null)], null],
   ] as const)('%s', (_name, runs, expected) => {
     expect(pickRate(runs)).toBe(expected);
+  });
+});
+
+describe('chooseEntrants', () => {
+  const ranked = (...sizes: number[]) => sizes.map((batchSize) => ({ batchSize }));
+  test.each([
+    ['the best and the best larger size', ranked(64, 32, 16, 128, 256), 2, [64, 128]],
+    ['the best is the largest: the next best', ranked(256, 32, 128), 2, [256, 32]],
+    ['the best larger is already second', ranked(32, 64, 16), 2, [32, 64]],
+    ['three go on: the best, the best larger, then by rank', ranked(64, 32, 16, 128), 3, [64, 128, 32]],
+    ['everyone goes on: the ranking stays', ranked(64, 32, 128), 3, [64, 32, 128]],
+    ['one goes on: the best', ranked(64, 128), 1, [64]],
+  ] as const)('%s', (_name, entrants, n, expected) => {
+    expect(chooseEntrants(entrants, n).map((e) => e.batchSize)).toEqual(expected);
   });
 });
