@@ -1,3 +1,5 @@
+import type { Trial } from './document';
+
 /**
  * How one `--time-budget` is shared by the phases. Each phase gets a deadline when it
  * starts, from what is left, so time a phase does not use flows to the later ones.
@@ -148,4 +150,36 @@ export function planSearch(now: number, end: number, wanted: number): SearchPlan
     }
   }
   return { count: 0, rounds: [] };
+}
+
+/** A first-round run of fewer steps than this compares rates on noise: no meaningful search. */
+export const MEANINGFUL_STEPS = 20;
+
+/**
+ * The whole budget a meaningful search needs at the measured speed, in seconds: the time
+ * the probe took, plus what the later phases need for the smallest search that still
+ * compares rates (3 sizes × 3 rates for t, 3 sizes for 3t: 18 t) with t at least
+ * `MEANINGFUL_STEPS` steps of `stepMs`, given each phase's share of the time left.
+ */
+export function budgetForSearch(spentSeconds: number, stepMs: number): number {
+  const units = shapeCost(searchShapes(PLAN.minCandidates)[2]);
+  const training = (units * MEANINGFUL_STEPS * stepMs) / 1000;
+  const afterProbe = training / PLAN.trainShare / (1 - PLAN.lrRangeShare) / (1 - PLAN.noiseShare) + 2 * PLAN.reserveSeconds;
+  return spentSeconds + afterProbe;
+}
+
+/**
+ * Said at once after the probe when the budget cannot hold a meaningful search at the
+ * speed measured at the knee: how long one would take, as a flag to copy. Null when it fits.
+ */
+export function adviseBudget(trials: readonly Trial[], knee: number, spentSeconds: number, budgetSeconds: number): string | null {
+  const stepMs = trials.find((t) => t.batchSize === knee && t.status === 'ok')?.stepMs;
+  if (!stepMs) return null;
+  const needed = budgetForSearch(spentSeconds, stepMs);
+  if (needed <= budgetSeconds) return null;
+  const flag = needed < 120 ? `${Math.ceil(needed / 10) * 10}s` : `${Math.ceil(needed / 60)}m`;
+  return (
+    `at ${stepMs >= 100 ? Math.round(stepMs) : stepMs.toPrecision(3)} ms a step (batch ${knee}), a search of at least ${MEANINGFUL_STEPS} steps a run needs about ${flag}: ` +
+    `--time-budget ${flag}; the answer below is the best ${budgetSeconds} s allow, on less evidence`
+  );
 }

@@ -24,4 +24,6 @@ export type ProgressEvent =
       round: number;
       rounds: number;
     }
-  | { type: 'candidate-end'; candidate: Candidate; index: number; count: number; round: number; rounds: number };
+  | { type: 'candidate-end'; candidate: Candidate; index: number; count: number; round: number; rounds: number }
+  /** Something the user should know at once, e.g. that the budget is too small for this model. */
+  | { type: 'advice'; message: string };

@@ -10,7 +10,7 @@ import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
 import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './options';
-import { PLAN, lrRangeDeadline, noiseDeadline, planNoise, planSearch, probeDeadline } from './plan';
+import { PLAN, adviseBudget, lrRangeDeadline, noiseDeadline, planNoise, planSearch, probeDeadline } from './plan';
 import { probeCapacity } from './probe/probe';
 import { recommend } from './recommend';
 import { InProcessRunner } from './runner/in-process';
@@ -114,6 +114,13 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     const safe = probe.safeMaxBatch ?? opts.minBatch;
     const knee = Math.min(probe.throughputKnee ?? safe, safe);
     const searching = feasible && opts.search;
+    if (searching) {
+      const advice = adviseBudget(probe.trials, knee, (Date.now() - started) / 1000, opts.timeBudgetSeconds);
+      if (advice) {
+        doc.notes.push(advice);
+        opts.onProgress({ type: 'advice', message: advice });
+      }
+    }
     const cutUnlessSkipped = (phase: Phase) => {
       if (opts.search) cut(phase);
     };

@@ -1,4 +1,5 @@
-import { LR_FACTORS, PLAN, lrRangeDeadline, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
+import { LR_FACTORS, PLAN, adviseBudget, budgetForSearch, lrRangeDeadline, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
+import { trial } from './helpers/trials';
 
 test('the probe gets 30 % of the budget, less the reserve', () => {
   expect(probeDeadline(0, 100)).toBe(30_000 - PLAN.reserveSeconds * 1000);
@@ -74,5 +75,23 @@ describe('planNoise', () => {
 
   test('the noise phase gets a tenth of what is left', () => {
     expect(noiseDeadline(10_000, 112_000)).toBe(10_000 + 0.1 * 100_000);
+  });
+});
+
+describe('adviseBudget', () => {
+  const at = (stepMs: number) => [{ ...trial(16, (16 * 1000) / stepMs, 1) }];
+  test('the smallest search that compares rates, at 20 steps a run, given the phases\' shares', () => {
+    // 18 t of 20 steps at 100 ms: 36 s training; / 0.75 / 0.8 / 0.9, + 2 × the reserve; + 10 s spent.
+    expect(budgetForSearch(10, 100)).toBeCloseTo(10 + 36 / 0.75 / 0.8 / 0.9 + 4, 9);
+  });
+
+  test.each([
+    ['fast steps: no advice', 5, 120, null],
+    ['slow steps: the budget that would fit, as a flag', 1000, 120, /needs about 12m: --time-budget 12m; the answer below is the best 120 s allow/],
+    ['a little short: in seconds', 80, 60, /--time-budget 70s/],
+  ] as const)('%s', (_name, stepMs, budget, expected) => {
+    const advice = adviseBudget(at(stepMs), 16, 10, budget);
+    if (expected === null) expect(advice).toBeNull();
+    else expect(advice).toMatch(expected);
   });
 });

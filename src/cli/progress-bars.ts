@@ -81,6 +81,10 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
       case 'phase-start':
         if (e.phase === 'noise') startBar('noise', 1, false);
         break;
+      case 'advice':
+        stopBar();
+        stream.write(`autobatch: ${e.message}\n`);
+        break;
       case 'phase-end':
         if (bar) bar.update(e.phase === 'noise' ? 1 : phaseSeconds || bar.getTotal(), { detail, left: left() });
         stopBar();

@@ -66,6 +66,9 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
       case 'phase-end':
         if (event.phase === 'noise' || event.phase === 'lr-range') write(`  done in ${formatSeconds(event.seconds)}`);
         break;
+      case 'advice':
+        write(`autobatch: ${event.message}`);
+        break;
       case 'lr-step':
         break;
     }
