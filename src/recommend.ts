@@ -234,7 +234,7 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
   const t = d.trend;
   if (t && t.points.length) {
     const edgeWords = { low: ', the lowest tried', high: ', the highest tried' } as const;
-    const seen = t.points.map((p) => `${fmt(p.bestRate)} after ${round(p.steps)} steps${p.edge ? edgeWords[p.edge] : ''}`).join(' and ');
+    const seen = t.points.map((p) => `${fmt(p.bestRate)} after ${round(p.steps)} steps${p.edge ? edgeWords[p.edge] : ''}`).join('; ');
     const longest = t.points[t.points.length - 1];
     const trend =
       t.exponent === null
@@ -284,4 +284,4 @@ function adviseWorkers(inputs: RecommendInputs, perWorker: number, bNoise: numbe
 }
 
 const round = (v: number) => Math.round(v).toLocaleString('en-US');
-const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? Number(v.toPrecision(3)).toString() : v.toExponential(2));
+const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? Number(v.toPrecision(3)).toString() : v.toExponential(2));
