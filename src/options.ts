@@ -302,7 +302,7 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
 
 function normalizeHorizon(options: TuneOptions): HorizonOption {
   if (options.epochs !== undefined && options.trainTime !== undefined) {
-    throw new UsageError('epochs and trainTime were both given: the training run is one or the other', { option: 'epochs' });
+    throw new UsageError('the training run was given twice, as epochs (--epochs) and as trainTime (--train-time): give one');
   }
   if (options.trainTime !== undefined) return { seconds: parseDuration(options.trainTime, 'trainTime'), source: 'given' };
   if (options.epochs === undefined) return { epochs: DEFAULT_OPTIONS.epochs, source: 'default' };

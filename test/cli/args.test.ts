@@ -40,6 +40,9 @@ describe('probe flags', () => {
     [['--seed', '-3'], '--seed "-3" is not a whole number'],
     [['--min-trial-time', 'x'], '--min-trial-time "x" is not a non-negative number'],
     [['--min-batch', '8', '--min-batch', '16'], '--min-batch was given more than once'],
+    [['--epochs', 'abc'], '--epochs "abc" is not a positive number'],
+    [['--epochs', '0'], '--epochs "0" is not a positive number'],
+    [['--epochs', '-5'], '--epochs "-5" is not a positive number'],
   ])('%p is refused: %s', (args, message) => {
     expect(() => toTuneOptions(parse(args))).toThrow(message);
   });
@@ -53,6 +56,24 @@ describe('probe flags', () => {
       }
     })();
     expect(formatError(err)).toBe('--max-memory "lots" is not a size: use bytes or a unit, e.g. 512MiB, 2GB, 1.5GiB');
+  });
+
+  test('the horizon flags map onto epochs and trainTime; their bad values name the flag', () => {
+    expect(toTuneOptions(parse(['--epochs', '30']))).toEqual({ isolate: true, epochs: 30 });
+    expect(toTuneOptions(parse(['--epochs', '2.5']))).toEqual({ isolate: true, epochs: 2.5 });
+    expect(toTuneOptions(parse(['--train-time', '2h']))).toEqual({ isolate: true, trainTime: '2h' });
+    expect(normalizeOptions(toTuneOptions(parse(['--train-time', '1m30s']))).horizon).toEqual({ seconds: 90, source: 'given' });
+    expect(normalizeOptions(toTuneOptions(parse([]))).horizon).toEqual({ epochs: 20, source: 'default' });
+    const message = (args: string[]) => {
+      try {
+        normalizeOptions(toTuneOptions(parse(args)));
+      } catch (e) {
+        return formatError(e);
+      }
+      return null;
+    };
+    expect(message(['--train-time', 'soon'])).toBe('--train-time "soon" is not a duration: use seconds or units, e.g. 90, 90s, 2m, 1m30s');
+    expect(message(['--epochs', '10', '--train-time', '1h'])).toBe('the training run was given twice, as epochs (--epochs) and as trainTime (--train-time): give one');
   });
 
   test('an unknown flag is refused', () => {
