@@ -1,5 +1,5 @@
 import type { Alternative, Candidate, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
-import { decideForHorizon, type HorizonDecision } from './lr/for-horizon';
+import { LONG_HORIZON, decideForHorizon, resolveHorizon, type HorizonDecision } from './lr/for-horizon';
 import type { HorizonOption } from './lr/horizon';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
 import { ROUND_GROWTH } from './plan';
@@ -53,9 +53,10 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
       ? scaleLearningRate(ranged.suggestion, ranged.batchSize, b, inputs.noiseAtInit?.bSimple ?? 0, optimizer.name)
       : optimizer.learningRate;
 
-  const winner = search?.score ? search.candidates[search.score.winner] : null;
-  const batchSize = winner?.batchSize ?? knee;
   const at = (b: number) => ok.find((t) => t.batchSize === b) as Trial;
+  const pick = search?.score ? chooseWinner(search, inputs.horizon, workload.trainSamples, (b) => at(b)?.samplesPerSec ?? null) : null;
+  const winner = pick ? search!.candidates[pick.index] : null;
+  const batchSize = winner?.batchSize ?? knee;
   // A size the search trained keeps the peak it trained best at; others get the scaled rate.
   const searched = (b: number) => search?.candidates.find((c) => c.batchSize === b && !c.diverged);
   const forHorizon = (b: number): HorizonDecision => {
@@ -91,7 +92,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
     );
   }
   if (bNoise !== null) reasons.push(noiseReason(inputs.noiseAtInit, search?.noise ?? null, batchSize));
-  if (winner && search?.score) reasons.push(...searchReasons(search, batchSize));
+  if (winner && search?.score) reasons.push(...searchReasons(search, pick!, bNoise));
   else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
   reasons.push(lrReason(inputs, batchSize, searchPeak, winner));
@@ -146,13 +147,46 @@ function noiseReason(atInit: NoiseEstimate | null, atEnd: NoiseEstimate | null, 
   return `Gradient noise scale B_simple ≈ ${parts.join(' and ')}; it grows as the loss falls. ${meaning[0].toUpperCase()}${meaning.slice(1)}.`;
 }
 
-function searchReasons(search: SearchOutcome, b: number): string[] {
+/**
+ * The recommended candidate: the search's winner (the tied one with the highest goodput),
+ * or, for a horizon at least `LONG_HORIZON` × as many epochs as the winner's last run, the
+ * largest tied size. The critical batch grows as training goes on (McCandlish et al.
+ * 2018; Zhang et al. 2024), so the best batch for a long run is at least as large as for a
+ * short one, and where the short runs cannot tell sizes apart the larger is the better bet
+ * (in bench/, at 20 epochs the best batch was 2–4× the search's tie-breaker's choice on
+ * both workloads that overfit).
+ */
+export function chooseWinner(
+  search: SearchOutcome,
+  horizon: HorizonOption,
+  trainSamples: number,
+  samplesPerSec: (b: number) => number | null,
+): { index: number; longRun: boolean } {
+  const score = search.score!;
+  const scored = search.candidates[score.winner];
+  const epochs = resolveHorizon(horizon, scored.batchSize, trainSamples, samplesPerSec(scored.batchSize)).epochs;
+  const longRun = epochs >= LONG_HORIZON * (scored.samplesSeen / trainSamples);
+  if (!longRun) return { index: score.winner, longRun };
+  const index = score.tied.reduce((a, i) => (search.candidates[i].batchSize > search.candidates[a].batchSize ? i : a), score.winner);
+  return { index, longRun };
+}
+
+function searchReasons(search: SearchOutcome, pick: { index: number; longRun: boolean }, bNoise: number | null): string[] {
   const score = search.score!;
   const best = search.candidates[score.best];
-  const winner = search.candidates[score.winner];
+  const winner = search.candidates[pick.index];
+  const b = winner.batchSize;
   const trained = search.candidates.filter((c) => !c.diverged);
   const out = [searchSummary(search.candidates) + `batch ${best.batchSize} reached the lowest validation loss, ${fmt(best.valLoss!)}.`];
-  if (winner !== best) {
+  if (pick.index !== score.winner) {
+    out.push(
+      `Batch ${b} is ${winner === best ? 'the best and' : ''} tied with ${winner === best ? `batch ${search.candidates[score.winner].batchSize}` : 'it'} ` +
+        `(within ${TIE_STANDARD_ERRORS} paired standard errors and ${TIE_MAX_RELATIVE * 100} %), and for a training run at least ${LONG_HORIZON}× as long as the ` +
+        `search's, ties go to the largest batch: the critical batch grows as training goes on` +
+        `${bNoise !== null ? ` (the noise scale reached ${round(bNoise)} in the search alone)` : ''}, and short runs favour small batches, ` +
+        `which take more steps in the same time.`,
+    );
+  } else if (winner !== best) {
     const direction =
       winner.batchSize > best.batchSize
         ? `Short runs favour small batches, which take more steps in the same time, and the noise scale grows as ` +

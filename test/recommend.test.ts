@@ -124,6 +124,23 @@ describe('recommend', () => {
     expect(rec.reasons.join(' ')).toMatch(/no run of several peaks measured how it moves/);
   });
 
+  test('for a long run, ties go to the largest tied batch; for a run as short as the search\'s, to goodput', () => {
+    const search: SearchOutcome = {
+      candidates: [candidate(8, 0.5), candidate(16, 0.4, true), candidate(64, 0.41, true)],
+      score: { scores: [0.25, 0, 0.025], tied: [1, 2], winner: 1, best: 1 },
+      noise: { bSimple: 80, gradSq: 1, traceSigma: 80, standardError: null },
+      preconditioned: null,
+      bNoise: 80,
+    };
+    // The search's runs saw 10 steps: 0.016 epochs at batch 16.
+    const long = recommend({ ...base, search, horizon: { epochs: 20, source: 'given' } })!;
+    expect(long.batchSize).toBe(64);
+    expect(long.reasons.join(' ')).toMatch(/ties go to the largest batch: the critical batch grows/);
+    const short = recommend({ ...base, search, horizon: { epochs: 0.02, source: 'given' } })!;
+    expect(short.batchSize).toBe(16);
+    expect(short.reasons.join(' ')).not.toMatch(/ties go to the largest batch/);
+  });
+
   test('is always a size whose trial was ok, so within the memory limit', () => {
     for (const phasesCut of [[], ['search']] as const) {
       const rec = recommend({ ...base, phasesCut: [...phasesCut] })!;
