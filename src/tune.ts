@@ -175,7 +175,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
       if (search.noise && doc.noise) {
         doc.noise = { ...search.noise, atInit: noiseAtInit, preconditioned: search.preconditioned };
       }
-      if (aborted()) cut('search');
+      if (aborted() || search.cut) cut('search');
     } else cutUnlessSkipped('search');
 
     doc.recommendation = await timed('recommend', async () =>

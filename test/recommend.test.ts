@@ -65,10 +65,10 @@ describe('recommend', () => {
   });
 
   test('with a trend: the peak measured at two run lengths is carried to the horizon', () => {
-    // Batch 16 did best at 0.02 after 10 steps and at 0.01 after 90: α = log 2 / log 9.
+    // Batch 16 did best at 0.02 after 20 steps and at 0.01 after 180: α = log 2 / log 9.
     const runs = [
-      ...[0.01, 0.02, 0.04].map((lr, i) => ({ round: 0, learningRate: lr, steps: 10, valLoss: [0.6, 0.5, 0.6][i], diverged: false })),
-      ...[0.005, 0.01, 0.02].map((lr, i) => ({ round: 2, learningRate: lr, steps: 90, valLoss: [0.45, 0.4, 0.45][i], diverged: false })),
+      ...[0.01, 0.02, 0.04].map((lr, i) => ({ round: 0, learningRate: lr, steps: 20, valLoss: [0.6, 0.5, 0.6][i], diverged: false })),
+      ...[0.005, 0.01, 0.02].map((lr, i) => ({ round: 2, learningRate: lr, steps: 180, valLoss: [0.45, 0.4, 0.45][i], diverged: false })),
     ];
     const winner = { ...candidate(16, 0.4), learningRate: 0.01, runs, round: 2 };
     const search: SearchOutcome = {
@@ -77,14 +77,15 @@ describe('recommend', () => {
       noise: null,
       preconditioned: null,
       bNoise: null,
+      cut: false,
     };
     const rec = recommend({ ...base, search, horizon: { epochs: 2, source: 'given' } })!;
     const alpha = Math.log(2) / Math.log(9);
     const steps = 2 * 625;
-    expect(rec.horizonTrend).toMatchObject({ batchSize: 16, fromSteps: 90, clamped: false });
+    expect(rec.horizonTrend).toMatchObject({ batchSize: 16, fromSteps: 180, clamped: false });
     expect(rec.horizonTrend!.exponent).toBeCloseTo(alpha, 6);
     expect(rec.horizonTrend!.measuredRate).toBeCloseTo(0.01, 9);
-    expect(rec.schedule.peakLearningRate).toBeCloseTo(0.01 * (steps / 90) ** -alpha, 9);
+    expect(rec.schedule.peakLearningRate).toBeCloseTo(0.01 * (steps / 180) ** -alpha, 9);
     expect(rec.schedule.totalSteps).toBe(steps);
     expect(rec.horizonTrend!.limitedByRangeTest).toBe(false);
     expect(rec.reasons.join(' ')).toMatch(/falls as steps\^-0\.315/);
@@ -108,6 +109,7 @@ describe('recommend', () => {
       noise: { bSimple: 80, gradSq: 1, traceSigma: 80, standardError: null },
       preconditioned: null,
       bNoise: 80,
+      cut: false,
     };
     const rec = recommend({ ...base, search })!;
     expect(rec.batchSize).toBe(16);
@@ -131,6 +133,7 @@ describe('recommend', () => {
       noise: { bSimple: 80, gradSq: 1, traceSigma: 80, standardError: null },
       preconditioned: null,
       bNoise: 80,
+      cut: false,
     };
     // The search's runs saw 10 steps: 0.016 epochs at batch 16.
     const long = recommend({ ...base, search, horizon: { epochs: 20, source: 'given' } })!;

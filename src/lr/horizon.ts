@@ -30,6 +30,9 @@ export interface HorizonPoint {
 /** Where a best rate sits among the rates tried: at the low or high end, or inside (null). */
 export type RateEdge = 'low' | 'high' | null;
 
+/** Runs shorter than this say nothing of how the best rate moves: their round is left out of the trend. */
+export const MIN_TREND_STEPS = 20;
+
 /** The exponent is kept within [0, MAX_EXPONENT]: a best rate rising with the horizon is noise, and above 1 is no trend we trust. */
 export const MAX_EXPONENT = 1;
 
@@ -70,13 +73,15 @@ export function bestRateOnCurve(points: readonly RatePoint[]): { rate: number; e
 
 /**
  * Per training length (round), the best rate among that round's runs, for the rounds
- * that tried at least two rates; shortest first.
+ * that tried at least two rates for at least `MIN_TREND_STEPS` steps; shortest first.
  */
 export function horizonPoints(runs: readonly (RatePoint & { round: number; steps: number })[]): HorizonPoint[] {
   const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
   const out: HorizonPoint[] = [];
   for (const round of rounds) {
     const these = runs.filter((r) => r.round === round);
+    // A handful of steps ranks rates on noise: no evidence of a trend.
+    if (Math.max(...these.map((r) => r.steps)) < MIN_TREND_STEPS) continue;
     const rates = [...new Set(these.map((r) => r.learningRate))].sort((a, b) => a - b);
     if (rates.length < 2) continue;
     const best = bestRateOnCurve(these);

@@ -4,7 +4,8 @@ import { combineNoise, type NoiseEstimateWithError } from '../noise/estimator';
 import type { ProgressEvent } from '../progress';
 import type { TF } from '../tf';
 import type { OptimizerSpec, Workload } from '../workloads/workload';
-import { PLAN, type SearchPlan } from '../plan';
+import { NOISE_BATCHES, PLAN, type SearchPlan } from '../plan';
+import { NOISE_BATCH, gradientMs } from '../noise/at-init';
 import { chooseCandidates } from './candidates';
 import { pickRate, scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
 import { trainCandidate, type CandidateRun } from './train-candidate';
@@ -42,6 +43,8 @@ export interface SearchOutcome {
   preconditioned: NoiseEstimate | null;
   /** The noise scale used for goodput and efficiency: at the end of training if measured, else at init. */
   bNoise: number | null;
+  /** True when the deadline stopped the search before every planned run. */
+  cut: boolean;
 }
 
 /** One training run of the search, as the document records it. */
@@ -88,8 +91,11 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   let overheadSeconds = 0;
   let runsDone = 0;
   let scale = 1;
+  let cut = false;
+  // One gradient at the noise measurement's batch, from the probe: sizes each run's measurement.
+  const noiseGradientMs = gradientMs(options.probe.trials, Math.min(NOISE_BATCH, options.maxBatch));
   for (const [round, planned] of plan.rounds.entries()) {
-    if (options.signal?.aborted || !entrants.length) break;
+    if (options.signal?.aborted || !entrants.length || cut) break;
     if (round > 0 && options.deadline !== undefined) {
       const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds }));
       scale = fitRounds(left, (options.deadline - Date.now()) / 1000, runsDone ? overheadSeconds / runsDone : 0);
@@ -103,20 +109,30 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     const tried = new Map<number, CandidateRun[]>();
     for (const entrant of chooseEntrants(entrants, spec.batchSizes)) {
       for (const factor of factors) {
-        if (options.signal?.aborted) break;
+        if (options.signal?.aborted || cut) break;
         const { batchSize } = entrant;
         const learningRate = entrant.learningRate * factor;
+        const length = equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null);
+        // No run starts that cannot end by the deadline (and a second of the reserve after
+        // it), at the measured step time and evaluation overhead.
+        const expected = ((length.steps ?? 0) * (trialOf(batchSize)?.stepMs ?? 0)) / 1000 + (runsDone ? overheadSeconds / runsDone : 0);
+        if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline + DEADLINE_GRACE_MS) {
+          cut = true;
+          break;
+        }
+        const noiseBatches = measureNoiseAt(factor) ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs) : 0;
         options.onProgress?.({ type: 'candidate-start', batchSize, learningRate, index, count: runsPlanned, seconds: spec.trainSeconds, searchSeconds, round, rounds });
         const runStart = performance.now();
         const run = await trainCandidate(tf, workload, {
           batchSize,
           learningRate,
-          ...equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null),
+          ...length,
           schedule: 'linear-decay',
           seed: options.seed,
           precondition: options.precondition,
           maxBatch: options.maxBatch,
-          measureNoise: measureNoiseAt(factor),
+          measureNoise: noiseBatches > 0,
+          noiseBatches,
           signal: options.signal,
         });
         overheadSeconds += Math.max(0, (performance.now() - runStart) / 1000 - run.trainSeconds);
@@ -168,7 +184,24 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     candidate.score = score?.scores[i] ?? null;
     candidate.tied = score?.tied.includes(i) ?? false;
   });
-  return { candidates, score, noise, preconditioned, bNoise };
+  return { candidates, score, noise, preconditioned, bNoise, cut };
+}
+
+/** How far past the search's deadline a run may be expected to end: part of the reserve kept after it. */
+export const DEADLINE_GRACE_MS = 1000;
+
+/** Share of a run's training time its noise measurement may take. */
+export const NOISE_SHARE_OF_RUN = 0.25;
+
+/**
+ * Gradients for a run's noise measurement: as many of the usual 64 as fit in
+ * `NOISE_SHARE_OF_RUN` of its training time, at least 16; 0 (none) when even 16 do not
+ * fit. Without a measured gradient time, the usual 64.
+ */
+export function noiseBatchesFor(trainSeconds: number, gradientMs: number | null): number {
+  if (gradientMs === null || !(gradientMs > 0)) return NOISE_BATCHES.usual;
+  const fit = Math.floor((NOISE_SHARE_OF_RUN * trainSeconds * 1000) / (1.2 * gradientMs));
+  return fit < NOISE_BATCHES.least ? 0 : Math.min(NOISE_BATCHES.usual, fit);
 }
 
 /**

@@ -39,6 +39,8 @@ export interface CandidateRunOptions {
   maxBatch: number;
   /** Measure the noise scale at the final weights. @default true */
   measureNoise?: boolean;
+  /** Gradients (K) of that measurement. @default 64 */
+  noiseBatches?: number;
   signal?: AbortSignal;
 }
 
@@ -159,6 +161,7 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     // The same b and K as at the initial weights, whatever the candidate's batch size.
     run.noise = await estimateGradientNoise(tf, model, workload.train, {
       batchSize: Math.min(64, options.maxBatch),
+      batches: options.noiseBatches ?? 64,
       precondition: options.precondition,
       seed: options.seed + 1,
     });

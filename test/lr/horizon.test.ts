@@ -38,14 +38,19 @@ describe('bestRateOnCurve', () => {
 describe('horizonPoints', () => {
   test('one point per round that tried several rates, shortest first', () => {
     const runs = [
-      ...curve([1, 2, 4], [0.6, 0.5, 0.6]).map((r) => ({ ...r, round: 0, steps: 10 })),
+      ...curve([1, 2, 4], [0.6, 0.5, 0.6]).map((r) => ({ ...r, round: 0, steps: 30 })),
       { learningRate: 2, valLoss: 0.45, round: 1, steps: 30 },
       ...curve([1, 2, 4], [0.35, 0.4, 0.5]).map((r) => ({ ...r, round: 2, steps: 90 })),
     ];
     expect(horizonPoints(runs)).toEqual([
-      { steps: 10, bestRate: 2, edge: null, rates: [1, 2, 4] },
+      { steps: 30, bestRate: 2, edge: null, rates: [1, 2, 4] },
       { steps: 90, bestRate: 1, edge: 'low', rates: [1, 2, 4] },
     ]);
+  });
+
+  test('a round of runs under 20 steps is no evidence', () => {
+    const runs = curve([1, 2, 4], [0.6, 0.5, 0.6]).map((r) => ({ ...r, round: 0, steps: 19 }));
+    expect(horizonPoints(runs)).toEqual([]);
   });
 });
 
