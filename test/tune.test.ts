@@ -13,7 +13,7 @@ describe('tune on the built-in MNIST example, search included', () => {
   const events: ProgressEvent[] = [];
 
   beforeAll(async () => {
-    doc = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, timeBudget: 40, onProgress: (e) => events.push(e) });
+    doc = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, timeBudget: 50, onProgress: (e) => events.push(e) });
   }, 120_000);
 
   test('returns a complete document', () => {

@@ -191,7 +191,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
 export const DEADLINE_GRACE_MS = 1000;
 
 /** Share of a run's training time its noise measurement may take. */
-export const NOISE_SHARE_OF_RUN = 0.25;
+export const NOISE_SHARE_OF_RUN = 0.5;
 
 /**
  * Gradients for a run's noise measurement: as many of the usual 64 as fit in
