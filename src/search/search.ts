@@ -120,7 +120,9 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           cut = true;
           break;
         }
-        const noiseBatches = measureNoiseAt(factor) ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs) : 0;
+        // The last round's measurement is the one the decision and the document use: it may
+        // take as long as the run's training; earlier rounds', half of it.
+        const noiseBatches = measureNoiseAt(factor) ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs, round === rounds - 1 ? 1 : NOISE_SHARE_OF_RUN) : 0;
         options.onProgress?.({ type: 'candidate-start', batchSize, learningRate, index, count: runsPlanned, seconds: spec.trainSeconds, searchSeconds, round, rounds });
         const runStart = performance.now();
         const run = await trainCandidate(tf, workload, {
@@ -190,7 +192,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
 /** How far past the search's deadline a run may be expected to end: part of the reserve kept after it. */
 export const DEADLINE_GRACE_MS = 1000;
 
-/** Share of a run's training time its noise measurement may take. */
+/** Share of a run's training time its noise measurement may take (the last round's: all of it). */
 export const NOISE_SHARE_OF_RUN = 0.5;
 
 /**
@@ -198,9 +200,9 @@ export const NOISE_SHARE_OF_RUN = 0.5;
  * `NOISE_SHARE_OF_RUN` of its training time, at least 16; 0 (none) when even 16 do not
  * fit. Without a measured gradient time, the usual 64.
  */
-export function noiseBatchesFor(trainSeconds: number, gradientMs: number | null): number {
+export function noiseBatchesFor(trainSeconds: number, gradientMs: number | null, share = NOISE_SHARE_OF_RUN): number {
   if (gradientMs === null || !(gradientMs > 0)) return NOISE_BATCHES.usual;
-  const fit = Math.floor((NOISE_SHARE_OF_RUN * trainSeconds * 1000) / (1.2 * gradientMs));
+  const fit = Math.floor((share * trainSeconds * 1000) / (1.2 * gradientMs));
   return fit < NOISE_BATCHES.least ? 0 : Math.min(NOISE_BATCHES.usual, fit);
 }
 

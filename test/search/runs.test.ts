@@ -166,9 +166,9 @@ describe('searchBatchSizes: successive halving', () => {
     expect(candidates[score!.winner].round).toBe(2);
     expect(out.score).toBeNull();
     expect(finalists.every((c) => c.score !== null)).toBe(true);
-    // On paper a gradient takes 100 ms here: 16 of them fit in half of a last-round run's
-    // 4.5 s (18 do), not in half of a second-round run's 1.5 s, so only the finalists have
-    // a noise measurement (noiseBatchesFor) and no run overruns its slot for one.
+    // On paper a gradient takes 100 ms here: 16 of them fit in a last-round run's 4.5 s, not
+    // in half of a second-round run's 1.5 s, so only the finalists have a noise measurement
+    // (noiseBatchesFor) and no run overruns its slot for one.
     expect(finalists.every((c) => c.gradientVariance !== null)).toBe(true);
     expect(out.gradientVariance).toBeNull();
     // Progress: one start and one end per run, counted against the plan.
@@ -191,8 +191,9 @@ describe('noiseBatchesFor', () => {
     ['fast gradients: the usual 64', 10, 1, 64],
     ['as many as fit in half the run', 3, 50, 25],
     ['fewer than 16 fit: none', 1, 50, 0],
+    ['the last round: as many as fit in the whole run', 1, 50, 16],
     ['no measured gradient time: the usual 64', 1, null, 64],
-  ] as const)('%s', (_name, trainSeconds, gradientMs, expected) => {
-    expect(noiseBatchesFor(trainSeconds, gradientMs)).toBe(expected);
+  ] as const)('%s', (name, trainSeconds, gradientMs, expected) => {
+    expect(noiseBatchesFor(trainSeconds, gradientMs, name.startsWith('the last round') ? 1 : undefined)).toBe(expected);
   });
 });
