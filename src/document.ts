@@ -10,6 +10,7 @@
  */
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { SCHEDULE_KINDS } from './lr/schedule';
+import { PreparationSchema } from './workloads/table/preparation';
 
 export const SCHEMA_VERSION = 2;
 
@@ -219,6 +220,7 @@ export const DocumentSchema = Type.Object(
     hardware: Nullable(HardwareSchema),
     backend: Nullable(BackendSchema),
     workload: Nullable(WorkloadSchema),
+    preparation: Type.Optional(PreparationSchema),
     budget: Type.Object({ memoryBytes: Nullable(Type.Number()), timeSeconds: Type.Number() }),
     notes: Type.Array(Type.String()),
     phasesCut: Type.Array(literals(PHASES)),
@@ -254,3 +256,4 @@ export type Horizon = Static<typeof HorizonSchema>;
 export type HorizonTrend = Static<typeof HorizonTrendSchema>;
 export type Schedule = Static<typeof ScheduleSchema>;
 export type AutobatchDocument = Static<typeof DocumentSchema>;
+export type { Preparation } from './workloads/table/preparation';

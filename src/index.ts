@@ -19,6 +19,15 @@ export type { LrRangeResult } from './lr/range-test';
 export { learningRateSchedule, type ScheduleCallbackOptions, type ScheduleSource } from './lr/callback';
 export { learningRateAt, linearDecaySchedule, type LearningRateSchedule, type ScheduleKind } from './lr/schedule';
 export { isOutOfMemoryError } from './runner/oom';
+export {
+  applyPreparation,
+  restoreTarget,
+  type ApplyPreparationOptions,
+  type PreparedData,
+} from './workloads/table/apply';
+export { MISSING_MARKERS } from './workloads/table/missing';
+export type { Preparation, ColumnPreparation, ColumnKind, KindReason, Task } from './workloads/table/preparation';
+export type { TargetStyle } from './workloads/table/tensors';
 export type { TrialRunner, TrialSpec } from './runner/runner';
 export {
   DEFAULT_OPTIONS,

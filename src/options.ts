@@ -3,7 +3,7 @@ import type { HorizonOption } from './lr/horizon';
 import { UsageError } from './errors';
 import type { ProgressEvent } from './progress';
 import { parseBytes, parseDuration } from './units';
-import { TASKS, type Task } from './workloads/tabular';
+import { TASKS, type Task } from './workloads/table/preparation';
 import type { WorkloadSpec } from './workloads/spec';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { TF } from './tf';
@@ -46,12 +46,29 @@ export interface TuneOptions {
    */
   features?: string | string[];
   /**
+   * Columns of `data` to read as categories (one-hot), e.g. integer codes; names, or
+   * one comma-separated string.
+   * @default inferred: columns with text values
+   */
+  categorical?: string | string[];
+  /**
+   * Columns of `data` to read as numbers; text in them is an error.
+   * @default inferred: columns whose values are all numbers
+   */
+  numeric?: string | string[];
+  /**
+   * Columns of `data` to leave out.
+   * @default inferred: identifiers, constant and mostly empty columns
+   */
+  ignore?: string | string[];
+  /**
    * The task of `data`.
    * @default inferred: classification for non-numeric labels or at most 20 distinct integers
    */
   task?: Task;
   /**
-   * Standardize `data`'s features with the training rows' mean and deviation.
+   * Standardize `data`'s numeric features, and a regression target, with the training
+   * rows' mean and deviation.
    * @default true
    */
   standardize?: boolean;
@@ -237,10 +254,9 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
   if (options.task !== undefined && !TASKS.includes(options.task)) {
     throw new UsageError(`task "${options.task}" is unknown; choose one of: ${TASKS.join(', ')}`, { option: 'task' });
   }
-  if ((options.label ?? options.features ?? options.task) !== undefined && options.data === undefined) {
-    throw new UsageError(`${options.label !== undefined ? 'label' : options.features !== undefined ? 'features' : 'task'} needs data`, {
-      option: options.label !== undefined ? 'label' : options.features !== undefined ? 'features' : 'task',
-    });
+  const tableOption = (['label', 'features', 'categorical', 'numeric', 'ignore', 'task'] as const).find((key) => options[key] !== undefined);
+  if (tableOption !== undefined && typeof options.data !== 'string') {
+    throw new UsageError(`${tableOption} needs data from a file`, { option: tableOption });
   }
   if (options.timeBudget !== undefined && options.timeBudgetSeconds !== undefined) {
     throw new UsageError('timeBudget and timeBudgetSeconds were both given', { option: 'timeBudget' });
@@ -266,7 +282,10 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     throw new UsageError(`validationSplit must be between 0 and 1, got ${validationSplit}`, { option: 'validationSplit' });
   }
   const seed = requireInteger('seed', options.seed ?? DEFAULT_OPTIONS.seed, 0);
-  const features = typeof options.features === 'string' ? options.features.split(',').map((f) => f.trim()).filter(Boolean) : options.features;
+  const features = columnList(options.features);
+  const categorical = columnList(options.categorical);
+  const numeric = columnList(options.numeric);
+  const ignore = columnList(options.ignore);
   return {
     workload: {
       example,
@@ -274,6 +293,9 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
       ...(typeof options.data === 'string' ? { data: options.data } : {}),
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(features === undefined ? {} : { features }),
+      ...(categorical === undefined ? {} : { categorical }),
+      ...(numeric === undefined ? {} : { numeric }),
+      ...(ignore === undefined ? {} : { ignore }),
       ...(options.task === undefined ? {} : { task: options.task }),
       standardize: options.standardize ?? DEFAULT_OPTIONS.standardize,
       validationSplit,
@@ -328,4 +350,10 @@ function requireNumber(name: string, value: unknown, min: number): number {
     throw new UsageError(`${name} must be a number of at least ${min}, got ${JSON.stringify(value)}`, { option: name });
   }
   return value;
+}
+
+/** Column names from a list or one comma-separated string. */
+function columnList(value: string | readonly string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (typeof value === 'string' ? value.split(',') : [...value]).map((name) => name.trim()).filter(Boolean);
 }

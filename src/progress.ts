@@ -25,5 +25,7 @@ export type ProgressEvent =
       rounds: number;
     }
   | { type: 'candidate-end'; candidate: Candidate; index: number; count: number; round: number; rounds: number }
+  /** Reading a data file: a few times a second while it lasts, and once at the end (`bytes === totalBytes`). */
+  | { type: 'data-read'; file: string; bytes: number; totalBytes: number; rows: number }
   /** Something the user should know at once, e.g. that the budget is too small for this model. */
   | { type: 'advice'; message: string };

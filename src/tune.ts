@@ -69,7 +69,10 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
 
   // Files first: a bad one should fail in a moment, before TensorFlow.js starts.
   if (opts.cache) prepareCacheDir(opts.cache);
-  const definition = await resolveWorkload(opts.workload, opts.inline);
+  const readStarted = Date.now();
+  const definition = await resolveWorkload(opts.workload, opts.inline, (progress) => opts.onProgress({ type: 'data-read', ...progress }));
+  if (opts.workload.data) doc.timings.data = (Date.now() - readStarted) / 1000;
+  if (definition.preparation) doc.preparation = definition.preparation;
   if (definition.trainSamples !== undefined) assertEnoughSamples(definition.name, definition.trainSamples, opts.minBatch);
   const tf = loadTf();
   doc.hardware = await timed('hardware', snapshotHardware);

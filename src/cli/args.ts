@@ -1,7 +1,7 @@
 import type { Options } from 'yargs';
 import { UsageError } from '../errors';
 import { BACKEND_CHOICES, DEFAULT_OPTIONS, EXAMPLE_NAMES, type TuneOptions } from '../options';
-import { TASKS } from '../workloads/tabular';
+import { TASKS } from '../workloads/table/preparation';
 
 /** The `TuneOptions` a flag can set: every one but the callbacks and the numeric twins of `timeBudget` and `maxMemory`. */
 type FlagOptionKey = Exclude<keyof TuneOptions, 'onProgress' | 'signal' | 'timeBudgetSeconds' | 'maxMemoryBytes'>;
@@ -27,7 +27,7 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   },
   data: {
     flag: 'data',
-    yargs: { type: 'string', describe: 'Training data: .csv, .tsv, .json or .jsonl; without --model a default MLP is sized to it' },
+    yargs: { type: 'string', describe: 'Training data: .csv, .tsv, .txt, .json or .jsonl; without --model a default MLP is sized to it' },
   },
   label: {
     flag: 'label',
@@ -37,13 +37,25 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
     flag: 'features',
     yargs: { type: 'string', describe: 'Feature columns of --data, comma-separated', defaultDescription: 'all but the label' },
   },
+  categorical: {
+    flag: 'categorical',
+    yargs: { type: 'string', describe: 'Columns of --data to read as categories (one-hot), comma-separated', defaultDescription: 'columns with text' },
+  },
+  numeric: {
+    flag: 'numeric',
+    yargs: { type: 'string', describe: 'Columns of --data to read as numbers, comma-separated', defaultDescription: 'columns of numbers' },
+  },
+  ignore: {
+    flag: 'ignore',
+    yargs: { type: 'string', describe: 'Columns of --data to leave out, comma-separated', defaultDescription: 'identifiers, constant, mostly empty' },
+  },
   task: {
     flag: 'task',
     yargs: { type: 'string', choices: TASKS, describe: 'Task of --data', defaultDescription: 'inferred from the label' },
   },
   standardize: {
     flag: 'standardize',
-    yargs: { type: 'boolean', describe: 'Standardize the features of --data (--no-standardize: leave them)', defaultDescription: 'true' },
+    yargs: { type: 'boolean', describe: 'Standardize the numeric features and a regression target of --data (--no-standardize: leave them)', defaultDescription: 'true' },
   },
   validationSplit: {
     flag: 'val-split',

@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Phase, ProgressEvent } from '../progress';
 import { formatSeconds } from '../units';
+import { readLine } from './progress-log';
 
 const TITLES: Partial<Record<Phase, string>> = {
   probe: 'capacity probe',
@@ -80,6 +81,10 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
         break;
       case 'phase-start':
         if (e.phase === 'noise') startBar('noise', 1, false);
+        break;
+      case 'data-read':
+        // Before any bar: a line that rewrites itself while a large file is read, cleared at the end.
+        stream.write(e.bytes === e.totalBytes ? '\r\x1b[K' : `\r\x1b[Kautobatch: reading ${readLine(e)} …`);
         break;
       case 'advice':
         stopBar();

@@ -69,10 +69,29 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
       case 'advice':
         write(`autobatch: ${event.message}`);
         break;
+      case 'data-read':
+        // On a terminal, a line that rewrites itself while a large file is read, and
+        // goes when it is done: the notes say what the data became, and a bad file's
+        // error must be the only line left.
+        if (!tty) break;
+        if (event.bytes === event.totalBytes) {
+          if (pending) stream.write('\r\x1b[K');
+          pending = false;
+        } else {
+          stream.write(`\r\x1b[Kautobatch: reading ${readLine(event)} …`);
+          pending = true;
+        }
+        break;
       case 'lr-step':
         break;
     }
   };
+}
+
+/** "train.csv: 120,000 rows, 7.1 MB of 17 MB (42 %)": how far reading a file has got. */
+export function readLine(e: { file: string; bytes: number; totalBytes: number; rows: number }): string {
+  const share = e.totalBytes ? ` (${Math.floor((100 * e.bytes) / e.totalBytes)} %)` : '';
+  return `${e.file}: ${e.rows.toLocaleString('en-US')} rows, ${formatBytes(e.bytes)} of ${formatBytes(e.totalBytes)}${share}`;
 }
 
 /** "round 2/3, run 17/22": where a search run stands. */

@@ -2,6 +2,7 @@ import type { AutobatchDocument } from '../document';
 import { importEsm } from '../esm';
 import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { buildCharts, type ChartSpec } from './charts';
+import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
 import { kerasSnippet, tfjsSnippet } from './snippets';
 
 interface Vega {
@@ -78,6 +79,12 @@ ${rec.workers ? `<p>${rec.workers.workers} workers: ${rec.workers.perWorkerBatch
   facts.push(['Budget', `memory ${doc.budget.memoryBytes === null ? 'unset' : formatBytes(doc.budget.memoryBytes)} (peak tensor bytes), time ${formatSeconds(doc.budget.timeSeconds)}`]);
   facts.push(['Run', `${doc.tool.name} ${doc.tool.version}, ${doc.createdAt}, ${num(doc.timings.total)} s`]);
   sections.push(`<section><dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></section>`);
+  if (doc.preparation) {
+    const { rows, more } = shownColumns(doc.preparation);
+    sections.push(
+      `<section><h3>Data: ${escapeHtml(labelLine(doc.preparation))}</h3>${table([...COLUMN_HEADERS], rows)}${more ? `<p>${escapeHtml(more)}</p>` : ''}</section>`,
+    );
+  }
   for (const { chart, svg } of charts) {
     sections.push(`<section class="chart" id="chart-${chart.id}"><h3>${escapeHtml(chart.title)}</h3>${svg}</section>`);
   }

@@ -1,6 +1,7 @@
 import type { AutobatchDocument, Trial } from '../document';
 import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { formatTable } from './table';
+import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
 import { tfjsSnippet } from './snippets';
 
 const STATUS_WORDS: Record<Trial['status'], string> = {
@@ -33,6 +34,12 @@ export function formatSummary(doc: AutobatchDocument): string {
     );
   }
   for (const note of doc.notes) out.push(`          ${note}`);
+  if (doc.preparation) {
+    const { rows, more } = shownColumns(doc.preparation);
+    out.push(`Data      ${labelLine(doc.preparation)}`);
+    out.push(indent(formatTable([...COLUMN_HEADERS], rows), '          '));
+    if (more) out.push(`          ${more}`);
+  }
   const budget = doc.budget.memoryBytes === null ? 'unset' : formatBytes(doc.budget.memoryBytes);
   out.push(`Budget    memory ${budget} (peak tensor bytes), time ${formatSeconds(doc.budget.timeSeconds)}`);
 
@@ -149,4 +156,11 @@ const num = (value: number | null) => formatNumber(value);
 
 function sci(value: number): string {
   return value.toExponential(2);
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
 }

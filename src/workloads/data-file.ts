@@ -2,86 +2,64 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { createRandom, shuffledIndices } from '../random';
 import type { TF } from '../tf';
-import { readTable } from './table';
-import { prepareTable, type PreparedTable, type TabularOptions } from './tabular';
+import { encodeTable } from './table/encode';
+import { fitPreparation } from './table/fit';
+import type { GivenKinds } from './table/kinds';
+import { chooseLabel, type LabelOptions } from './table/label';
+import type { Preparation } from './table/preparation';
+import { readTable, type ReadProgress } from './table/read';
+import { toTensors, type TargetStyle } from './table/tensors';
 import type { DataSplit, WorkloadDefinition } from './workload';
 
-export interface DataFileOptions extends TabularOptions {
-  /** Standardize features to mean 0, variance 1 (statistics from the training rows). @default true */
+export type { TargetStyle };
+
+export interface DataFileOptions extends LabelOptions, GivenKinds {
+  /** Standardize numeric features and a regression target (statistics from the training rows). @default true */
   standardize: boolean;
   seed: number;
   validationSplit: number;
+  onProgress?: (progress: ReadProgress) => void;
 }
 
 /** What a data file became, for the model built on it and the output. */
 export interface LoadedDataFile {
-  prepared: PreparedTable;
+  preparation: Preparation;
   trainRows: number;
   loadData(tf: TF, targetStyle: TargetStyle): DataSplit;
 }
 
-/** How class labels are fed: one-hot columns, one index column (sparse losses), or one 0/1 column (binary). */
-export type TargetStyle = 'one-hot' | 'index';
-
 /**
- * Reads and checks a data file now (so bad input fails before any backend starts);
- * tensors are made later, on the chosen backend. Rows are split into training and
- * validation by a seeded shuffle, and standardized with the training rows' statistics
- * only (the validation rows must not leak into them).
+ * Reads, checks and prepares a data file now (so bad input fails before any backend
+ * starts); tensors are made later, on the chosen backend. Rows without a label are
+ * dropped; the rest are split into training and validation by a seeded shuffle, and
+ * the preparation is fitted on the training rows only.
  */
-export function loadDataFile(file: string, options: DataFileOptions): LoadedDataFile {
-  const prepared = prepareTable(readTable(file), options);
-  const { rows } = prepared;
+export async function loadDataFile(file: string, options: DataFileOptions): Promise<LoadedDataFile> {
+  const table = await readTable(file, { onProgress: options.onProgress });
+  const label = chooseLabel(table, options);
+  const rows = label.kept.length;
   const valCount = Math.round(rows * options.validationSplit);
   if (valCount < 1 || valCount >= rows) {
-    throw new InputError(`${file}: ${rows} rows cannot be split ${Math.round(options.validationSplit * 100)} % for validation`);
+    throw new InputError(`${file}: ${rows} rows${label.droppedRows ? ` with a label` : ''} cannot be split ${Math.round(options.validationSplit * 100)} % for validation`);
   }
+  // Positions in the labelled rows, which is also the encoded table's row order.
   const order = shuffledIndices(rows, createRandom(options.seed ^ 0x5eed));
-  const trainRows = order.slice(valCount);
-  const valRows = order.slice(0, valCount);
+  const trainPositions = order.slice(valCount);
+  const valPositions = order.slice(0, valCount);
+  const preparation = fitPreparation(table, label, trainPositions.map((p) => label.kept[p]), options);
+  const encoded = encodeTable(preparation, table);
   return {
-    prepared,
-    trainRows: trainRows.length,
-    loadData(tf, targetStyle) {
-      const width = prepared.featureNames.length;
-      const classes = prepared.classes?.length ?? 0;
-      const stats = options.standardize ? columnStats(prepared.x, trainRows, width) : null;
-      const make = (indices: number[]) => {
-        const x = new Float32Array(indices.length * width);
-        indices.forEach((source, r) => {
-          for (let j = 0; j < width; j++) {
-            const v = prepared.x[source * width + j];
-            x[r * width + j] = stats ? (v - stats.mean[j]) / stats.std[j] : v;
-          }
-        });
-        const oneHot = classes > 0 && targetStyle === 'one-hot';
-        const yWidth = oneHot ? classes : 1;
-        const y = new Float32Array(indices.length * yWidth);
-        indices.forEach((source, r) => {
-          if (oneHot) y[r * yWidth + prepared.y[source]] = 1;
-          else y[r] = prepared.y[source];
-        });
-        return { x: tf.tensor2d(x, [indices.length, width]), y: tf.tensor2d(y, [indices.length, yWidth]) };
+    preparation,
+    trainRows: trainPositions.length,
+    loadData(tf, style) {
+      // Every row here has a label: chooseLabel kept only those.
+      const part = (positions: number[]) => {
+        const { x, y } = toTensors(tf, encoded, positions, preparation, style);
+        return { x, y: y! };
       };
-      return { train: make(trainRows), validation: make(valRows) };
+      return { train: part(trainPositions), validation: part(valPositions) };
     },
   };
-}
-
-/** Mean and standard deviation of each column over `rows`; a constant column gets std 1. */
-export function columnStats(x: Float32Array, rows: readonly number[], width: number): { mean: Float64Array; std: Float64Array } {
-  const mean = new Float64Array(width);
-  const std = new Float64Array(width);
-  for (let j = 0; j < width; j++) {
-    let m = 0;
-    for (const r of rows) m += x[r * width + j];
-    m /= rows.length;
-    let v = 0;
-    for (const r of rows) v += (x[r * width + j] - m) ** 2;
-    mean[j] = m;
-    std[j] = Math.sqrt(v / rows.length) || 1;
-  }
-  return { mean, std };
 }
 
 /**
@@ -89,10 +67,10 @@ export function columnStats(x: Float32Array, rows: readonly number[], width: num
  * max(16, min(128, 2 × features)) and half that, softmax over the classes or one
  * linear output, Adam at 1e-3.
  */
-export function defaultMlp(prepared: PreparedTable, seed: number): Pick<WorkloadDefinition, 'buildModel' | 'loss' | 'optimizer' | 'notes'> {
-  const width = prepared.featureNames.length;
+export function defaultMlp(preparation: Preparation, seed: number): Pick<WorkloadDefinition, 'buildModel' | 'loss' | 'optimizer' | 'notes'> {
+  const width = preparation.features.length;
   const hidden = Math.max(16, Math.min(128, 2 * width));
-  const classes = prepared.classes?.length ?? 0;
+  const classes = preparation.label.classes?.length ?? 0;
   return {
     buildModel(tf: TF): tfTypes.LayersModel {
       const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed + offset });

@@ -8,7 +8,8 @@ import { exampleWorkload } from './examples';
 import { MODULE_EXTENSIONS, buildUserModel, moduleWorkload } from './module';
 import { toDataSplit } from './to-tensor';
 import { readSavedModel } from './saved-model';
-import type { Task } from './tabular';
+import type { Task } from './table/preparation';
+import type { ReadProgress } from './table/read';
 import { disposeModel, type WorkloadDefinition } from './workload';
 
 /**
@@ -24,6 +25,10 @@ export interface WorkloadSpec {
   data?: string;
   label?: string;
   features?: string[];
+  /** Columns to read as categories, as numbers, or to leave out, overriding the inferred kinds. */
+  categorical?: string[];
+  numeric?: string[];
+  ignore?: string[];
   task?: Task;
   standardize: boolean;
   validationSplit: number;
@@ -41,10 +46,18 @@ export interface InlineWorkload {
  * backend starts, so bad input fails in a moment with a message naming the file.
  * @throws InputError for unusable files or flag combinations.
  */
-export async function resolveWorkload(spec: WorkloadSpec, inline: InlineWorkload = {}): Promise<WorkloadDefinition> {
-  const dataFile = spec.data
-    ? loadDataFile(spec.data, { ...spec, standardize: spec.standardize, seed: spec.seed, validationSplit: spec.validationSplit })
-    : undefined;
+export async function resolveWorkload(
+  spec: WorkloadSpec,
+  inline: InlineWorkload = {},
+  onReadProgress?: (progress: ReadProgress) => void,
+): Promise<WorkloadDefinition> {
+  const dataFile = spec.data ? await loadDataFile(spec.data, { ...spec, onProgress: onReadProgress }) : undefined;
+  const definition = await resolveDefinition(spec, inline, dataFile);
+  if (dataFile) definition.preparation = dataFile.preparation;
+  return definition;
+}
+
+async function resolveDefinition(spec: WorkloadSpec, inline: InlineWorkload, dataFile: LoadedDataFile | undefined): Promise<WorkloadDefinition> {
   if (inline.model) {
     const create = inline.model;
     const buildModel = (tf: TF) => buildUserModel(tf, create, 'the model function');
@@ -55,19 +68,19 @@ export async function resolveWorkload(spec: WorkloadSpec, inline: InlineWorkload
       source: 'library',
       buildModel,
       loadData: data ? (tf) => toDataSplit(tf, data, 'data', false) : (tf) => fittedLoader(dataFile!, 'the model function', buildModel)(tf),
-      notes: dataFile ? [describeData(dataFile)] : [],
+      notes: [],
       ...(dataFile ? { trainSamples: dataFile.trainRows } : {}),
     };
   }
   if (!spec.model) {
     if (!dataFile) return exampleWorkload(spec.example, spec.seed);
-    const mlp = defaultMlp(dataFile.prepared, spec.seed);
+    const mlp = defaultMlp(dataFile.preparation, spec.seed);
     return {
       name: path.basename(spec.data!),
       source: 'data',
       ...mlp,
       loadData: (tf) => dataFile.loadData(tf, 'one-hot'),
-      notes: [...(mlp.notes ?? []), describeData(dataFile)],
+      notes: mlp.notes ?? [],
       trainSamples: dataFile.trainRows,
     };
   }
@@ -78,10 +91,7 @@ export async function resolveWorkload(spec: WorkloadSpec, inline: InlineWorkload
       modelFile,
       dataFile ? (tf, build) => fittedLoader(dataFile, modelFile, build)(tf) : undefined,
     );
-    if (dataFile && !definition.trainSamples) {
-      definition.notes = [describeData(dataFile)];
-      definition.trainSamples = dataFile.trainRows;
-    }
+    if (dataFile && !definition.trainSamples) definition.trainSamples = dataFile.trainRows;
     return definition;
   }
   if (ext === '.json') {
@@ -93,7 +103,7 @@ export async function resolveWorkload(spec: WorkloadSpec, inline: InlineWorkload
       buildModel: (tf) => saved.build(tf),
       loadData: fittedLoader(dataFile, spec.model, (tf) => saved.build(tf)),
       loss: undefined,
-      notes: ['trials start from the saved weights (fine-tuning)', describeData(dataFile)],
+      notes: ['trials start from the saved weights (fine-tuning)'],
       trainSamples: dataFile.trainRows,
     };
   }
@@ -119,27 +129,21 @@ function fittedLoader(dataFile: LoadedDataFile, modelFile: string, build: (tf: T
 }
 
 function targetStyle(dataFile: LoadedDataFile, model: tfTypes.LayersModel, modelFile: string): TargetStyle {
-  const { prepared } = dataFile;
+  const { label } = dataFile.preparation;
   const units = model.outputs[0]?.shape[model.outputs[0].shape.length - 1] ?? null;
   const loss = String((model as unknown as { loss?: unknown }).loss ?? '');
-  const where = `${modelFile} and ${dataFile.prepared.labelName === undefined ? 'the data' : `label "${prepared.labelName}"`}`;
-  if (prepared.task === 'regression') {
+  const where = `${modelFile} and label "${label.name}"`;
+  if (label.task === 'regression') {
     if (/crossentropy/i.test(loss)) {
-      throw new InputError(`${where}: the loss ${loss} needs classes, but the label is a regression target (${prepared.taskReason}); pass --task classification if it is not`);
+      throw new InputError(`${where}: the loss ${loss} needs classes, but the label is a regression target (${label.taskReason}); pass --task classification if it is not`);
     }
     if (units !== null && units !== 1) throw new InputError(`${where}: the model has ${units} output units but a regression target needs 1`);
     return 'index';
   }
-  const classes = prepared.classes!.length;
+  const classes = label.classes!.length;
   if (/sparse/i.test(loss) || (units === 1 && classes === 2)) return 'index';
   if (units !== null && units !== classes) {
     throw new InputError(`${where}: the model has ${units} output units but the data has ${classes} classes`);
   }
   return 'one-hot';
-}
-
-function describeData(dataFile: LoadedDataFile): string {
-  const p = dataFile.prepared;
-  const task = p.task === 'classification' ? `classification into ${p.classes!.length} classes` : 'regression';
-  return `data: ${p.rows} rows, ${p.featureNames.length} features, label "${p.labelName}": ${task} (${p.taskReason})`;
 }

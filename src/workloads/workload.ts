@@ -4,6 +4,7 @@ import { OPTIMIZER_NAMES, type OptimizerName, type WorkloadInfo } from '../docum
 import { InputError } from '../errors';
 import { createRandom, shuffledIndices } from '../random';
 import type { TF } from '../tf';
+import type { Preparation } from './table/preparation';
 
 export type { OptimizerName };
 
@@ -44,6 +45,8 @@ export interface WorkloadDefinition {
   notes?: string[];
   /** Training samples, when known before loading (data files): lets a bad setting fail first. */
   trainSamples?: number;
+  /** What was done to a data file's table: recorded in the document, repeatable by `applyPreparation`. */
+  preparation?: Preparation;
 }
 
 export interface WorkloadSettings {

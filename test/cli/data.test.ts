@@ -16,19 +16,61 @@ function regressionCsv(rows: number): string {
 
 describe('autobatch probe --data', () => {
   test.each([
-    ['two classes', blobsCsv(300, 2), 'kind', 'classification into 2 classes'],
-    ['ten classes', blobsCsv(1000, 10), 'kind', 'classification into 10 classes'],
-    ['regression', regressionCsv(500), 'target', 'regression'],
-  ])('%s: a recommendation no larger than the training set', (_name, csv, label, task) => {
+    ['two classes', blobsCsv(300, 2), 'kind', 2],
+    ['ten classes', blobsCsv(1000, 10), 'kind', 10],
+    ['regression', regressionCsv(500), 'target', null],
+  ])('%s: a recommendation no larger than the training set', (_name, csv, label, classes) => {
     const data = files.write(`${label}-${csv.length}.csv`, csv);
     const r = run(['--data', data, '--label', label, '--json', '--time-budget', '20', ...FAST]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.workload.source).toBe('data');
-    expect(doc.notes.join(' ')).toContain(task);
+    expect(doc.preparation.label.task).toBe(classes === null ? 'regression' : 'classification');
+    expect(doc.preparation.label.classes?.length ?? null).toBe(classes);
     expect(doc.candidates.length).toBeGreaterThanOrEqual(3);
     expect(doc.recommendation.batchSize).toBeLessThanOrEqual(doc.workload.trainSamples);
+  });
+
+  test('a table as people have it: all-text columns, a header of names, a missing label', () => {
+    const classes = ['1st', '2nd', '3rd', 'Crew'];
+    const lines = Array.from({ length: 400 }, (_, i) => {
+      const cls = classes[i % 4];
+      const sex = i % 3 ? 'Male' : 'Female';
+      const survived = i % 41 === 0 ? '' : (sex === 'Female') !== (i % 7 === 0) ? 'Yes' : 'No';
+      return `${cls},${sex},${i % 5 ? 'Adult' : 'Child'},${survived}`;
+    });
+    const data = files.write('titanic.csv', `Class,Sex,Age,Survived\n${lines.join('\n')}\n`);
+    const r = run(['--data', data, '--label', 'Survived', '--json', '--time-budget', '15', '--no-search', ...FAST]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    const { preparation } = JSON.parse(r.stdout);
+    expect(preparation.source.header).toBe(true);
+    expect(preparation.label).toMatchObject({ name: 'Survived', task: 'classification', classes: ['No', 'Yes'], droppedRows: 10 });
+    expect(preparation.columns.map((c: { kind: string }) => c.kind)).toEqual(['categorical', 'categorical', 'categorical']);
+    expect(preparation.features).toContain('Class=Crew');
+  });
+
+  test('semicolons, NA markers, an identifier and a price in thousands', () => {
+    const lines = Array.from({ length: 300 }, (_, i) => {
+      const size = 40 + ((i * 37) % 160);
+      const rooms = i % 9 === 0 ? 'NA' : String(1 + (i % 5));
+      const city = ['Oslo', 'Bergen', 'Tromsø', 'NA'][i % 4];
+      return `H${1000 + i};${city};${size};${rooms};${(3000 * size + 20000 * (i % 5) + 7000 * (i % 4)).toFixed(0)}`;
+    });
+    const data = files.write('houses.csv', `id;city;size;rooms;price\n${lines.join('\n')}\n`);
+    const r = run(['--data', data, '--json', '--time-budget', '15', '--no-search', ...FAST]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    const { preparation, notes } = JSON.parse(r.stdout);
+    expect(preparation.source.delimiter).toBe(';');
+    const byName = Object.fromEntries(preparation.columns.map((c: { name: string }) => [c.name, c]));
+    expect(byName.id).toMatchObject({ kind: 'ignored', reason: 'identifier' });
+    expect(byName.city.categorical).toEqual({ categories: expect.arrayContaining(['Oslo', 'Bergen', 'Tromsø']), other: true, missing: true });
+    expect(byName.rooms.numeric.indicator).toBe(true);
+    expect(preparation.label.task).toBe('regression');
+    expect(preparation.label.transform.mean).toBeGreaterThan(100_000);
+    expect(notes.join(' ')).toContain('default MLP');
   });
 
   test('an ES module workload (.mjs)', () => {
@@ -50,9 +92,10 @@ describe('autobatch probe --data', () => {
     ['missing.csv', null, [], 'missing.csv: no such file'],
     ['empty.csv', '', [], 'empty.csv: the file is empty'],
     ['ragged.csv', 'a,b,y\n1,2,0\n3,4\n', [], 'ragged.csv: line 3: 2 columns where the header has 3'],
-    ['text.csv', 'a,b,y\n1,2,0\n3,four,1\n', [], 'text.csv: line 3, column "b": "four" is not a number'],
-    ['nan.csv', 'a,b,y\n1,2,0\n3,nan,1\n', [], 'nan.csv: line 3, column "b": the value is NaN'],
-    ['inf.csv', 'a,b,y\n1,2,0\n3,inf,1\n', [], 'inf.csv: line 3, column "b": the value is infinite'],
+    ['text.csv', 'a,b,y\n1,2,0\n3,four,1\n1,1,1\n2,2,0\n3,0,1\n4,1,0\n5,2,1\n6,0,0\n7,1,1\n8,2,0\n9,0,1\n10,1,0\n11,2,1\n', ['--numeric', 'b'], 'text.csv: line 3, column "b": "four" is not a number (the column was given as numeric)'],
+    ['inf.csv', 'a,b,y\n1,2,0\n3,inf,1\n1,1,1\n2,2,0\n3,0,1\n4,1,0\n5,2,1\n6,0,0\n7,1,1\n8,2,0\n9,0,1\n10,1,0\n11,2,1\n', [], 'inf.csv: line 3, column "b": the value is infinite'],
+    ['twice.csv', 'a,b,y\n1,2,0\n3,4,1\n1,1,1\n2,2,0\n3,0,1\n4,1,0\n5,2,1\n6,0,0\n7,1,1\n8,2,0\n9,0,1\n10,1,0\n11,2,1\n', ['--numeric', 'a', '--ignore', 'a'], 'column "a" is given two kinds (numeric and ignored)'],
+    ['nofeature.csv', 'id,k,y\n1,same,1\n2,same,0\n3,same,1\n4,same,0\n5,same,1\n6,same,0\n7,same,1\n8,same,0\n9,same,1\n10,same,0\n11,same,1\n12,same,0\n13,same,1\n14,same,0\n15,same,1\n16,same,0\n17,same,1\n18,same,0\n19,same,1\n20,same,0\n21,same,1\n22,same,0\n23,same,1\n24,same,0\n25,same,1\n26,same,0\n27,same,1\n28,same,0\n29,same,1\n', [], 'no usable feature besides the label "y"; left out: id (identifier), k (constant)'],
     ['nolabel.csv', 'a,b,y\n1,2,0\n3,4,1\n', ['--label', 'z'], 'no label column "z"; columns: a, b, y'],
     ['single.csv', 'a,y\n1,cat\n2,cat\n3,cat\n', [], 'label "y" has a single class ("cat")'],
     ['tiny.csv', 'a,y\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n', [], 'fewer than the smallest batch, --min-batch 8'],

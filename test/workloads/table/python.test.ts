@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadDataFile } from '../../../src/workloads/data-file';
+import { encodeTable } from '../../../src/workloads/table/encode';
+import { readTable } from '../../../src/workloads/table/read';
+import { tempDir } from '../../helpers/files';
+
+const files = tempDir('python');
+const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
+
+/** The README's Python snippet for applying a preparation, as published. */
+function readmeSnippet(): string {
+  const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+  const block = /```python\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('From Python')));
+  if (!block) throw new Error('README has no Python snippet after "From Python"');
+  return block[1];
+}
+
+// Python is not a dependency of autobatch: without it there is nothing to run.
+(python ? test : test.skip)("the README's Python snippet encodes a table as applyPreparation does", async () => {
+  const lines = Array.from({ length: 40 }, (_, i) => `${i % 6 === 0 ? 'NA' : 20 + i},"${['Oslo', 'Rome', 'Lima', '', 'Kyiv'][i % 5]}",${(i * 1.5).toFixed(1)},${i % 2 ? 'yes' : 'no'}`);
+  const csv = files.write('train.csv', `age,city,score,y\n${lines.join('\n')}\n`);
+  const { preparation } = await loadDataFile(csv, { standardize: true, seed: 2, validationSplit: 0.25 });
+  fs.writeFileSync(path.join(files.dir(), 'rec.json'), JSON.stringify({ preparation }));
+  const script = `${readmeSnippet()}\nprint(json.dumps(rows))\n`;
+  const run = spawnSync(python!, ['-c', script], { cwd: files.dir(), encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  const fromPython: number[][] = JSON.parse(run.stdout);
+  const encoded = encodeTable(preparation, await readTable(csv));
+  expect(fromPython).toHaveLength(encoded.rows);
+  fromPython.forEach((row, r) => {
+    expect(row).toHaveLength(encoded.width);
+    row.forEach((v, j) => expect(v).toBeCloseTo(encoded.x[r * encoded.width + j], 5));
+  });
+});

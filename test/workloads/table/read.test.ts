@@ -1,0 +1,116 @@
+import { readTable, tableFromItems } from '../../../src/workloads/table/read';
+import { MAX_DICTIONARY, MISSING, OVERFLOW, type RawTable } from '../../../src/workloads/table/store';
+import { tempDir } from '../../helpers/files';
+
+const files = tempDir('read');
+
+/** The table's cells back as texts (null for missing), row by row. */
+function cells(table: RawTable): (string | null)[][] {
+  return Array.from({ length: table.rows }, (_, r) => table.columns.map((c) => (c.codes[r] === MISSING ? null : c.dictionary[c.codes[r]])));
+}
+
+describe('readTable', () => {
+  test('CSV with a header', async () => {
+    const t = await readTable(files.write('h.csv', 'a,b,y\n1,2,cat\n3,4,dog\n'));
+    expect(t.columns.map((c) => c.name)).toEqual(['a', 'b', 'y']);
+    expect(cells(t)).toEqual([['1', '2', 'cat'], ['3', '4', 'dog']]);
+    expect(Array.from(t.columns[0].numbers)).toEqual([1, 3]);
+    expect(t.header).toBe(true);
+    expect(t.firstLine).toBe(2);
+  });
+
+  test('CSV without a header gets positional names', async () => {
+    const t = await readTable(files.write('n.csv', '1,2,0\n3,4,1\n'));
+    expect(t.columns.map((c) => c.name)).toEqual(['0', '1', '2']);
+    expect(t.rows).toBe(2);
+    expect(t.header).toBe(false);
+  });
+
+  test('a header over columns that are all text is recognised', async () => {
+    const rows = ['1st,Male,Adult,No', '3rd,Female,Child,Yes', 'Crew,Male,Adult,No', '2nd,Female,Adult,Yes'];
+    const t = await readTable(files.write('titanic.csv', `Class,Sex,Age,Survived\n${rows.join('\n')}\n`));
+    expect(t.columns.map((c) => c.name)).toEqual(['Class', 'Sex', 'Age', 'Survived']);
+    expect(t.rows).toBe(4);
+  });
+
+  test('all-text rows with no header stay data', async () => {
+    const t = await readTable(files.write('nohead.csv', 'Male,Adult,No\nFemale,Child,Yes\nMale,Adult,No\nFemale,Adult,Yes\n'));
+    expect(t.header).toBe(false);
+    expect(t.rows).toBe(4);
+  });
+
+  test('TSV, quoted cells, blank lines and a BOM', async () => {
+    const t = await readTable(files.write('q.tsv', '\uFEFFa\tname\n1\t"x\ty"\n\n2\tz\n'));
+    expect(t.columns.map((c) => c.name)).toEqual(['a', 'name']);
+    expect(cells(t)).toEqual([['1', 'x\ty'], ['2', 'z']]);
+  });
+
+  test.each([
+    ['semicolons and CRLF', 'a;b;y\r\n1;"x;1";u\r\n2;z;v\r\n', ';'],
+    ['tabs in a .csv', 'a\tb\ty\n1\tx\tu\n2\tz\tv\n', '\t'],
+    ['pipes', 'a|b|y\n1|x|u\n2|z|v\n', '|'],
+  ])('%s are detected', async (_name, text, delimiter) => {
+    const t = await readTable(files.write('d.csv', text));
+    expect(t.delimiter).toBe(delimiter);
+    expect(t.columns.map((c) => c.name)).toEqual(['a', 'b', 'y']);
+    expect(t.columns[1].dictionary[t.columns[1].codes[0]]).toBe(delimiter === ';' ? 'x;1' : 'x');
+  });
+
+  test('empty cells and the missing markers are missing; "None" is a value', async () => {
+    const t = await readTable(files.write('m.csv', 'a,b,y\n1,NA,u\n,None,v\n?,N/A,u\nNaN,null,v\n 5 , x ,u\n'));
+    expect(cells(t).map((row) => row.slice(0, 2))).toEqual([['1', null], [null, 'None'], [null, null], [null, null], ['5', 'x']]);
+    expect(t.columns[0].numbers[4]).toBe(5);
+  });
+
+  test('JSON array of objects, and JSONL', async () => {
+    const o = await readTable(files.write('o.json', '[{"a":1,"y":0},{"a":null,"y":true}]'));
+    expect(cells(o)).toEqual([['1', '0'], [null, 'true']]);
+    const t = await readTable(files.write('l.jsonl', '{"a":1,"y":"u"}\n\n{"a":2,"y":"v"}\n'));
+    expect(t.columns.map((c) => c.name)).toEqual(['a', 'y']);
+    expect(t.rows).toBe(2);
+  });
+
+  test('progress ends with every byte and row', async () => {
+    const seen: { bytes: number; totalBytes: number; rows: number }[] = [];
+    const file = files.write('p.csv', 'a,y\n1,0\n2,1\n3,0\n');
+    await readTable(file, { onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toEqual({ file, bytes: 16, totalBytes: 16, rows: 3 });
+  });
+
+  test('a column of more distinct texts than the dictionary holds overflows, and keeps its numbers', async () => {
+    const n = MAX_DICTIONARY + 10;
+    const lines = Array.from({ length: n }, (_, i) => `${i},id${i},${i % 2}`);
+    const t = await readTable(files.write('big.csv', `n,id,y\n${lines.join('\n')}\n`));
+    expect(t.rows).toBe(n);
+    expect(t.columns[1].overflowed).toBe(true);
+    expect(t.columns[1].dictionary).toHaveLength(MAX_DICTIONARY);
+    expect(t.columns[1].codes[n - 1]).toBe(OVERFLOW);
+    expect(t.columns[0].numbers[n - 1]).toBe(n - 1);
+    expect(t.columns[2].overflowed).toBe(false);
+  });
+
+  test.each([
+    ['missing.csv', null, 'missing.csv: no such file'],
+    ['empty.csv', '', 'the file is empty'],
+    ['blank.csv', '\n  \n', 'the file is empty'],
+    ['ragged.csv', 'a,b,y\n1,2,0\n3,4\n', 'line 3: 2 columns where the header has 3'],
+    ['header-only.csv', 'a,b,y\n', 'has a header but no data rows'],
+    ['quotes.csv', 'a,b\n1,"x\n', 'line'],
+    ['bad.json', '{"a":', 'not valid JSON'],
+    ['notarray.json', '{"a":1}', 'expected a JSON array'],
+    ['missing-key.jsonl', '{"a":1,"y":0}\n{"a":2}\n', 'line 2: has no "y"'],
+    ['mixed.json', '[[1,2],{"a":1}]', 'rows must be all objects or all arrays'],
+    ['data.xlsx', 'x', 'unknown data format ".xlsx"'],
+  ])('%s: %s', async (name, text, message) => {
+    const file = text === null ? `${files.dir()}/${name}` : files.write(name, text);
+    await expect(readTable(file)).rejects.toEqual(expect.objectContaining({ code: 'E_INPUT', message: expect.stringContaining(message) }));
+  });
+});
+
+describe('tableFromItems', () => {
+  test('arrays take the given names when they have as many values', () => {
+    const t = tableFromItems('rows', [[1, 'a'], [2, null]], (i) => `row ${i + 1}`, 1, ['x', 'c']);
+    expect(t.columns.map((c) => c.name)).toEqual(['x', 'c']);
+    expect(t.columns[1].codes[1]).toBe(MISSING);
+  });
+});
