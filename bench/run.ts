@@ -24,6 +24,7 @@ import { TOOL_VERSION } from '../src/version';
 import type { Workload } from '../src/workloads/workload';
 import { leastSquares } from '../test/helpers/least-squares';
 import { benchHorizon, type HorizonResult } from './horizon';
+import { benchTables } from './tables';
 import { benchWorkloads, buildWorkload, type BenchWorkload } from './workloads';
 
 interface Mode {
@@ -262,11 +263,29 @@ async function gnsRelativeError(tf: TF, seeds: number): Promise<number> {
   return errors.sort((a, b) => a - b)[errors.length >> 1];
 }
 
+/** Tables mode: reading and preparing large tables against the parse alone, then a probe of each. */
+async function tablesMode(json: boolean): Promise<void> {
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  const started = Date.now();
+  const tables = await benchTables(log, 60);
+  const report = {
+    mode: 'tables',
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    versions: { autobatch: TOOL_VERSION },
+    seconds: (Date.now() - started) / 1000,
+    tables,
+  };
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else for (const t of tables) process.stdout.write(`${t.name}: ${t.rows} rows, prepare ${t.prepareMs.toFixed(0)} ms = ${t.prepareOverParse.toFixed(2)} × the parse alone, ${Math.round(t.prepareRowsPerSec)} rows/s, ${t.bytesPerCell.toFixed(1)} bytes a cell; probe ${JSON.stringify(t.probe)}\n`);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   // A mistyped flag must not fall through to the full mode's hours.
-  const unknown = args.filter((a, i) => !['--quick', '--horizon', '--json', '--only'].includes(a) && args[i - 1] !== '--only');
-  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick or --horizon, --json, --only NAME[,NAME])`);
+  const unknown = args.filter((a, i) => !['--quick', '--horizon', '--tables', '--json', '--only'].includes(a) && args[i - 1] !== '--only');
+  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick, --horizon or --tables, --json, --only NAME[,NAME])`);
+  if (args.includes('--tables')) return tablesMode(args.includes('--json'));
   if (args.includes('--quick') && args.includes('--horizon')) throw new UsageError('--quick and --horizon are two different modes: choose one');
   if (args.includes('--only') && !args[args.indexOf('--only') + 1]) throw new UsageError('--only needs a workload name');
   const mode = MODES[args.includes('--quick') ? 'quick' : 'full'];

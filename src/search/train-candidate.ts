@@ -142,10 +142,10 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     run.valLosses = perSampleLosses(tf, model, workload.validation, chunk);
     run.valLoss = mean(run.valLosses);
     const valCount = workload.validation.x.shape[0];
-    const trainSubset = {
-      x: tf.slice(workload.train.x, 0, Math.min(valCount, workload.train.x.shape[0])),
-      y: tf.slice(workload.train.y, 0, Math.min(valCount, workload.train.y.shape[0])),
-    };
+    const trainSubset = tf.tidy(() => {
+      const rows = tf.range(0, Math.min(valCount, workload.train.x.shape[0]), 1, 'int32');
+      return { x: tf.gather(workload.train.x, rows), y: tf.gather(workload.train.y, rows) };
+    });
     try {
       run.trainLoss = mean(perSampleLosses(tf, model, trainSubset, chunk));
     } finally {
@@ -171,7 +171,10 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
   }
 }
 
-/** The compiled loss of every sample, evaluated in chunks so memory stays bounded. */
+/**
+ * The compiled loss of every sample, evaluated in chunks so memory stays bounded. The
+ * chunks are gathered, not sliced: wasm's Slice reads its whole input each time.
+ */
 export function perSampleLosses(tf: TF, model: tfTypes.LayersModel, data: Dataset, chunk = 512): Float32Array {
   const lossFn = compiledLoss(model);
   const n = data.x.shape[0];
@@ -179,8 +182,9 @@ export function perSampleLosses(tf: TF, model: tfTypes.LayersModel, data: Datase
   for (let begin = 0; begin < n; begin += chunk) {
     const size = Math.min(chunk, n - begin);
     const values = tf.tidy(() => {
-      const prediction = model.predict(tf.slice(data.x, begin, size)) as tfTypes.Tensor;
-      return lossFn(tf.slice(data.y, begin, size), prediction).reshape([size]).dataSync();
+      const rows = tf.range(begin, begin + size, 1, 'int32');
+      const prediction = model.predict(tf.gather(data.x, rows)) as tfTypes.Tensor;
+      return lossFn(tf.gather(data.y, rows), prediction).reshape([size]).dataSync();
     });
     out.set(values, begin);
   }
