@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { loadDataFile } from '../../src/workloads/data-file';
 import { tempDir } from '../helpers/files';
 
 /**
@@ -52,6 +53,19 @@ describe('autobatch report', () => {
     expect(text).toContain(`Recommendation: batch size ${doc.recommendation.batchSize}`);
     expect(text).toContain(`knee ${doc.probe.throughputKnee}`);
     expect(text).toContain(`recommended ${doc.recommendation.batchSize}`);
+  });
+
+  test('a data file\'s column table is in the report, its names escaped', async () => {
+    const csv = files.write('t.csv', `"<b>city</b>",size,y\n${Array.from({ length: 30 }, (_, i) => `${['Oslo', 'Rome', ''][i % 3]},${i % 7},${i % 2}`).join('\n')}\n`);
+    const { preparation } = await loadDataFile(csv, { standardize: true, seed: 0, validationSplit: 0.2 });
+    const withData = files.write('with-data.json', JSON.stringify({ ...doc, preparation }));
+    const out = path.join(files.dir(), 'data.html');
+    const r = spawnSync(process.execPath, [BIN, 'report', withData, '--html', out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).toContain('&lt;b&gt;city&lt;/b&gt;');
+    expect(text).toContain('one-hot: 2 values + other + missing');
+    expect(text).toContain('label &quot;y&quot;: classification into 2 classes');
   });
 
   test.each([
