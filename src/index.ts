@@ -19,6 +19,7 @@ export type { LrRangeResult } from './lr/range-test';
 export { learningRateSchedule, type ScheduleCallbackOptions, type ScheduleSource } from './lr/callback';
 export { learningRateAt, linearDecaySchedule, type LearningRateSchedule, type ScheduleKind } from './lr/schedule';
 export { isOutOfMemoryError } from './runner/oom';
+export { registerTrainingKernels, type TrainingKernels } from './kernels/register';
 export type { TrialRunner, TrialSpec } from './runner/runner';
 export {
   DEFAULT_OPTIONS,

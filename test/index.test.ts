@@ -19,6 +19,7 @@ test('the public API is exactly this list', () => {
       'linearDecaySchedule',
       'normalizeOptions',
       'probeCapacity',
+      'registerTrainingKernels',
       'tf',
       'tune',
     ].sort(),
