@@ -1,13 +1,17 @@
 import type { BackendName } from './document';
 import { AutobatchError, BackendError, describeError } from './errors';
 import type { BackendChoice } from './options';
+import { registerKernelsFor, verifyKernelsFor } from './kernels/prepare-kernels';
 import type { TF } from './tf';
 
 /** The order `auto` tries backends in: fastest kernels first. */
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 /**
- * Makes `name` the active backend, loading its package first.
+ * Makes `name` the active backend, loading its package first. On wasm and cpu it
+ * registers the training kernels TensorFlow.js lacks or runs slowly (`src/kernels/`)
+ * and checks them against cpu's own; every process that trains (the tuner and its
+ * trial processes) comes through here, so all train with the same kernels.
  * @returns null on success, else why the backend cannot be used.
  */
 export async function activateBackend(tf: TF, name: BackendName): Promise<string | null> {
@@ -26,6 +30,8 @@ export async function activateBackend(tf: TF, name: BackendName): Promise<string
     // tfjs-core (a version mismatch) leaves our instance without it.
     return `the backend did not register with autobatch's @tensorflow/tfjs ${tf.version.tfjs} (version mismatch?)`;
   }
+  // Before the backend initializes: the engine then runs the setup of the kernels we wrap.
+  if (name !== 'tensorflow') registerKernelsFor(tf, name);
   try {
     const ok = await tf.setBackend(name);
     if (!ok) return 'it failed to initialize';
@@ -33,7 +39,7 @@ export async function activateBackend(tf: TF, name: BackendName): Promise<string
   } catch (err) {
     return `it failed to initialize: ${firstLine(describeError(err))}`;
   }
-  return null;
+  return name === 'tensorflow' ? null : verifyKernelsFor(tf, name);
 }
 
 export interface BackendSelection<T> {
@@ -49,7 +55,7 @@ export interface BackendSelection<T> {
 /**
  * Picks the first backend, in `BACKEND_ORDER` for `auto`, on which `check` succeeds.
  * `check` should run one real training step, so a backend that lacks a kernel the
- * model needs (wasm has no Conv2DBackpropFilter) is skipped with the reason kept.
+ * model needs (wasm's Conv3D gradients are refused) is skipped with the reason kept.
  * @throws BackendError when no backend passes.
  */
 export async function selectBackend<T>(

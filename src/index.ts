@@ -28,6 +28,7 @@ export {
 export { MISSING_MARKERS } from './workloads/table/missing';
 export type { Preparation, ColumnPreparation, ColumnKind, KindReason, Task } from './workloads/table/preparation';
 export type { TargetStyle } from './workloads/table/tensors';
+export { registerTrainingKernels, type TrainingKernels } from './kernels/register';
 export type { TrialRunner, TrialSpec } from './runner/runner';
 export {
   DEFAULT_OPTIONS,

@@ -9,7 +9,7 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import type { TF } from './tf';
 
 /** Built-in example workloads. */
-export const EXAMPLE_NAMES = ['mnist-mlp', 'synthetic-regression'] as const;
+export const EXAMPLE_NAMES = ['mnist-mlp', 'mnist-cnn', 'synthetic-regression'] as const;
 export type ExampleName = (typeof EXAMPLE_NAMES)[number];
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;

@@ -22,6 +22,7 @@ test('the public API is exactly this list', () => {
       'normalizeOptions',
       'probeCapacity',
       'restoreTarget',
+      'registerTrainingKernels',
       'tf',
       'tune',
     ].sort(),

@@ -1,14 +1,27 @@
 import type { TF } from '../../src/tf';
 import type { WorkloadDefinition } from '../../src/workloads/workload';
 
-/** A 4-8-2 classifier on 64 seeded samples: trains in milliseconds on any backend. */
-export function tinyWorkload(options: { conv?: boolean } = {}): WorkloadDefinition {
+/**
+ * A 4-8-2 classifier on 64 seeded samples: trains in milliseconds on any backend.
+ * `conv` and `conv3d` put a convolution first (wasm refuses Conv3D's gradients).
+ */
+export function tinyWorkload(options: { conv?: boolean; conv3d?: boolean } = {}): WorkloadDefinition {
   return {
     name: 'tiny',
     source: 'example',
     loss: 'categoricalCrossentropy',
     optimizer: { name: 'adam', learningRate: 0.01 },
     buildModel(tf: TF) {
+      if (options.conv3d) {
+        return tf.sequential({
+          layers: [
+            tf.layers.reshape({ inputShape: [4], targetShape: [2, 2, 1, 1] }),
+            tf.layers.conv3d({ filters: 2, kernelSize: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+            tf.layers.flatten(),
+            tf.layers.dense({ units: 2, activation: 'softmax' }),
+          ],
+        });
+      }
       if (options.conv) {
         return tf.sequential({
           layers: [

@@ -1,10 +1,12 @@
 import type { ExampleName } from '../../options';
 import type { WorkloadDefinition } from '../workload';
+import { mnistCnn } from './mnist-cnn';
 import { mnistMlp } from './mnist-mlp';
 import { syntheticRegression } from './synthetic-regression';
 
 const EXAMPLES: Record<ExampleName, (seed: number) => WorkloadDefinition> = {
   'mnist-mlp': mnistMlp,
+  'mnist-cnn': mnistCnn,
   'synthetic-regression': syntheticRegression,
 };
 

@@ -1,4 +1,5 @@
 import { createRandom, shuffledIndices } from '../../random';
+import type { TF } from '../../tf';
 import type { WorkloadDefinition } from '../workload';
 
 const PIXELS = 28 * 28;
@@ -28,23 +29,29 @@ export function mnistMlp(seed: number): WorkloadDefinition {
         ],
       });
     },
-    loadData(tf) {
-      const { pixels, labels } = readDigits();
-      const count = labels.length;
-      const order = shuffledIndices(count, createRandom(seed));
-      const valCount = Math.round(count * VALIDATION_SHARE);
-      const take = (indices: number[]) => {
-        const x = new Float32Array(indices.length * PIXELS);
-        const y = new Float32Array(indices.length * CLASSES);
-        indices.forEach((source, row) => {
-          x.set(pixels.subarray(source * PIXELS, (source + 1) * PIXELS), row * PIXELS);
-          y[row * CLASSES + labels[source]] = 1;
-        });
-        return { x: tf.tensor2d(x, [indices.length, PIXELS]), y: tf.tensor2d(y, [indices.length, CLASSES]) };
-      };
-      return { train: take(order.slice(valCount)), validation: take(order.slice(0, valCount)) };
-    },
+    loadData: (tf) => loadDigits(tf, seed, [PIXELS]),
   };
+}
+
+/**
+ * The 10,000 digits split 80/20 into train and validation after a seeded shuffle, each
+ * image shaped `inputShape` (784 pixels: `[784]` for an MLP, `[28, 28, 1]` for a CNN).
+ */
+export function loadDigits(tf: TF, seed: number, inputShape: number[]) {
+  const { pixels, labels } = readDigits();
+  const count = labels.length;
+  const order = shuffledIndices(count, createRandom(seed));
+  const valCount = Math.round(count * VALIDATION_SHARE);
+  const take = (indices: number[]) => {
+    const x = new Float32Array(indices.length * PIXELS);
+    const y = new Float32Array(indices.length * CLASSES);
+    indices.forEach((source, row) => {
+      x.set(pixels.subarray(source * PIXELS, (source + 1) * PIXELS), row * PIXELS);
+      y[row * CLASSES + labels[source]] = 1;
+    });
+    return { x: tf.tensor(x, [indices.length, ...inputShape]), y: tf.tensor2d(y, [indices.length, CLASSES]) };
+  };
+  return { train: take(order.slice(valCount)), validation: take(order.slice(0, valCount)) };
 }
 
 /** All digits the package ships, as one pixel array and one label array. */

@@ -1,0 +1,30 @@
+import { prepareWorkload } from '../../src/prepare';
+import { BatchCursor } from '../../src/runner/batches';
+import { trainingStep } from '../../src/runner/in-process';
+import { loadTf } from '../../src/tf';
+import { exampleWorkload } from '../../src/workloads/examples';
+import { disposeModel } from '../../src/workloads/workload';
+
+const tf = loadTf();
+
+describe('the mnist-cnn example', () => {
+  test('the same digits and split as mnist-mlp, as 28×28×1 images; trains on wasm without tensor leaks', async () => {
+    const selection = await prepareWorkload(tf, exampleWorkload('mnist-cnn', 1), { seed: 1, validationSplit: 0.2 }, 'wasm', 8, () => {});
+    const workload = selection.value;
+    try {
+      expect(selection).toMatchObject({ name: 'wasm', fallbackReason: null });
+      expect(workload.info).toMatchObject({ name: 'mnist-cnn', trainSamples: 8000, valSamples: 2000 });
+      expect(workload.train.x.shape).toEqual([8000, 28, 28, 1]);
+      const model = await workload.createModel();
+      const step = trainingStep(model, new BatchCursor(tf, workload.train, 16));
+      await step(); // first use builds the optimizer's state
+      const before = tf.memory().numTensors;
+      const loss = await step();
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Number.isFinite(loss)).toBe(true);
+      disposeModel(model);
+    } finally {
+      workload.dispose();
+    }
+  });
+});
