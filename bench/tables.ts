@@ -13,6 +13,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import Papa from 'papaparse';
 import { createRandom } from '../src/random';
 import { tune } from '../src/tune';
@@ -42,7 +44,17 @@ export interface TableResult {
   prepareOverParse: number;
   /** Heap and array-buffer growth while a table is held in columns, per cell. */
   bytesPerCell: number;
-  probe: { budgetSeconds: number; wallSeconds: number; budgetOverrun: number; complete: boolean; batchSize: number | null; dataSeconds: number | null } | null;
+  probe: {
+    budgetSeconds: number;
+    wallSeconds: number;
+    budgetOverrun: number;
+    complete: boolean;
+    incompleteReason: string | null;
+    phasesCut: string[];
+    batchSize: number | null;
+    dataSeconds: number | null;
+    backend: string | null;
+  } | null;
 }
 
 const CARRIERS = ['UA', 'B6', 'EV', 'DL', 'AA', 'MQ', 'US', '9E', 'WN', 'VX', 'FL', 'AS', 'F9', 'YV', 'HA', 'OO'];
@@ -93,7 +105,7 @@ function diamonds(file: string, rows: number): void {
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-const TABLES: TableSpec[] = [
+export const TABLES: TableSpec[] = [
   { name: 'flights-like', label: 'arr_delay', rows: 336_776, write: flights },
   { name: 'diamonds-like', label: 'price', rows: 53_940, write: diamonds },
 ];
@@ -120,6 +132,12 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return times.sort((a, b) => a - b)[1];
 }
 
+/** A full collection, so that held bytes are measured and not garbage (no --expose-gc needed). */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
 function heldBytes(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
@@ -140,10 +158,10 @@ export async function benchTables(log: (s: string) => void, probeSeconds: number
       const prepareMs = await timed(async () => {
         features = (await loadDataFile(file, { label: spec.label, standardize: true, seed: 0, validationSplit: 0.2 })).preparation.features.length;
       });
-      global.gc?.();
+      collectGarbage();
       const before = heldBytes();
       const table = await readTable(file);
-      global.gc?.();
+      collectGarbage();
       const bytesPerCell = (heldBytes() - before) / (table.rows * table.columns.length);
       const result: TableResult = {
         name: spec.name,
@@ -170,6 +188,9 @@ export async function benchTables(log: (s: string) => void, probeSeconds: number
           wallSeconds,
           budgetOverrun: wallSeconds / probeSeconds,
           complete: doc.complete,
+          incompleteReason: doc.incompleteReason ?? null,
+          phasesCut: doc.phasesCut,
+          backend: doc.backend?.name ?? null,
           batchSize: doc.recommendation?.batchSize ?? null,
           dataSeconds: doc.timings.data ?? null,
         };

@@ -39,9 +39,9 @@ export interface PreparedData {
 export async function applyPreparation(preparation: Preparation, data: string | readonly unknown[], options: ApplyPreparationOptions = {}): Promise<PreparedData> {
   const table =
     typeof data === 'string'
-      ? await readTable(data, { header: preparation.source.header })
+      ? await readTable(data, { header: preparation.source.header, decimal: preparation.source.decimal })
       : Array.isArray(data)
-        ? tableFromItems('rows', data, (i) => `row ${i + 1}`, 1, preparation.source.columns)
+        ? tableFromItems('rows', data, (i) => `row ${i + 1}`, 1, preparation.source.columns, preparation.source.decimal)
         : (() => {
             throw new InputError('applyPreparation: data must be a file path or an array of rows');
           })();

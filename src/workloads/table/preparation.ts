@@ -61,6 +61,7 @@ export const PreparationSchema = Type.Object(
       file: Type.String(),
       header: Type.Boolean({ description: 'Whether the first row named the columns' }),
       delimiter: Type.Union([Type.String(), Type.Null()]),
+      decimal: Type.Union([Type.Literal('.'), Type.Literal(',')], { description: 'The decimal mark of its numbers: "," in `;`-delimited European exports' }),
       columns: Type.Array(Type.String(), { description: 'Every column of the file, in file order' }),
       rows: Type.Number(),
     }),

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import Papa from 'papaparse';
 import { InputError } from '../../errors';
+import { detectDecimalMark, type DecimalMark } from './cell';
 import { detectHeader, HEADER_SAMPLE_ROWS } from './header';
 import { TableBuilder, type RawTable } from './store';
 
@@ -22,6 +23,8 @@ export interface ReadProgress {
 export interface ReadOptions {
   /** Whether the first row names the columns. @default detected: see `detectHeader` */
   header?: boolean;
+  /** The decimal mark of the numbers. @default detected: see `detectDecimalMark` */
+  decimal?: DecimalMark;
   /** Called a few times a second while a large file is read. */
   onProgress?: (progress: ReadProgress) => void;
 }
@@ -51,7 +54,7 @@ export async function readTable(file: string, options: ReadOptions = {}): Promis
     throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code})`, { cause: err });
   }
   const progress = throttledProgress(file, totalBytes, options.onProgress);
-  const table = ext === '.json' ? readJsonDocument(file) : ext === '.jsonl' || ext === '.ndjson' ? await readJsonLines(file, progress) : await readDelimited(file, ext, options.header, progress);
+  const table = ext === '.json' ? readJsonDocument(file, options.decimal) : ext === '.jsonl' || ext === '.ndjson' ? await readJsonLines(file, progress, options.decimal) : await readDelimited(file, ext, options, progress);
   progress.done(table.rows);
   return table;
 }
@@ -82,7 +85,7 @@ function openStream(file: string, progress: Progress, rows: () => number): fs.Re
   return stream;
 }
 
-function readDelimited(file: string, ext: string, header: boolean | undefined, progress: Progress): Promise<RawTable> {
+function readDelimited(file: string, ext: string, options: ReadOptions, progress: Progress): Promise<RawTable> {
   return new Promise((resolve, reject) => {
     const head: string[][] = [];
     let builder: TableBuilder | null = null;
@@ -95,10 +98,10 @@ function readDelimited(file: string, ext: string, header: boolean | undefined, p
     // The first rows wait until the header is decided; after that, rows go straight in.
     const start = () => {
       if (head.length === 0) return;
-      hasHeader = header ?? detectHeader(head);
+      hasHeader = options.header ?? detectHeader(head);
       width = head[0].length;
       const names = hasHeader ? uniqueNames(head[0]) : head[0].map((_, i) => String(i));
-      builder = new TableBuilder(names);
+      builder = new TableBuilder(names, options.decimal ?? detectDecimalMark(head.slice(hasHeader ? 1 : 0), delimiter));
       head.slice(hasHeader ? 1 : 0).forEach((row, i) => add(row, i + (hasHeader ? 1 : 0)));
     };
     const add = (row: string[], index: number) => {
@@ -163,7 +166,7 @@ function uniqueNames(cells: readonly string[]): string[] {
   });
 }
 
-function readJsonDocument(file: string): RawTable {
+function readJsonDocument(file: string, decimal: DecimalMark = '.'): RawTable {
   let doc: unknown;
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
@@ -175,10 +178,10 @@ function readJsonDocument(file: string): RawTable {
     throw new InputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code})`, { cause: err });
   }
   if (!Array.isArray(doc)) throw new InputError(`${file}: expected a JSON array of rows (objects or arrays)`);
-  return tableFromItems(file, doc, (i) => `item ${i + 1}`, 1);
+  return tableFromItems(file, doc, (i) => `item ${i + 1}`, 1, undefined, decimal);
 }
 
-async function readJsonLines(file: string, progress: Progress): Promise<RawTable> {
+async function readJsonLines(file: string, progress: Progress, decimal: DecimalMark = '.'): Promise<RawTable> {
   const items: unknown[] = [];
   const lines: number[] = [];
   const input = readline.createInterface({ input: openStream(file, progress, () => items.length), crlfDelay: Infinity });
@@ -194,45 +197,53 @@ async function readJsonLines(file: string, progress: Progress): Promise<RawTable
     }
     lines.push(n);
   }
-  return tableFromItems(file, items, (i) => `line ${lines[i]}`, lines[0] ?? 1);
+  return tableFromItems(file, items, (i) => `line ${lines[i]}`, lines[0] ?? 1, undefined, decimal);
 }
 
 /**
  * A table from rows given as values: objects (keys are columns, from the first row) or
  * arrays (columns named by position unless `names` are given). Numbers and booleans
- * become their text; null and undefined are missing.
+ * become their text; null and undefined are missing; texts of numbers are read with
+ * `decimal` as the decimal mark (JavaScript numbers are numbers either way).
  * @throws InputError naming `where(i)` for a row that does not fit the first.
  */
-export function tableFromItems(file: string, items: readonly unknown[], where: (i: number) => string, firstLine: number, names?: readonly string[]): RawTable {
+export function tableFromItems(
+  file: string,
+  items: readonly unknown[],
+  where: (i: number) => string,
+  firstLine: number,
+  names?: readonly string[],
+  decimal: DecimalMark = '.',
+): RawTable {
   if (items.length === 0) throw new InputError(`${file}: the file has no rows`);
   if (items.every((item) => Array.isArray(item))) {
     const width = (items[0] as unknown[]).length;
-    const builder = new TableBuilder(names && names.length === width ? names : Array.from({ length: width }, (_, i) => String(i)));
+    const builder = new TableBuilder(names && names.length === width ? names : Array.from({ length: width }, (_, i) => String(i)), decimal);
     items.forEach((item, i) => {
       const row = item as unknown[];
       if (row.length !== width) throw new InputError(`${file}: ${where(i)}: ${row.length} values where the first row has ${width}`);
-      builder.add(row.map(cellText));
+      builder.add(row.map((value) => cellText(value, decimal)));
     });
     return builder.finish({ file, firstLine, header: false, delimiter: null });
   }
   if (items.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item))) {
     const columns = Object.keys(items[0] as object);
-    const builder = new TableBuilder(columns);
+    const builder = new TableBuilder(columns, decimal);
     items.forEach((item, i) => {
       const record = item as Record<string, unknown>;
       const missing = columns.find((c) => !(c in record));
       if (missing !== undefined) throw new InputError(`${file}: ${where(i)}: has no "${missing}"`);
-      builder.add(columns.map((c) => cellText(record[c])));
+      builder.add(columns.map((c) => cellText(record[c], decimal)));
     });
     return builder.finish({ file, firstLine, header: true, delimiter: null });
   }
   throw new InputError(`${file}: rows must be all objects or all arrays`);
 }
 
-function cellText(value: unknown): string | null {
+function cellText(value: unknown, decimal: DecimalMark): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number') return Number.isNaN(value) ? null : String(value);
+  if (typeof value === 'number') return Number.isNaN(value) ? null : decimal === ',' ? String(value).replace('.', ',') : String(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

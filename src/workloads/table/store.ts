@@ -1,4 +1,4 @@
-import { parseNumber } from './cell';
+import { parseNumber, type DecimalMark } from './cell';
 import { isMissingText } from './missing';
 
 /** A cell's code for a missing value. */
@@ -39,6 +39,8 @@ export interface RawTable {
   readonly header: boolean;
   /** The delimiter of a CSV or TSV file; null for JSON. */
   readonly delimiter: string | null;
+  /** How its numbers write the decimal point. */
+  readonly decimal: DecimalMark;
 }
 
 /** Where row `row` of `table` came from, for error messages. */
@@ -58,7 +60,10 @@ export class TableBuilder {
   private readonly dictionaryNumbers: number[][];
   private readonly overflowed: boolean[];
 
-  constructor(readonly names: readonly string[]) {
+  constructor(
+    readonly names: readonly string[],
+    private readonly decimal: DecimalMark = '.',
+  ) {
     this.codes = names.map(() => new Int32Array(this.capacity));
     this.numbers = names.map(() => new Float64Array(this.capacity));
     this.lookups = names.map(() => new Map());
@@ -88,7 +93,7 @@ export class TableBuilder {
       let code = lookup.get(text);
       if (code === undefined) code = this.enter(c, text);
       this.codes[c][r] = code;
-      this.numbers[c][r] = code >= 0 ? this.dictionaryNumbers[c][code] : code === MISSING ? NaN : (parseNumber(text) ?? NaN);
+      this.numbers[c][r] = code >= 0 ? this.dictionaryNumbers[c][code] : code === MISSING ? NaN : (parseNumber(text, this.decimal) ?? NaN);
     }
   }
 
@@ -103,12 +108,12 @@ export class TableBuilder {
       return OVERFLOW;
     }
     const code = this.dictionaries[c].push(text) - 1;
-    this.dictionaryNumbers[c].push(parseNumber(text) ?? NaN);
+    this.dictionaryNumbers[c].push(parseNumber(text, this.decimal) ?? NaN);
     this.lookups[c].set(text, code);
     return code;
   }
 
-  finish(meta: Omit<RawTable, 'columns' | 'rows'>): RawTable {
+  finish(meta: Omit<RawTable, 'columns' | 'rows' | 'decimal'>): RawTable {
     const columns = this.names.map((name, c) => ({
       name,
       codes: this.codes[c].slice(0, this.count),
@@ -116,7 +121,7 @@ export class TableBuilder {
       dictionary: this.dictionaries[c],
       overflowed: this.overflowed[c],
     }));
-    return { ...meta, columns, rows: this.count };
+    return { ...meta, decimal: this.decimal, columns, rows: this.count };
   }
 
   private grow(): void {

@@ -55,6 +55,17 @@ describe('applyPreparation', () => {
     await expect(applyPreparation(preparation, [{ age: 3, income: 4 }])).rejects.toThrow('no column "city", which the preparation uses');
   });
 
+  test('a decimal comma is read the same way again, from a file and from rows', async () => {
+    const file = files.write('eu.csv', `preis;stadt;y\n${Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 10};${['Wien', 'Graz'][i % 2]};${i % 3 ? 'ja' : 'nein'}`).join('\n')}\n`);
+    const { preparation } = await loadDataFile(file, { standardize: false, seed: 1, validationSplit: 0.2 });
+    expect(preparation.source.decimal).toBe(',');
+    expect(preparation.columns[0].kind).toBe('numeric');
+    const fromRows = await applyPreparation(preparation, [{ preis: '2,5', stadt: 'Wien' }, { preis: 3.25, stadt: 'Graz' }]);
+    const x = (await fromRows.x.array()) as number[][];
+    expect(x.map((r) => r[0])).toEqual([2.5, 3.25]);
+    tf.dispose(fromRows.x);
+  });
+
   test('restoreTarget undoes the standardized regression target', async () => {
     const file = files.write('reg.csv', `a,price\n${Array.from({ length: 30 }, (_, i) => `${i % 4},${1000 * (i % 9) + 500}`).join('\n')}\n`);
     const { preparation } = await loadDataFile(file, { standardize: true, seed: 1, validationSplit: 0.2, task: 'regression' });

@@ -18,9 +18,11 @@ function readmeSnippet(): string {
 }
 
 // Python is not a dependency of autobatch: without it there is nothing to run.
-(python ? test : test.skip)("the README's Python snippet encodes a table as applyPreparation does", async () => {
-  const lines = Array.from({ length: 40 }, (_, i) => `${i % 6 === 0 ? 'NA' : 20 + i},"${['Oslo', 'Rome', 'Lima', '', 'Kyiv'][i % 5]}",${(i * 1.5).toFixed(1)},${i % 2 ? 'yes' : 'no'}`);
-  const csv = files.write('train.csv', `age,city,score,y\n${lines.join('\n')}\n`);
+(python ? test.each([',', ';'])
+  : test.skip.each([',', ';']))("the README's Python snippet encodes a table as applyPreparation does (delimiter %s)", async (delimiter) => {
+  const decimal = (v: number) => (delimiter === ';' ? v.toFixed(1).replace('.', ',') : v.toFixed(1));
+  const lines = Array.from({ length: 40 }, (_, i) => [i % 6 === 0 ? 'NA' : 20 + i, `"${['Oslo', 'Rome', 'Lima', '', 'Kyiv'][i % 5]}"`, decimal(i * 1.5), i % 2 ? 'yes' : 'no'].join(delimiter));
+  const csv = files.write('train.csv', `${['age', 'city', 'score', 'y'].join(delimiter)}\n${lines.join('\n')}\n`);
   const { preparation } = await loadDataFile(csv, { standardize: true, seed: 2, validationSplit: 0.25 });
   fs.writeFileSync(path.join(files.dir(), 'rec.json'), JSON.stringify({ preparation }));
   const script = `${readmeSnippet()}\nprint(json.dumps(rows))\n`;

@@ -56,6 +56,17 @@ describe('readTable', () => {
     expect(t.columns[1].dictionary[t.columns[1].codes[0]]).toBe(delimiter === ';' ? 'x;1' : 'x');
   });
 
+  test('a decimal comma in a ;-delimited table', async () => {
+    const t = await readTable(files.write('eu.csv', 'preis;menge;y\n12,5;3;a\n-0,25;4;b\n7;NA;a\n'));
+    expect(t.decimal).toBe(',');
+    expect(Array.from(t.columns[0].numbers)).toEqual([12.5, -0.25, 7]);
+    const point = await readTable(files.write('point.csv', 'p;y\n12.5;a\n3,5;b\n'));
+    expect(point.decimal).toBe('.');
+    expect(point.columns[0].numbers[1]).toBeNaN();
+    const comma = await readTable(files.write('comma.csv', 'p,y\n"12,5",a\n3,b\n'));
+    expect(comma.decimal).toBe('.');
+  });
+
   test('empty cells and the missing markers are missing; "None" is a value', async () => {
     const t = await readTable(files.write('m.csv', 'a,b,y\n1,NA,u\n,None,v\n?,N/A,u\nNaN,null,v\n 5 , x ,u\n'));
     expect(cells(t).map((row) => row.slice(0, 2))).toEqual([['1', null], [null, 'None'], [null, null], [null, null], ['5', 'x']]);
