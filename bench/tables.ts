@@ -10,11 +10,10 @@
  * (53,940 rows; cut, color and clarity as words) — because nothing can be downloaded
  * at run time. Values are synthetic, sizes and column kinds are the real ones.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import Papa from 'papaparse';
 import { createRandom } from '../src/random';
 import { tune } from '../src/tune';
@@ -132,15 +131,11 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return times.sort((a, b) => a - b)[1];
 }
 
-/** A full collection, so that held bytes are measured and not garbage (no --expose-gc needed). */
-function collectGarbage(): void {
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
-}
-
-function heldBytes(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+/** Bytes a read table holds per cell, measured in a fresh process (see table-memory.ts). */
+function bytesPerCellOf(file: string): number {
+  const script = path.join(__dirname, 'table-memory.ts');
+  const out = execFileSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', script, file], { encoding: 'utf8' });
+  return Number(out.trim());
 }
 
 export async function benchTables(log: (s: string) => void, probeSeconds: number): Promise<TableResult[]> {
@@ -158,11 +153,8 @@ export async function benchTables(log: (s: string) => void, probeSeconds: number
       const prepareMs = await timed(async () => {
         features = (await loadDataFile(file, { label: spec.label, standardize: true, seed: 0, validationSplit: 0.2 })).preparation.features.length;
       });
-      collectGarbage();
-      const before = heldBytes();
       const table = await readTable(file);
-      collectGarbage();
-      const bytesPerCell = (heldBytes() - before) / (table.rows * table.columns.length);
+      const bytesPerCell = bytesPerCellOf(file);
       const result: TableResult = {
         name: spec.name,
         rows: table.rows,

@@ -121,6 +121,11 @@ export class TableBuilder {
       dictionary: this.dictionaries[c],
       overflowed: this.overflowed[c],
     }));
+    // The builder may stay reachable from the parser's closures: it must not keep the
+    // oversized arrays alive beside the trimmed copies.
+    this.codes.length = 0;
+    this.numbers.length = 0;
+    this.lookups.length = 0;
     return { ...meta, decimal: this.decimal, columns, rows: this.count };
   }
 

@@ -1,0 +1,23 @@
+/**
+ * Run in a fresh process by bench/tables.ts (`node --expose-gc`): the heap and
+ * array-buffer bytes a read table holds, per cell, printed as one number. A fresh
+ * process, so nothing the bench did before is counted or collected in between.
+ */
+import { readTable } from '../src/workloads/table/read';
+
+async function main(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const held = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  // Load the modules' code first: only the table's bytes should count.
+  const before = held();
+  const table = await readTable(process.argv[2]);
+  const after = held();
+  process.stdout.write(`${(after - before) / (table.rows * table.columns.length)}\n`);
+}
+
+void main();
