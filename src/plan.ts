@@ -1,4 +1,5 @@
 import type { Trial } from './document';
+import { formatSeconds } from './units';
 
 /**
  * How one `--time-budget` is shared by the phases. Each phase gets a deadline when it
@@ -43,15 +44,21 @@ export const NOISE_BATCHES = { usual: 64, retry: 256, least: 16 } as const;
 /**
  * The noise measurement sized to its share of the time: K = 64 gradients (and a repeat
  * with 256 when too noisy) where they fit in `millis` at `gradientMs` each, fewer where
- * not, never under 16; no repeat unless it fits after the first. Without a measured
+ * not, never under 16; no repeat unless it fits after the first. When not even 16 fit,
+ * none: `batches` is 0 and `skipped` says why (a noise scale from fewer gradients is
+ * noise itself, and measuring 16 anyway would break the budget). Without a measured
  * gradient time, the usual K and no repeat.
  */
-export function planNoise(gradientMs: number | null, millis: number): { batches: number; retryBatches: number } {
-  if (gradientMs === null || !(gradientMs > 0)) return { batches: NOISE_BATCHES.usual, retryBatches: 0 };
+export function planNoise(gradientMs: number | null, millis: number): { batches: number; retryBatches: number; skipped: string | null } {
+  if (gradientMs === null || !(gradientMs > 0)) return { batches: NOISE_BATCHES.usual, retryBatches: 0, skipped: null };
   // A gradient costs about one step; evaluation and read-back add a little.
   const fit = Math.floor(millis / (1.2 * gradientMs));
-  const batches = Math.max(NOISE_BATCHES.least, Math.min(NOISE_BATCHES.usual, fit));
-  return { batches, retryBatches: fit - batches >= NOISE_BATCHES.retry ? NOISE_BATCHES.retry : 0 };
+  if (fit < NOISE_BATCHES.least) {
+    const needs = formatSeconds((NOISE_BATCHES.least * 1.2 * gradientMs) / 1000);
+    return { batches: 0, retryBatches: 0, skipped: `the gradient noise scale was not measured: ${NOISE_BATCHES.least} gradients take about ${needs} at this speed, more than its share of the budget (${formatSeconds(Math.max(0, millis) / 1000)})` };
+  }
+  const batches = Math.min(NOISE_BATCHES.usual, fit);
+  return { batches, retryBatches: fit - batches >= NOISE_BATCHES.retry ? NOISE_BATCHES.retry : 0, skipped: null };
 }
 
 export function lrRangeDeadline(now: number, end: number): number {

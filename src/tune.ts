@@ -131,9 +131,14 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     let noiseAtInit: NoiseEstimate | null = null;
     if (searching && !aborted()) {
       const batchSize = Math.min(NOISE_BATCH, safe);
-      const noisePlan = planNoise(gradientMs(probe.trials, batchSize), noiseDeadline(Date.now(), end) - Date.now());
-      noiseAtInit = await timed('noise', () => measureNoiseAtInit(tf, workload, { seed: opts.seed, batchSize, ...noisePlan }));
-      doc.noise = { ...noiseAtInit, atInit: noiseAtInit, preconditioned: null };
+      const { skipped, ...noisePlan } = planNoise(gradientMs(probe.trials, batchSize), noiseDeadline(Date.now(), end) - Date.now());
+      if (skipped) {
+        cut('noise');
+        doc.notes.push(skipped);
+      } else {
+        noiseAtInit = await timed('noise', () => measureNoiseAtInit(tf, workload, { seed: opts.seed, batchSize, ...noisePlan }));
+        doc.noise = { ...noiseAtInit, atInit: noiseAtInit, preconditioned: null };
+      }
     } else cutUnlessSkipped('noise');
 
     let lrRange: AutobatchDocument['lrRange'] = null;

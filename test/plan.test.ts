@@ -67,10 +67,16 @@ describe('planNoise', () => {
     ['fast gradients: 64, and a repeat of 256 when too noisy', 1, 10_000, { batches: 64, retryBatches: 256 }],
     ['time for 64 but not for the repeat', 10, 2_000, { batches: 64, retryBatches: 0 }],
     ['slow: as many as fit', 100, 4_000, { batches: 33, retryBatches: 0 }],
-    ['very slow: never under 16', 1_000, 1_000, { batches: 16, retryBatches: 0 }],
+    ['just 16 fit', 100, 1_920, { batches: 16, retryBatches: 0 }],
     ['no measured gradient time: the usual 64, no repeat', null, 1_000, { batches: 64, retryBatches: 0 }],
   ] as const)('%s', (_name, gradientMs, millis, expected) => {
-    expect(planNoise(gradientMs, millis)).toEqual(expected);
+    expect(planNoise(gradientMs, millis)).toEqual({ ...expected, skipped: null });
+  });
+
+  test('when not even 16 gradients fit, none: the phase is skipped with the reason', () => {
+    const plan = planNoise(1_000, 1_000);
+    expect(plan).toMatchObject({ batches: 0, retryBatches: 0 });
+    expect(plan.skipped).toBe('the gradient noise scale was not measured: 16 gradients take about 19.2s at this speed, more than its share of the budget (1.0s)');
   });
 
   test('the noise phase gets a tenth of what is left', () => {

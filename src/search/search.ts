@@ -7,6 +7,7 @@ import type { OptimizerSpec, Workload } from '../workloads/workload';
 import { NOISE_BATCHES, PLAN, type SearchPlan } from '../plan';
 import { NOISE_BATCH, gradientMs } from '../noise/at-init';
 import { chooseCandidates } from './candidates';
+import { expectedEvaluationSeconds } from './evaluation-cost';
 import { pickRate, scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
 import { trainCandidate, type CandidateRun } from './train-candidate';
 
@@ -94,6 +95,8 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   let cut = false;
   // One gradient at the noise measurement's batch, from the probe: sizes each run's measurement.
   const noiseGradientMs = gradientMs(options.probe.trials, Math.min(NOISE_BATCH, options.maxBatch));
+  // Until a run has measured it, a run's evaluation is costed from the probe.
+  const firstOverhead = expectedEvaluationSeconds(ok, workload.info.valSamples, workload.info.trainSamples, options.maxBatch);
   for (const [round, planned] of plan.rounds.entries()) {
     if (options.signal?.aborted || !entrants.length || cut) break;
     if (round > 0 && options.deadline !== undefined) {
@@ -115,7 +118,8 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
         const length = equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null);
         // No run starts that cannot end by the deadline (and a second of the reserve after
         // it), at the measured step time and evaluation overhead.
-        const expected = ((length.steps ?? 0) * (trialOf(batchSize)?.stepMs ?? 0)) / 1000 + (runsDone ? overheadSeconds / runsDone : 0);
+        const overhead = runsDone ? overheadSeconds / runsDone : firstOverhead;
+        const expected = ((length.steps ?? 0) * (trialOf(batchSize)?.stepMs ?? 0)) / 1000 + overhead;
         if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline + DEADLINE_GRACE_MS) {
           cut = true;
           break;

@@ -9,6 +9,7 @@ import { constantSchedule, learningRateAt, linearDecaySchedule, type ScheduleKin
 import { setLearningRate } from '../lr/set-learning-rate';
 import { mean } from '../stats';
 import { lossDropPerSecond, lossVolatility } from './curve-stats';
+import { EVALUATION_CHUNK } from './evaluation-cost';
 
 export interface CandidateRunOptions {
   batchSize: number;
@@ -138,7 +139,7 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
       noise: null,
     };
     if (diverged) return run;
-    const chunk = Math.min(512, options.maxBatch);
+    const chunk = Math.min(EVALUATION_CHUNK, options.maxBatch);
     run.valLosses = perSampleLosses(tf, model, workload.validation, chunk);
     run.valLoss = mean(run.valLosses);
     const valCount = workload.validation.x.shape[0];
