@@ -77,3 +77,21 @@ export function pair(value: number | number[] | undefined, fallback = 1): [numbe
   if (value == null) return [fallback, fallback];
   return typeof value === 'number' ? [value, value] : [value[0], value[1]];
 }
+
+/** A 2-D convolution's padding attribute, as TensorFlow.js kernels receive it. */
+export type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * The attributes the convolution gradient kernels read (tfjs-core 4.22's names: not API,
+ * hence the pinned version in register.ts). `filterShape` comes with the filter
+ * gradients, `inputShape` with the input gradients; `dilations` with the depthwise ones.
+ */
+export interface ConvGradientAttrs {
+  strides: number | [number, number];
+  pad: Pad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  filterShape: [number, number, number, number];
+  inputShape: [number, number, number, number];
+}

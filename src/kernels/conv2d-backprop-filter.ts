@@ -8,19 +8,11 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { TF } from '../tf';
 import type { KernelComposer, KernelInputs } from './compose';
-import { filterGradAxis } from './conv-geometry';
-
-type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+import { filterGradAxis, type ConvGradientAttrs, type Pad } from './conv-geometry';
 
 export function conv2dBackpropFilter(tf: TF) {
   return (k: KernelComposer, inputs: KernelInputs, attrs: NamedAttrMap): TensorInfo => {
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
-      strides: number | [number, number];
-      pad: Pad;
-      dataFormat?: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      filterShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as ConvGradientAttrs;
     let { x, dy } = inputs;
     const channelsFirst = dataFormat === 'NCHW';
     if (channelsFirst) {

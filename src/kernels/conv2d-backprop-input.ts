@@ -7,19 +7,11 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { TF } from '../tf';
 import type { KernelComposer, KernelInputs } from './compose';
-import { inputGradAxis, zeroDilate } from './conv-geometry';
-
-type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+import { inputGradAxis, zeroDilate, type ConvGradientAttrs } from './conv-geometry';
 
 export function conv2dBackpropInput(tf: TF) {
   return (k: KernelComposer, inputs: KernelInputs, attrs: NamedAttrMap): TensorInfo => {
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as {
-      strides: number | [number, number];
-      pad: Pad;
-      dataFormat?: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as ConvGradientAttrs;
     const { filter } = inputs;
     let { dy } = inputs;
     const channelsFirst = dataFormat === 'NCHW';

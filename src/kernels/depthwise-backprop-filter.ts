@@ -7,19 +7,11 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { TF } from '../tf';
 import type { KernelComposer, KernelInputs } from './compose';
-import { filterGradAxis, pair } from './conv-geometry';
-
-type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+import { filterGradAxis, pair, type ConvGradientAttrs } from './conv-geometry';
 
 export function depthwiseBackpropFilter(tf: TF) {
   return (k: KernelComposer, inputs: KernelInputs, attrs: NamedAttrMap): TensorInfo => {
-    const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as {
-      strides: number | [number, number];
-      dilations?: number | [number, number];
-      pad: Pad;
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      filterShape: [number, number, number, number];
-    };
+    const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as ConvGradientAttrs;
     const { x, dy } = inputs;
     const [dilationH, dilationW] = pair(dilations);
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, [dilationH, dilationW], pad, dimRoundingMode, true);

@@ -6,19 +6,11 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { TF } from '../tf';
 import type { KernelComposer, KernelInputs } from './compose';
-import { inputGradAxis, pair, zeroDilate } from './conv-geometry';
-
-type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+import { inputGradAxis, pair, zeroDilate, type ConvGradientAttrs } from './conv-geometry';
 
 export function depthwiseBackpropInput(tf: TF) {
   return (k: KernelComposer, inputs: KernelInputs, attrs: NamedAttrMap): TensorInfo => {
-    const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as {
-      strides: number | [number, number];
-      dilations?: number | [number, number];
-      pad: Pad;
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
+    const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as ConvGradientAttrs;
     const { dy, filter } = inputs;
     const [dilationH, dilationW] = pair(dilations);
     const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, [dilationH, dilationW], pad, dimRoundingMode, true);
