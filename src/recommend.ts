@@ -2,7 +2,7 @@ import type { Alternative, Candidate, NoiseEstimate, Phase, ProbeResult, Recomme
 import { LONG_HORIZON, decideForHorizon, resolveHorizon, type HorizonDecision } from './lr/for-horizon';
 import type { HorizonOption } from './lr/horizon';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
-import { ROUND_GROWTH } from './plan';
+import { PLAN, ROUND_GROWTH } from './plan';
 import { KNEE_FRACTION, OOM_SAFETY_FRACTION } from './probe/stopping';
 import { TIE_MAX_RELATIVE, TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
 import type { SearchOutcome } from './search/search';
@@ -216,8 +216,13 @@ function searchSummary(candidates: readonly Candidate[]): string {
   const rounds = Math.max(...candidates.map((c) => c.round ?? 0)) + 1;
   const rates = new Set((candidates[0].runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate)).size;
   const diverged = candidates.filter((c) => c.diverged).map((c) => c.batchSize);
+  // Fewer sizes than a search of sizes needs: say what was not compared.
+  const what =
+    candidates.length === 1
+      ? `only batch ${sizes}, the one size the probe measured (the batch size was not searched),`
+      : `${candidates.length} batch sizes (${sizes})${candidates.length < PLAN.minCandidates ? `, fewer than the ${PLAN.minCandidates} a search of sizes needs (the probe measured no more),` : ''}`;
   const first =
-    `Search: ${candidates.length} batch sizes (${sizes}) ` +
+    `Search: ${what} ` +
     (rates > 1 ? `each at ${rates} learning rates around its scaled rate, ` : '') +
     `trained for the same time from the same initial weights`;
   const later =

@@ -126,6 +126,19 @@ describe('recommend', () => {
     expect(rec.reasons.join(' ')).toMatch(/no run of several peaks measured how it moves/);
   });
 
+  test('a search of fewer sizes than it needs says what was not compared', () => {
+    const search = (sizes: number[]): SearchOutcome => ({
+      candidates: sizes.map((b) => candidate(b, 0.5, true)),
+      score: { scores: sizes.map(() => 0), tied: sizes.map((_, i) => i), winner: 0, best: 0 },
+      noise: null,
+      preconditioned: null,
+      bNoise: null,
+      cut: false,
+    });
+    expect(recommend({ ...base, search: search([8]) })!.reasons.join(' ')).toContain('Search: only batch 8, the one size the probe measured (the batch size was not searched)');
+    expect(recommend({ ...base, search: search([8, 16]) })!.reasons.join(' ')).toContain('Search: 2 batch sizes (8, 16), fewer than the 3 a search of sizes needs');
+  });
+
   test('for a long run, ties go to the largest tied batch; for a run as short as the search\'s, to goodput', () => {
     const search: SearchOutcome = {
       candidates: [candidate(8, 0.5), candidate(16, 0.4, true), candidate(64, 0.41, true)],
