@@ -2,6 +2,7 @@ import type { Alternative, Candidate, NoiseEstimate, Phase, ProbeResult, Recomme
 import { LONG_HORIZON, decideForHorizon, resolveHorizon, type HorizonDecision } from './lr/for-horizon';
 import type { HorizonOption } from './lr/horizon';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
+import { credibleNoiseScale, noiseWeight } from './noise/credible';
 import { PLAN, ROUND_GROWTH } from './plan';
 import { KNEE_FRACTION, OOM_SAFETY_FRACTION } from './probe/stopping';
 import { TIE_MAX_RELATIVE, TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
@@ -47,10 +48,10 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   const knee = Math.min(probe.throughputKnee, safe!);
   const optimizer = workload.optimizer;
   const ranged = suggestionOf(inputs);
-  const bNoise = search?.bNoise ?? inputs.noiseAtInit?.bSimple ?? null;
+  const bNoise = search?.bNoise ?? credibleNoiseScale(inputs.noiseAtInit);
   const lrFor = (b: number): number =>
     ranged
-      ? scaleLearningRate(ranged.suggestion, ranged.batchSize, b, inputs.noiseAtInit?.bSimple ?? 0, optimizer.name)
+      ? scaleLearningRate(ranged.suggestion, ranged.batchSize, b, credibleNoiseScale(inputs.noiseAtInit) ?? 0, optimizer.name)
       : optimizer.learningRate;
 
   const at = (b: number) => ok.find((t) => t.batchSize === b) as Trial;
@@ -138,13 +139,19 @@ function noiseReason(atInit: NoiseEstimate | null, atEnd: NoiseEstimate | null, 
   const parts: string[] = [];
   if (atInit) parts.push(`${round(atInit.bSimple)} at the initial weights`);
   if (atEnd) parts.push(`${round(atEnd.bSimple)} after the search's training`);
-  const bNoise = (atEnd ?? atInit)!.bSimple;
+  const used = (atEnd ?? atInit)!;
+  const bNoise = credibleNoiseScale(used)!;
   const ratio = bNoise / b;
+  // A noisy estimate is discounted in the decisions: say so, with the value they used.
+  const discount =
+    noiseWeight(used) < 0.9
+      ? ` Its standard error (${round(used.standardError!)}) discounts it to ${round(bNoise)} in the decisions (a precision weight: the less certain, the nearer to no noise-scale correction).`
+      : '';
   const meaning =
     ratio > 1
       ? `noise dominates each step at batch ${b} (B_noise/B = ${fmt(ratio)}), so a larger batch would still buy cleaner steps`
       : `batch ${b} is past the noise scale (B_noise/B = ${fmt(ratio)}): a larger batch would mostly repeat the same step`;
-  return `Gradient noise scale B_simple ≈ ${parts.join(' and ')}; it grows as the loss falls. ${meaning[0].toUpperCase()}${meaning.slice(1)}.`;
+  return `Gradient noise scale B_simple ≈ ${parts.join(' and ')}; it grows as the loss falls.${discount} ${meaning[0].toUpperCase()}${meaning.slice(1)}.`;
 }
 
 /**
@@ -240,7 +247,7 @@ function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candid
     const why = inputs.lrRange?.insufficient ? `${inputs.lrRange.insufficient}, so it suggested nothing` : 'the LR range test did not run';
     return `Peak rate ${fmt(lr)} ${winner ? 'comes from the search around' : 'is'} the ${opt.name} rate the model was compiled with (${fmt(opt.learningRate)}): ${why}.`;
   }
-  const bNoise = inputs.noiseAtInit?.bSimple;
+  const bNoise = credibleNoiseScale(inputs.noiseAtInit) ?? undefined;
   const rule = isAdaptive(opt.name)
     ? 'the square root of the noise-scale rule, for an adaptive optimizer'
     : 'the noise-scale rule η(B) = η(B₀)(1 + B_noise/B₀)/(1 + B_noise/B)';
@@ -314,7 +321,7 @@ function adviseWorkers(inputs: RecommendInputs, perWorker: number, bNoise: numbe
   const globalBatchSize = perWorker * inputs.workers;
   const base = suggestionOf(inputs) ?? { batchSize: perWorker, suggestion: inputs.workload.optimizer.learningRate };
   const learningRate =
-    horizonRatio * scaleLearningRate(base.suggestion, base.batchSize, globalBatchSize, inputs.noiseAtInit?.bSimple ?? 0, inputs.workload.optimizer.name);
+    horizonRatio * scaleLearningRate(base.suggestion, base.batchSize, globalBatchSize, credibleNoiseScale(inputs.noiseAtInit) ?? 0, inputs.workload.optimizer.name);
   const warning =
     bNoise !== null && globalBatchSize > bNoise
       ? `the global batch ${globalBatchSize} is past the noise scale (≈ ${round(bNoise)}): more workers will speed up each epoch but barely the training`

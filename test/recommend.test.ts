@@ -92,7 +92,9 @@ describe('recommend', () => {
 
     // A range test whose rate (scaled to batch 16) is below the carried peak holds it down, for a horizon this long.
     const low = recommend({ ...base, lrRange: { batchSize: 32, suggestion: 0.001 }, search, horizon: { epochs: 2, source: 'given' } })!;
-    const rangeAt16 = (0.001 * (1 + 50 / 32)) / (1 + 50 / 16);
+    // B_noise 50 ± 1, weighed by its precision (see credibleNoiseScale).
+    const b = 50 / (1 + (1 / 50) ** 2);
+    const rangeAt16 = (0.001 * (1 + b / 32)) / (1 + b / 16);
     expect(low.horizonTrend).toMatchObject({ limitedByRangeTest: true });
     expect(low.horizonTrend!.rangeTestRate).toBeCloseTo(rangeAt16, 12);
     expect(low.schedule.peakLearningRate).toBeCloseTo(rangeAt16, 12);
@@ -124,6 +126,20 @@ describe('recommend', () => {
     expect(rec.statisticalEfficiency).toBeCloseTo((80 + 8) / (80 + 16));
     expect(rec.reasons.join(' ')).toMatch(/Search: 3 batch sizes \(8, 16, 64\)/);
     expect(rec.reasons.join(' ')).toMatch(/no run of several peaks measured how it moves/);
+  });
+
+  test('a noise scale with a huge standard error weighs next to nothing, and the reasons say so', () => {
+    const noisy = { bSimple: 5560, gradSq: 1, traceSigma: 5560, standardError: 8e11 };
+    // The range test at batch 8, the recommendation at the knee (32): the rate is scaled.
+    const inputs = { ...base, lrRange: { batchSize: 8, suggestion: 0.05 } };
+    const rec = recommend({ ...inputs, noiseAtInit: noisy })!;
+    expect(rec.reasons.join(' ')).toContain('discounts it to 0 in the decisions');
+    // No search: the rate is the range test's scaled with a noise scale of about 0 — as if unscaled.
+    const plain = recommend({ ...inputs, noiseAtInit: { ...noisy, bSimple: 0 } })!;
+    expect(rec.schedule.peakLearningRate).toBeCloseTo(plain.schedule.peakLearningRate, 9);
+    // The same estimate, certain, would scale the rate.
+    const certain = recommend({ ...inputs, noiseAtInit: { ...noisy, standardError: null } })!;
+    expect(certain.schedule.peakLearningRate).not.toBeCloseTo(plain.schedule.peakLearningRate, 6);
   });
 
   test('a search of fewer sizes than it needs says what was not compared', () => {

@@ -1,5 +1,6 @@
 import type { Candidate, NoiseEstimate, ProbeResult, Trial } from '../document';
 import { scaleLearningRate } from '../lr/scaling';
+import { credibleNoiseScale } from '../noise/credible';
 import { combineNoise, type NoiseEstimateWithError } from '../noise/estimator';
 import type { ProgressEvent } from '../progress';
 import type { TF } from '../tf';
@@ -71,10 +72,11 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   const sizes = chooseCandidates(
     ok.map((t) => t.batchSize).filter((b) => b <= options.maxBatch),
     Math.min(options.probe.throughputKnee!, options.maxBatch),
-    options.noiseAtInit?.bSimple ?? null,
+    credibleNoiseScale(options.noiseAtInit),
     plan.count,
   );
-  const bNoiseInit = options.noiseAtInit?.bSimple ?? 0;
+  // A noise scale weighs as much as its standard error allows (see `credibleNoiseScale`).
+  const bNoiseInit = credibleNoiseScale(options.noiseAtInit) ?? 0;
   const trialOf = (b: number) => ok.find((t) => t.batchSize === b);
   const runsIn = (r: SearchPlan['rounds'][number]) => Math.min(r.batchSizes, sizes.length) * r.lrFactors.length;
   const runsPlanned = plan.rounds.reduce((sum, r) => sum + runsIn(r), 0);
@@ -172,7 +174,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   const noise = measured.length ? summarize(measured.map((r) => r.noise!.plain)) : null;
   const preconditionedRuns = measured.filter((r) => r.noise!.preconditioned !== null);
   const preconditioned = preconditionedRuns.length ? summarize(preconditionedRuns.map((r) => r.noise!.preconditioned!)) : null;
-  const bNoise = noise?.bSimple ?? options.noiseAtInit?.bSimple ?? null;
+  const bNoise = credibleNoiseScale(noise) ?? credibleNoiseScale(options.noiseAtInit);
   const smallest = Math.min(...reached);
   const throughput = (b: number) => trialOf(b)?.samplesPerSec ?? 0;
   const goodput = (b: number) => throughput(b) * (bNoise === null ? 1 : statisticalEfficiency(b, smallest, bNoise));
