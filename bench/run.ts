@@ -68,6 +68,8 @@ interface Result {
   valLoss: { recommendation: number; kerasDefault: number; largestFit: number };
   regret: number;
   costRatio: number;
+  /** autobatch's wall time over its time budget (issue 16: at most 1.03). */
+  budgetOverrun: number;
   /** null when the baseline diverged (its loss is infinite: any finite loss beats it). */
   vsKerasDefault: number | null;
   vsLargestFit: number | null;
@@ -157,6 +159,7 @@ async function benchWorkload(tf: TF, entry: BenchWorkload, mode: Mode, log: (s: 
     valLoss: { recommendation: valRec, kerasDefault: valKeras, largestFit: valLargest },
     regret: (valRec - oracle.valLoss) / oracle.valLoss,
     costRatio: autobatchSeconds / oracleSeconds,
+    budgetOverrun: autobatchSeconds / mode.tuneSeconds,
     vsKerasDefault: ratio(valRec, valKeras),
     vsLargestFit: ratio(valRec, valLargest),
     diverged: [
@@ -263,6 +266,36 @@ async function gnsRelativeError(tf: TF, seeds: number): Promise<number> {
   return errors.sort((a, b) => a - b)[errors.length >> 1];
 }
 
+interface BudgetCheck {
+  name: string;
+  budgetSeconds: number;
+  wallSeconds: number;
+  /** Wall time over the budget (issue 16: at most 1.03). */
+  budgetOverrun: number;
+  complete: boolean;
+  phasesCut: string[];
+  stepMs: number | null;
+}
+
+/** autobatch alone on a workload too slow for an oracle: its wall time against the budget. */
+async function checkBudget(entry: BenchWorkload, budgetSeconds: number, log: (s: string) => void): Promise<BudgetCheck> {
+  log(`${entry.name}: autobatch (${budgetSeconds}s budget), wall time only`);
+  const t0 = performance.now();
+  const doc = await tune({ ...entry.options, seed: 42, timeBudget: budgetSeconds });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const check = {
+    name: entry.name,
+    budgetSeconds,
+    wallSeconds,
+    budgetOverrun: wallSeconds / budgetSeconds,
+    complete: doc.complete,
+    phasesCut: doc.phasesCut,
+    stepMs: doc.probe?.trials[0]?.stepMs ?? null,
+  };
+  log(`${entry.name}: ${JSON.stringify(check)}`);
+  return check;
+}
+
 /** Tables mode: reading and preparing large tables against the parse alone, then a probe of each. */
 async function tablesMode(json: boolean): Promise<void> {
   const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -299,13 +332,18 @@ async function main(): Promise<void> {
   const workloads = all.filter((w) => !only || only.includes(w.name));
   if (!workloads.length) throw new UsageError(`--only names none of ${all.map((w) => w.name).join(', ')}`);
   const started = Date.now();
-  if (args.includes('--horizon')) return horizonMode(workloads, json, log, started, tf.version.tfjs);
+  if (args.includes('--horizon')) return horizonMode(workloads.filter((w) => !w.budgetOnly), json, log, started, tf.version.tfjs);
   const results: Result[] = [];
+  const budgetChecks: BudgetCheck[] = [];
   for (const w of workloads) {
+    if (w.budgetOnly) {
+      budgetChecks.push(await checkBudget(w, mode.tuneSeconds, log));
+      continue;
+    }
     const r = await benchWorkload(tf, w, mode, log);
     results.push(r);
     // Each workload's result as soon as it is known: a long full run that is stopped keeps them.
-    log(`${r.name}: ${JSON.stringify({ regret: r.regret, costRatio: r.costRatio, vsKerasDefault: r.vsKerasDefault, vsLargestFit: r.vsLargestFit, recommendation: r.recommendation, oracle: { batchSize: r.oracle.batchSize, learningRate: r.oracle.learningRate, valLoss: r.oracle.valLoss } })}`);
+    log(`${r.name}: ${JSON.stringify({ regret: r.regret, costRatio: r.costRatio, budgetOverrun: r.budgetOverrun, vsKerasDefault: r.vsKerasDefault, vsLargestFit: r.vsLargestFit, recommendation: r.recommendation, oracle: { batchSize: r.oracle.batchSize, learningRate: r.oracle.learningRate, valLoss: r.oracle.valLoss } })}`);
   }
   log('gradient noise scale against the closed form');
   const gns = await gnsRelativeError(tf, mode.gnsSeeds);
@@ -316,6 +354,7 @@ async function main(): Promise<void> {
     versions: { autobatch: TOOL_VERSION, tfjs: tf.version.tfjs },
     seconds: (Date.now() - started) / 1000,
     workloads: results,
+    budgetChecks,
     gnsRelativeError: gns,
   };
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -327,9 +366,10 @@ async function main(): Promise<void> {
         `${r.name} (${r.backend}): recommended ${r.recommendation.batchSize} @ ${r.recommendation.learningRate.toExponential(2)}, ` +
           `oracle ${r.oracle.batchSize} @ ${r.oracle.learningRate.toExponential(2)}\n` +
           `  regret ${pct(r.regret)}  costRatio ${pct(r.costRatio)}  vsKerasDefault ${fixed(r.vsKerasDefault)}  ` +
-          `vsLargestFit ${fixed(r.vsLargestFit)}  probeEfficiency ${pct(r.probeEfficiency)}  memoryPredictionError ${pct(r.memoryPredictionError)}\n`,
+          `vsLargestFit ${fixed(r.vsLargestFit)}  budgetOverrun ${r.budgetOverrun.toFixed(3)}  probeEfficiency ${pct(r.probeEfficiency)}  memoryPredictionError ${pct(r.memoryPredictionError)}\n`,
       );
     }
+    for (const c of budgetChecks) process.stdout.write(`${c.name}: ${c.wallSeconds.toFixed(1)} s for a ${c.budgetSeconds} s budget, budgetOverrun ${c.budgetOverrun.toFixed(3)}${c.complete ? '' : ` (incomplete: ${c.phasesCut.join(', ')} cut)`}\n`);
     process.stdout.write(`gnsRelativeError ${pct(gns)}\n`);
   }
 }

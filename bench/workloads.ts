@@ -1,3 +1,4 @@
+import type * as tfTypes from '@tensorflow/tfjs';
 import type { TuneOptions } from '../src/options';
 import type { TF } from '../src/tf';
 import { resolveWorkload } from '../src/workloads/spec';
@@ -6,6 +7,47 @@ import { createWorkload, type Workload } from '../src/workloads/workload';
 export interface BenchWorkload {
   name: string;
   options: TuneOptions;
+  /**
+   * Only autobatch's own run, for its wall time against the budget: a model this slow
+   * has no oracle worth its hours (issue 16's slow models).
+   */
+  budgetOnly?: boolean;
+}
+
+/**
+ * A small regression MLP with a layer that busy-waits `msPerSample` a sample in its
+ * forward pass: as slow per step as a much bigger model on a CPU, with the same
+ * single-threaded behaviour.
+ */
+function slowMlp(tf: TF, msPerSample: number): Pick<TuneOptions, 'model' | 'data'> {
+  class Wait extends tf.layers.Layer {
+    static className = 'BenchWait';
+    override computeOutputShape(shape: tfTypes.Shape | tfTypes.Shape[]) {
+      return shape;
+    }
+    override call(inputs: tfTypes.Tensor | tfTypes.Tensor[]) {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const end = Date.now() + msPerSample * x.shape[0]!;
+      while (Date.now() < end) {
+        // The wait is the point: a model this much slower.
+      }
+      return x;
+    }
+  }
+  const x = tf.randomNormal([2048, 8], 0, 1, 'float32', 7);
+  const y = x.sum(1, true);
+  const model = () => {
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [8], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        new Wait({}),
+        tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+    m.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
+    return m;
+  };
+  return { model, data: { x, y } };
 }
 
 /** A deeper, wider model of another shape: a 6-layer MLP on a seeded 8-class problem. */
@@ -32,6 +74,8 @@ export function benchWorkloads(tf: TF): BenchWorkload[] {
     { name: 'mnist-mlp', options: { example: 'mnist-mlp' } },
     { name: 'synthetic-regression', options: { example: 'synthetic-regression' } },
     { name: 'deep-mlp', options: deepMlp(tf) },
+    { name: 'slow-3ms', options: slowMlp(tf, 3), budgetOnly: true },
+    { name: 'slow-1s', options: slowMlp(tf, 120), budgetOnly: true },
   ];
 }
 
