@@ -78,6 +78,8 @@ describe('recommend', () => {
       preconditioned: null,
       bNoise: null,
       cut: false,
+      steps: 0,
+      failures: 0,
     };
     const rec = recommend({ ...base, search, horizon: { epochs: 2, source: 'given' } })!;
     const alpha = Math.log(2) / Math.log(9);
@@ -110,6 +112,8 @@ describe('recommend', () => {
       preconditioned: null,
       bNoise: 80,
       cut: false,
+      steps: 0,
+      failures: 0,
     };
     const rec = recommend({ ...base, search })!;
     expect(rec.batchSize).toBe(16);
@@ -134,6 +138,8 @@ describe('recommend', () => {
       preconditioned: null,
       bNoise: 80,
       cut: false,
+      steps: 0,
+      failures: 0,
     };
     // The search's runs saw 10 steps: 0.016 epochs at batch 16.
     const long = recommend({ ...base, search, horizon: { epochs: 20, source: 'given' } })!;
