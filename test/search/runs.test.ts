@@ -38,6 +38,10 @@ describe('fitRounds', () => {
   ] as const)('%s', (_name, secondsLeft, overhead, expected) => {
     expect(fitRounds(left, secondsLeft, overhead)).toBeCloseTo(expected, 9);
   });
+  test('on two processes a round takes its waves: 3 × 3 s + 1 × 9 s', () => {
+    expect(fitRounds(left, 9, 0, 2)).toBeCloseTo(0.5, 9);
+    expect(fitRounds(left, 18 + 4, 1, 2)).toBeCloseTo(1, 9);
+  });
 });
 
 describe('trainCandidate with a step count', () => {
