@@ -1,14 +1,13 @@
-import { SCHEMA_VERSION, type AutobatchDocument, type BackendName, type HardwareInfo, type NoiseEstimate, type Phase, type Trial } from './document';
+import { SCHEMA_VERSION, type AutobatchDocument, type HardwareInfo, type NoiseEstimate, type Phase, type Trial } from './document';
 import { activateBackend } from './backend';
 import { cacheKey, prepareCacheDir, readCache, writeCache, type CacheKeyParts } from './cache';
-import * as os from 'node:os';
-import { BackendError, describeError } from './errors';
+import { BackendError } from './errors';
 import { assertEnoughSamples, prepareWorkload } from './prepare';
 import { IsolatedRunner } from './runner/isolated';
 import type { TrialRunner } from './runner/runner';
-import { RAM_BUDGET_FRACTION, defaultMemoryBudget, snapshotHardware } from './hardware';
-import { RunPool } from './runner/pool';
-import { choosePoolSize, freeCores, perProcessBytes } from './runner/pool-size';
+import { defaultMemoryBudget, snapshotHardware } from './hardware';
+import type { RunPool } from './runner/pool';
+import { chooseSearchPool, openSearchPool } from './search-pool';
 import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
@@ -21,7 +20,7 @@ import { searchBatchSizes, type SearchOutcome } from './search/search';
 import { loadTf, type TF } from './tf';
 import { TOOL_VERSION } from './version';
 import { resolveWorkload } from './workloads/spec';
-import { createWorkload, type Workload, type WorkloadDefinition } from './workloads/workload';
+import { createWorkload, type WorkloadDefinition } from './workloads/workload';
 
 /** Largest batch of the LR range test: enough to tame per-batch loss noise, small enough to be quick. */
 const LR_RANGE_MAX_BATCH = 128;
@@ -158,24 +157,22 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     } else cutUnlessSkipped('lr-range');
 
     let search: SearchOutcome | null = null;
-    const pool = searchPool(opts, doc.hardware, name, probe.trials, safe, workload);
-    let plan = planSearch(Date.now(), end, PLAN.candidates, pool.size);
+    const choice = chooseSearchPool(opts, doc.hardware, name, probe.trials, safe, workload);
+    let plan = planSearch(Date.now(), end, PLAN.candidates, choice.size);
     if (searching && !aborted() && plan.count >= PLAN.minCandidates) {
-      if (pool.note) doc.notes.push(pool.note);
-      let poolRuns: RunPool | null = null;
-      search = await timed('search', async () => {
+      if (choice.note) doc.notes.push(choice.note);
+      const { outcome, parallel } = await timed('search', async () => {
+        let pool: RunPool | null = null;
+        if (!choice.inProcess) {
+          // The probe's process is done: its memory goes to the pool.
+          await runner.close();
+          pool = await openSearchPool(opts, name, choice.size, doc.notes);
+          if (pool) opts.onProgress({ type: 'search-pool', size: pool.size, pids: pool.pids() });
+          // Its start took time: plan again for what is left.
+          plan = planSearch(Date.now(), end, PLAN.candidates, pool?.size ?? 1);
+        }
         try {
-          if (!pool.inProcess) {
-            // The probe's process is done: its memory goes to the pool.
-            await runner.close();
-            poolRuns = await startPool(opts, name, pool.size, doc.notes);
-            if (poolRuns) {
-              opts.onProgress({ type: 'search-pool', size: poolRuns.size, pids: poolRuns.pids() });
-              // Its start took time: plan again for what is left.
-              plan = planSearch(Date.now(), end, PLAN.candidates, poolRuns.size);
-            } else plan = planSearch(Date.now(), end, PLAN.candidates, 1);
-          }
-          return await searchBatchSizes(tf, workload, {
+          const searched = await searchBatchSizes(tf, workload, {
             probe,
             noiseAtInit,
             // No suggestion (a sweep too short or without a descent): the compiled rate, not a guess.
@@ -189,18 +186,20 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
             precondition: isAdaptive(workload.info.optimizer.name),
             signal: opts.signal,
             onProgress: opts.onProgress,
-            ...(poolRuns ? { workers: (poolRuns as RunPool).workers() } : {}),
+            ...(pool ? { workers: pool.workers() } : {}),
           });
+          return { outcome: searched, parallel: pool?.size ?? null };
         } finally {
-          await (poolRuns as RunPool | null)?.close();
+          await pool?.close();
         }
       });
+      search = outcome;
       doc.candidates = search.candidates;
       const wallSeconds = doc.timings.search ?? null;
       doc.search = {
-        parallel: poolRuns ? (poolRuns as RunPool).size : 1,
-        inProcess: !poolRuns,
-        reason: poolRuns ? pool.reason : pool.inProcess ? pool.reason : 'the pool could not start: the runs trained in this process',
+        parallel: parallel ?? 1,
+        inProcess: parallel === null,
+        reason: parallel !== null || choice.inProcess ? choice.reason : 'the pool could not start: the runs trained in this process',
         wallSeconds,
         steps: search.steps,
         stepsPerSecond: wallSeconds ? search.steps / wallSeconds : null,
@@ -301,56 +300,6 @@ async function startRunner(tf: TF, opts: NormalizedOptions, definition: Workload
   const selection = await prepareWorkload(tf, definition, opts.workload, opts.backend, opts.minBatch, opts.onProgress);
   const runner: TrialRunner = new InProcessRunner(tf, selection.value);
   return { name: selection.name, fallbackReason: selection.fallbackReason, workload: selection.value, runner };
-}
-
-/** Where the search's runs train, and why: a pool of `size` processes, or this process. */
-interface SearchPoolChoice {
-  size: number;
-  inProcess: boolean;
-  reason: string;
-  /** A line for the notes, when the user should know (memory limited the pool; code cannot cross). */
-  note: string | null;
-}
-
-/**
- * The search's pool: its size from `choosePoolSize` (cores, backend, memory: each process
- * holds the data and a model), in a pool when the workload can cross to a process and
- * either trials are isolated or more than one run fits at once; otherwise this process.
- */
-function searchPool(opts: NormalizedOptions, hardware: HardwareInfo, backend: BackendName, trials: readonly Trial[], maxBatch: number, workload: Workload): SearchPoolChoice {
-  const dataBytes = [workload.train.x, workload.train.y, workload.validation.x, workload.validation.y].reduce((sum, t) => sum + t.size * 4, 0);
-  const available = hardware.memory.availableBytes > 0 ? hardware.memory.availableBytes : 2 * 2 ** 30;
-  const cores = os.availableParallelism();
-  const load = os.loadavg()[0];
-  const free = freeCores(cores, load);
-  const chosen = choosePoolSize({
-    requested: opts.parallel,
-    backend,
-    cores: free,
-    memoryBytes: opts.maxMemoryBytes ?? Math.floor(available * RAM_BUDGET_FRACTION),
-    perProcessBytes: perProcessBytes(trials, maxBatch, dataBytes),
-  });
-  if (opts.inline.model || opts.inline.data) {
-    const note = chosen.size > 1 ? `the search ran in this process, one run at a time: a model or data given in code cannot cross to a search process (${chosen.size} would have trained side by side)` : null;
-    return { size: 1, inProcess: true, reason: 'a model or data given in code cannot cross to a process', note };
-  }
-  const busy = opts.parallel === null && backend !== 'tensorflow' && free < cores;
-  const reason = busy ? `${chosen.reason}; ${cores - free} of ${cores} cores busy with other work (load average ${load.toFixed(1)})` : chosen.reason;
-  if (!opts.isolate && chosen.size === 1) return { size: 1, inProcess: true, reason: `${reason}; trials not isolated: this process`, note: null };
-  const said = chosen.limitedByMemory || busy || chosen.reason.includes('memory would allow');
-  return { size: chosen.size, inProcess: false, reason, note: said ? `the search: ${reason}` : null };
-}
-
-/** Starts the search's pool; null (and a note) when it cannot start, and the search trains in this process. */
-async function startPool(opts: NormalizedOptions, backend: BackendName, size: number, notes: string[]): Promise<RunPool | null> {
-  const pool = new RunPool({ workload: opts.workload, backend, minBatch: opts.minBatch, size });
-  try {
-    await pool.start();
-    return pool;
-  } catch (err) {
-    notes.push(`the search's processes could not start (${describeError(err)}): its runs trained in this process`);
-    return null;
-  }
 }
 
 function emptyDocument(opts: NormalizedOptions): AutobatchDocument {

@@ -19,6 +19,8 @@ export interface PoolSize {
   reason: string;
   /** True when memory, not cores, set the size. */
   limitedByMemory: boolean;
+  /** True when a size given is more than memory holds. */
+  overMemory: boolean;
 }
 
 /**
@@ -32,16 +34,16 @@ export function choosePoolSize(input: PoolSizeInput): PoolSize {
   const each = `${formatBytes(input.perProcessBytes)} each in ${formatBytes(input.memoryBytes)}`;
   if (input.requested !== null) {
     const over = input.requested > fit ? `; memory would allow ${fit} (${each})` : '';
-    return { size: input.requested, reason: `${input.requested} search process${input.requested === 1 ? '' : 'es'} (--parallel)${over}`, limitedByMemory: false };
+    return { size: input.requested, reason: `${input.requested} search process${input.requested === 1 ? '' : 'es'} (--parallel)${over}`, limitedByMemory: false, overMemory: over !== '' };
   }
   if (input.backend === 'tensorflow') {
-    return { size: 1, reason: '1 search process: tfjs-node trains on every core already', limitedByMemory: false };
+    return { size: 1, reason: '1 search process: tfjs-node trains on every core already', limitedByMemory: false, overMemory: false };
   }
   const cores = Math.max(1, input.cores);
   if (fit < cores) {
-    return { size: fit, reason: `${fit} search process${fit === 1 ? '' : 'es'}, not one per free core (${cores}): memory holds ${fit} (${each})`, limitedByMemory: true };
+    return { size: fit, reason: `${fit} search process${fit === 1 ? '' : 'es'}, not one per free core (${cores}): memory holds ${fit} (${each})`, limitedByMemory: true, overMemory: false };
   }
-  return { size: cores, reason: `${cores} search process${cores === 1 ? '' : 'es'}: ${input.backend} trains on one thread, one process per free core`, limitedByMemory: false };
+  return { size: cores, reason: `${cores} search process${cores === 1 ? '' : 'es'}: ${input.backend} trains on one thread, one process per free core`, limitedByMemory: false, overMemory: false };
 }
 
 /** Bytes a process needs besides its tensors: Node, TensorFlow.js, the wasm module. */

@@ -134,4 +134,20 @@ describe('process isolation', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(stillRunning(searchProcesses, CHILD_SCRIPT)).toEqual([]);
   });
+
+  test('the tuner killed with SIGKILL mid-search: its search processes end on their own within seconds', async () => {
+    const { child, exited } = await startProbeUntilTrial(
+      ['--example', 'synthetic-regression', '--backend', 'wasm', '--parallel', '2', '--time-budget', '40', '--min-trial-time', '0.2', '--json'],
+      /runs side by side/,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const searchProcesses = stillRunning(descendants(child.pid!), CHILD_SCRIPT);
+    expect(searchProcesses).toHaveLength(2);
+    child.kill('SIGKILL');
+    await exited;
+    // Orphaned, each notices its IPC channel close and exits after its current step.
+    const deadline = Date.now() + 10_000;
+    while (stillRunning(searchProcesses, CHILD_SCRIPT).length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stillRunning(searchProcesses, CHILD_SCRIPT)).toEqual([]);
+  });
 });

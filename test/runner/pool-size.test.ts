@@ -17,7 +17,8 @@ describe('choosePoolSize', () => {
     expect(chosen.size).toBe(size);
     expect(chosen.limitedByMemory).toBe(limited);
     if (limited) expect(chosen.reason).toMatch(/memory holds/);
-    if (requested !== null && requested * each > memoryBytes) expect(chosen.reason).toMatch(/memory would allow 2/);
+    expect(chosen.overMemory).toBe(requested !== null && requested * each > memoryBytes);
+    if (chosen.overMemory) expect(chosen.reason).toMatch(/memory would allow 2/);
   });
 });
 
