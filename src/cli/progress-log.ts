@@ -112,6 +112,7 @@ export function readLine(e: { file: string; bytes: number; totalBytes: number; r
 /** "round 1/3, 2 runs in flight (7, 8 of 22): batch 16, lr 0.01; batch 32, lr 0.02": the runs training side by side. */
 function inFlightLine(e: { count: number; round: number; rounds: number }, flight: ReadonlyMap<number, string>): string {
   const runs = [...flight.keys()].sort((a, b) => a - b);
+  if (runs.length === 1) return `round ${e.round + 1}/${e.rounds}, run ${runs[0] + 1}/${e.count} in flight: ${flight.get(runs[0])}`;
   return `round ${e.round + 1}/${e.rounds}, ${runs.length} runs in flight (${runs.map((i) => i + 1).join(', ')} of ${e.count}): ${runs.map((i) => flight.get(i)).join('; ')}`;
 }
 
