@@ -108,6 +108,13 @@ export function formatSummary(doc: AutobatchDocument): string {
       'round: the last search round the size trained in (values from it; only the last round is scored); ' +
         'score: validation loss above the best; = tied with the best within noise; < recommended',
     );
+    const s = doc.search;
+    if (s) {
+      const where = s.inProcess ? 'in this process, one run at a time' : `on ${s.parallel} process${s.parallel === 1 ? '' : 'es'} side by side`;
+      const speed = s.wallSeconds === null || s.stepsPerSecond === null ? '' : `, ${s.steps.toLocaleString('en-US')} training steps in ${formatSeconds(s.wallSeconds)} (${Math.round(s.stepsPerSecond).toLocaleString('en-US')} steps/s)`;
+      const failed = s.failedRuns ? `; ${s.failedRuns} run${s.failedRuns === 1 ? '' : 's'} lost to a dead process` : '';
+      out.push(`search: ${where}${speed}${failed}`);
+    }
   }
 
   out.push('');
