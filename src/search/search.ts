@@ -132,7 +132,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
         const run: RunSpec = {
           batchSize,
           learningRate: entrant.learningRate * factor,
-          ...equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null),
+          ...equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null, workers.length > 1 ? SLOT_OVERRUN * POOL_OVERRUN : SLOT_OVERRUN),
           schedule: 'linear-decay',
           seed: options.seed,
           precondition: options.precondition,
@@ -287,15 +287,24 @@ export function fitRounds(left: readonly { runs: number; seconds: number }[], se
 export const SLOT_OVERRUN = 1.5;
 
 /**
+ * On a pool of several processes, the slot's overrun is stretched by this much more:
+ * processes side by side slow each other (two wasm processes on this 2-core machine
+ * each trained 15–20 % slower than one alone, in `bench/`), and that slowdown must not use
+ * up the margin meant for a machine that got busier, or more runs would be cut short of
+ * their step count on a pool than alone.
+ */
+export const POOL_OVERRUN = 4 / 3;
+
+/**
  * Equal training time for every candidate, as a step count from the step time the probe
  * measured: every candidate gets the time it would take on a quiet machine, and a busy
  * moment during one candidate no longer decides the comparison. The slot's wall time,
  * stretched by `SLOT_OVERRUN`, still caps it; without a measured step time, wall time
- * alone decides.
+ * alone decides. `overrun`: `SLOT_OVERRUN`, times `POOL_OVERRUN` on a pool.
  */
-export function equalTime(seconds: number, stepMs: number | null): { seconds: number; steps?: number } {
+export function equalTime(seconds: number, stepMs: number | null, overrun = SLOT_OVERRUN): { seconds: number; steps?: number } {
   if (stepMs === null || !(stepMs > 0)) return { seconds };
-  return { seconds: SLOT_OVERRUN * seconds, steps: Math.max(2, Math.round((seconds * 1000) / stepMs)) };
+  return { seconds: overrun * seconds, steps: Math.max(2, Math.round((seconds * 1000) / stepMs)) };
 }
 
 /** A run's record in its size's `runs`: a run whose process died says how. */

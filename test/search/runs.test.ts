@@ -1,7 +1,7 @@
 import type { ProbeResult } from '../../src/document';
 import type { SearchPlan } from '../../src/plan';
 import type { ProgressEvent } from '../../src/progress';
-import { chooseEntrants, equalTime, fitRounds, noiseBatchesFor, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
+import { chooseEntrants, equalTime, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
 import { trainCandidate } from '../../src/search/train-candidate';
 import { loadTf } from '../../src/tf';
 import { createWorkload } from '../../src/workloads/workload';
@@ -22,6 +22,9 @@ describe('equalTime', () => {
     ['wall time alone for a nonsense step time', 3, 0, { seconds: 3 }],
   ] as const)('%s', (_name, seconds, stepMs, expected) => {
     expect(equalTime(seconds, stepMs)).toEqual(expected);
+  });
+  test('on a pool the cap stretches further, the step count stays', () => {
+    expect(equalTime(3, 10, SLOT_OVERRUN * POOL_OVERRUN)).toEqual({ steps: 300, seconds: 3 * SLOT_OVERRUN * POOL_OVERRUN });
   });
 });
 
