@@ -20,12 +20,20 @@ export interface SearchPoolChoice {
  * The search's pool: its size from `choosePoolSize` (cores, backend, memory: each process
  * holds the data and a model), in a pool when the workload can cross to a process and
  * either trials are isolated or more than one run fits at once; otherwise this process.
+ * `machine`: the cores Node may use and the one-minute load average (see `freeCores`).
  */
-export function chooseSearchPool(opts: NormalizedOptions, hardware: HardwareInfo, backend: BackendName, trials: readonly Trial[], maxBatch: number, workload: Workload): SearchPoolChoice {
+export function chooseSearchPool(
+  opts: Pick<NormalizedOptions, 'parallel' | 'inline' | 'isolate' | 'maxMemoryBytes'>,
+  hardware: HardwareInfo,
+  backend: BackendName,
+  trials: readonly Trial[],
+  maxBatch: number,
+  workload: Pick<Workload, 'train' | 'validation'>,
+  machine: { cores: number; load: number } = { cores: os.availableParallelism(), load: os.loadavg()[0] },
+): SearchPoolChoice {
   const dataBytes = [workload.train.x, workload.train.y, workload.validation.x, workload.validation.y].reduce((sum, t) => sum + t.size * 4, 0);
   const available = hardware.memory.availableBytes > 0 ? hardware.memory.availableBytes : 2 * 2 ** 30;
-  const cores = os.availableParallelism();
-  const load = os.loadavg()[0];
+  const { cores, load } = machine;
   const free = freeCores(cores, load);
   const chosen = choosePoolSize({
     requested: opts.parallel,
