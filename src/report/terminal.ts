@@ -2,6 +2,7 @@ import type { AutobatchDocument, Trial } from '../document';
 import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { formatTable } from './table';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
+import { searchLine } from './search-line';
 import { tfjsSnippet } from './snippets';
 
 const STATUS_WORDS: Record<Trial['status'], string> = {
@@ -108,13 +109,7 @@ export function formatSummary(doc: AutobatchDocument): string {
       'round: the last search round the size trained in (values from it; only the last round is scored); ' +
         'score: validation loss above the best; = tied with the best within noise; < recommended',
     );
-    const s = doc.search;
-    if (s) {
-      const where = s.inProcess ? 'in this process, one run at a time' : `on ${s.parallel} process${s.parallel === 1 ? '' : 'es'} side by side`;
-      const speed = s.wallSeconds === null || s.stepsPerSecond === null ? '' : `, ${s.steps.toLocaleString('en-US')} training steps in ${formatSeconds(s.wallSeconds)} (${Math.round(s.stepsPerSecond).toLocaleString('en-US')} steps/s)`;
-      const failed = s.failedRuns ? `; ${s.failedRuns} run${s.failedRuns === 1 ? '' : 's'} lost to a dead process` : '';
-      out.push(`search: ${where}${speed}${failed}`);
-    }
+    if (doc.search) out.push(`search: ${searchLine(doc.search)}`);
   }
 
   out.push('');
