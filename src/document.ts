@@ -129,10 +129,26 @@ const CandidateSchema = Type.Object({
       steps: Type.Number(),
       valLoss: Nullable(Type.Number()),
       diverged: Type.Boolean(),
+      process: Type.Optional(Type.Number({ description: "The search pool's process (slot, 0-based) that trained this run; absent when the tuner's own process did" })),
+      status: Type.Optional(Type.Union([Type.Literal('oom'), Type.Literal('crashed')], { description: 'Set when the process training this run died: the run failed, the search went on' })),
+      error: Type.Optional(Type.String({ description: "How the run's process died" })),
     }),
     { description: 'Every training run of this batch size in the search, round by round' },
   )),
 });
+
+const SearchInfoSchema = Type.Object(
+  {
+    parallel: Type.Number({ description: 'Runs trained side by side: the size of the pool of search processes (1 in the tuner\'s own process)' }),
+    inProcess: Type.Boolean({ description: "True when the runs trained in the tuner's own process, one at a time" }),
+    reason: Type.String({ description: 'Why this many' }),
+    wallSeconds: Nullable(Type.Number({ description: "The search's wall time, the pool's start included" })),
+    steps: Type.Number({ description: 'Training steps of all runs, summed' }),
+    stepsPerSecond: Nullable(Type.Number({ description: 'steps / wallSeconds: training steps completed per wall second, summed over processes' })),
+    failedRuns: Type.Number({ description: 'Runs whose process died (out of memory or crashed); each is in its candidate\'s runs' }),
+  },
+  { description: 'How the search ran: the pool of processes and its throughput' },
+);
 
 const AlternativeSchema = Type.Object({
   batchSize: Type.Number(),
@@ -228,6 +244,7 @@ export const DocumentSchema = Type.Object(
     noise: Nullable(NoiseSchema),
     lrRange: Nullable(LrRangeSchema),
     candidates: Type.Array(CandidateSchema),
+    search: Type.Optional(SearchInfoSchema),
     recommendation: Nullable(RecommendationSchema),
     timings: Type.Record(Type.String(), Type.Number()),
     cache: Type.Optional(
@@ -249,6 +266,7 @@ export type NoiseEstimate = Static<typeof NoiseEstimateSchema>;
 export type NoiseResult = Static<typeof NoiseSchema>;
 export type LrRange = Static<typeof LrRangeSchema>;
 export type Candidate = Static<typeof CandidateSchema>;
+export type SearchInfo = Static<typeof SearchInfoSchema>;
 export type Alternative = Static<typeof AlternativeSchema>;
 export type WorkersAdvice = Static<typeof WorkersSchema>;
 export type Recommendation = Static<typeof RecommendationSchema>;

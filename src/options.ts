@@ -146,6 +146,16 @@ export interface TuneOptions {
    */
   isolate?: boolean;
   /**
+   * Search runs trained side by side, each in its own process (a pool). The runs are
+   * independent and each gives the same result in any process, so this changes how much
+   * the search measures in its time, not how it decides given its plan. Needs a workload
+   * given by files or an example; a model or data given in code trains in this process.
+   * @default one process per core on wasm and cpu (they train on one thread), 1 on
+   * tfjs-node (already multithreaded); fewer when the memory budget holds fewer copies of
+   * the data and model. See `choosePoolSize`.
+   */
+  parallel?: number;
+  /**
    * Run the statistical search (noise scale, LR range test, candidates) after the
    * probe. Without it the recommendation is the throughput knee at the optimizer's
    * default learning rate.
@@ -224,6 +234,8 @@ export interface NormalizedOptions {
   horizon: HorizonOption;
   search: boolean;
   isolate: boolean;
+  /** Null: choose from the backend, the cores and the memory once they are known. */
+  parallel: number | null;
   cache: string | null;
   refresh: boolean;
   onProgress: (event: ProgressEvent) => void;
@@ -315,6 +327,7 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     horizon: normalizeHorizon(options),
     search: options.search ?? DEFAULT_OPTIONS.search,
     isolate: options.isolate ?? DEFAULT_OPTIONS.isolate,
+    parallel: options.parallel === undefined ? null : requireInteger('parallel', options.parallel, 1),
     cache: options.cache ?? null,
     refresh: options.refresh ?? false,
     onProgress: options.onProgress ?? (() => {}),

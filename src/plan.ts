@@ -132,17 +132,23 @@ export function searchShapes(count: number): { rounds: RoundShape[] }[] {
   ];
 }
 
-/** A shape's cost in units of one first-round run's training time (every round retrains from the start). */
-export function shapeCost(shape: { rounds: RoundShape[] }): number {
-  return shape.rounds.reduce((sum, r) => sum + r.batchSizes * r.multiple * r.lrFactors.length, 0);
+/**
+ * A shape's cost in units of one first-round run's training time (every round retrains
+ * from the start), on `parallel` processes: a round's runs go `parallel` at a time and
+ * the next round waits for the last, so a round of 5 runs on 2 processes costs 3 runs.
+ */
+export function shapeCost(shape: { rounds: RoundShape[] }, parallel = 1): number {
+  return shape.rounds.reduce((sum, r) => sum + Math.ceil((r.batchSizes * r.lrFactors.length) / parallel) * r.multiple, 0);
 }
 
 /**
  * The richest search the time left allows: the first shape (see `searchShapes`) whose
  * first round still trains at least `minCandidateSeconds`, with as many of the wanted
- * batch sizes as fit, never fewer than `minCandidates` unless only one round fits.
+ * batch sizes as fit, never fewer than `minCandidates` unless only one round fits. With
+ * `parallel` processes a round's runs train side by side (see `shapeCost`): the same
+ * time holds a richer search, or longer runs.
  */
-export function planSearch(now: number, end: number, wanted: number): SearchPlan {
+export function planSearch(now: number, end: number, wanted: number, parallel = 1): SearchPlan {
   const available = Math.max(0, (end - now) / 1000 - PLAN.reserveSeconds) * PLAN.trainShare;
   const last = searchShapes(wanted).length - 1;
   const tries = searchShapes(wanted).flatMap((_, shape) =>
@@ -151,7 +157,7 @@ export function planSearch(now: number, end: number, wanted: number): SearchPlan
       .map((count) => ({ count, shape: searchShapes(count)[shape] })),
   );
   for (const { count, shape } of tries) {
-    const seconds = available / shapeCost(shape);
+    const seconds = available / shapeCost(shape, parallel);
     if (seconds >= PLAN.minCandidateSeconds) {
       return { count, rounds: shape.rounds.map((r) => ({ batchSizes: r.batchSizes, trainSeconds: seconds * r.multiple, lrFactors: r.lrFactors })) };
     }

@@ -23,8 +23,25 @@ export type ProgressEvent =
       searchSeconds: number;
       round: number;
       rounds: number;
+      /** The pool slot training it (null: the tuner's process) and the runs in flight, this one included. */
+      process?: number | null;
+      inFlight?: number;
     }
-  | { type: 'candidate-end'; candidate: Candidate; index: number; count: number; round: number; rounds: number }
+  | {
+      type: 'candidate-end';
+      candidate: Candidate;
+      index: number;
+      count: number;
+      round: number;
+      rounds: number;
+      process?: number | null;
+      /** Runs still in flight after this one. */
+      inFlight?: number;
+      /** Set when the run's process died: the run is that failure, the search goes on. */
+      failure?: { status: 'oom' | 'crashed'; error: string };
+    }
+  /** The search's pool of processes started: its size and their process ids. */
+  | { type: 'search-pool'; size: number; pids: number[] }
   /** Reading a data file: a few times a second while it lasts, and once at the end (`bytes === totalBytes`). */
   | { type: 'data-read'; file: string; bytes: number; totalBytes: number; rows: number }
   /** Something the user should know at once, e.g. that the budget is too small for this model. */

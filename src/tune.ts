@@ -6,6 +6,8 @@ import { assertEnoughSamples, prepareWorkload } from './prepare';
 import { IsolatedRunner } from './runner/isolated';
 import type { TrialRunner } from './runner/runner';
 import { defaultMemoryBudget, snapshotHardware } from './hardware';
+import type { RunPool } from './runner/pool';
+import { chooseSearchPool, openSearchPool } from './search-pool';
 import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
@@ -160,26 +162,54 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     } else cutUnlessSkipped('lr-range');
 
     let search: SearchOutcome | null = null;
-    const plan = planSearch(Date.now(), end, PLAN.candidates);
+    const choice = chooseSearchPool(opts, doc.hardware, name, probe.trials, safe, workload);
+    let plan = planSearch(Date.now(), end, PLAN.candidates, choice.size);
     if (searching && !aborted() && plan.count >= PLAN.minCandidates) {
-      search = await timed('search', () =>
-        searchBatchSizes(tf, workload, {
-          probe,
-          noiseAtInit,
-          // No suggestion (a sweep too short or without a descent): the compiled rate, not a guess.
-          referenceLr: lrRange?.suggestion ?? workload.info.optimizer.learningRate,
-          referenceBatch: lrRange?.batchSize ?? knee,
-          maxBatch: safe,
-          optimizer: workload.info.optimizer,
-          plan,
-          deadline: end - PLAN.reserveSeconds * 1000,
-          seed: opts.seed,
-          precondition: isAdaptive(workload.info.optimizer.name),
-          signal: opts.signal,
-          onProgress: opts.onProgress,
-        }),
-      );
+      if (choice.note) doc.notes.push(choice.note);
+      const { outcome, parallel } = await timed('search', async () => {
+        let pool: RunPool | null = null;
+        if (!choice.inProcess) {
+          // The probe's process is done: its memory goes to the pool.
+          await runner.close();
+          pool = await openSearchPool(opts, name, choice.size, doc.notes);
+          if (pool) opts.onProgress({ type: 'search-pool', size: pool.size, pids: pool.pids() });
+          // Its start took time: plan again for what is left.
+          plan = planSearch(Date.now(), end, PLAN.candidates, pool?.size ?? 1);
+        }
+        try {
+          const searched = await searchBatchSizes(tf, workload, {
+            probe,
+            noiseAtInit,
+            // No suggestion (a sweep too short or without a descent): the compiled rate, not a guess.
+            referenceLr: lrRange?.suggestion ?? workload.info.optimizer.learningRate,
+            referenceBatch: lrRange?.batchSize ?? knee,
+            maxBatch: safe,
+            optimizer: workload.info.optimizer,
+            plan,
+            deadline: end - PLAN.reserveSeconds * 1000,
+            seed: opts.seed,
+            precondition: isAdaptive(workload.info.optimizer.name),
+            signal: opts.signal,
+            onProgress: opts.onProgress,
+            ...(pool ? { workers: pool.workers() } : {}),
+          });
+          return { outcome: searched, parallel: pool?.size ?? null };
+        } finally {
+          await pool?.close();
+        }
+      });
+      search = outcome;
       doc.candidates = search.candidates;
+      const wallSeconds = doc.timings.search ?? null;
+      doc.search = {
+        parallel: parallel ?? 1,
+        inProcess: parallel === null,
+        reason: parallel !== null || choice.inProcess ? choice.reason : 'the pool could not start: the runs trained in this process',
+        wallSeconds,
+        steps: search.steps,
+        stepsPerSecond: wallSeconds ? search.steps / wallSeconds : null,
+        failedRuns: search.failures,
+      };
       if (search.noise && doc.noise) {
         doc.noise = { ...search.noise, atInit: noiseAtInit, preconditioned: search.preconditioned };
       }
@@ -243,6 +273,7 @@ function cacheKeyParts(opts: NormalizedOptions, hardware: HardwareInfo, backend:
       workers: opts.workers,
       horizon: opts.horizon,
       search: opts.search,
+      parallel: opts.parallel,
     },
   };
 }

@@ -30,8 +30,11 @@ describe('tune() for pipelines', () => {
   test('a model function and { x, y }: progress, a valid document, and the caller keeps its tensors', async () => {
     const { x, y, model } = pipeline();
     const events: ProgressEvent['type'][] = [];
-    const doc = await tune({ ...QUICK, model, data: { x, y }, validationSplit: 0.25, timeBudgetSeconds: 12, onProgress: (e) => events.push(e.type) });
+    const doc = await tune({ ...QUICK, model, data: { x, y }, validationSplit: 0.25, timeBudgetSeconds: 12, parallel: 2, onProgress: (e) => events.push(e.type) });
     expect(validate(doc)).toBe(true);
+    // A model in code cannot cross to a process: the search ran here, and the notes say so.
+    expect(doc.search).toMatchObject({ parallel: 1, inProcess: true });
+    expect(doc.notes.join(' ')).toMatch(/the search ran in this process, one run at a time: a model or data given in code cannot cross/);
     expect(doc.workload).toMatchObject({ source: 'library', trainSamples: 450, valSamples: 150 });
     expect(doc.recommendation!.batchSize).toBeLessThanOrEqual(450);
     expect(events).toContain('trial-end');

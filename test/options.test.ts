@@ -10,6 +10,8 @@ describe('normalizeOptions', () => {
     expect(o.timeBudgetSeconds).toBe(120);
     expect(o.workers).toBe(1);
     expect(o.maxMemoryBytes).toBeNull();
+    // Chosen once the backend, the cores and the memory are known.
+    expect(o.parallel).toBeNull();
   });
 
   test('keeps zero where zero is allowed (no `||` defaults)', () => {
@@ -29,6 +31,8 @@ describe('normalizeOptions', () => {
     [{ example: 'cifar' as never }, 'example'],
     [{ maxMemory: 'much' }, 'maxMemory'],
     [{ timeBudget: 'forever' }, 'timeBudget'],
+    [{ parallel: 0 }, 'parallel'],
+    [{ parallel: 1.5 }, 'parallel'],
   ])('%p is refused, naming %s', (options, option) => {
     expect(() => normalizeOptions(options)).toThrow(expect.objectContaining({ code: 'E_USAGE', option }));
   });

@@ -52,6 +52,21 @@ describe('planSearch', () => {
     });
   });
 
+  test('on a pool, a round costs its waves of runs: the same time holds longer runs', () => {
+    const [halving] = searchShapes(5);
+    // 15 runs in 8 waves, 5 in 3, 6 in 3: 8 + 3 × 3 + 3 × 9 = 44 t instead of 84 t.
+    expect(shapeCost(halving, 2)).toBe(8 + 3 * 3 + 3 * 9);
+    expect(shapeCost(halving, 1)).toBe(shapeCost(halving));
+    const alone = planSearch(0, at(168), 5);
+    const pair = planSearch(0, at(168), 5, 2);
+    expect(pair.count).toBe(alone.count);
+    expect(pair.rounds.map((r) => r.lrFactors)).toEqual(alone.rounds.map((r) => r.lrFactors));
+    pair.rounds.forEach((r, i) => expect(r.trainSeconds).toBeCloseTo((alone.rounds[i].trainSeconds * 84) / 44, 6));
+    // Where one process has only time for a poorer shape, two have time for the richest.
+    expect(planSearch(0, at(30), 5).rounds).toHaveLength(2);
+    expect(planSearch(0, at(30), 5, 2).rounds).toHaveLength(3);
+  });
+
   test('every shape costs what its rounds train', () => {
     const [halving, shortHalving, shorterHalving, twoRounds, oneRound] = searchShapes(5);
     expect(shapeCost(halving)).toBe(5 * 3 + 5 * 3 + 2 * 9 * 3);

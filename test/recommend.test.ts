@@ -78,6 +78,8 @@ describe('recommend', () => {
       preconditioned: null,
       bNoise: null,
       cut: false,
+      steps: 0,
+      failures: 0,
     };
     const rec = recommend({ ...base, search, horizon: { epochs: 2, source: 'given' } })!;
     const alpha = Math.log(2) / Math.log(9);
@@ -112,6 +114,8 @@ describe('recommend', () => {
       preconditioned: null,
       bNoise: 80,
       cut: false,
+      steps: 0,
+      failures: 0,
     };
     const rec = recommend({ ...base, search })!;
     expect(rec.batchSize).toBe(16);
@@ -150,6 +154,8 @@ describe('recommend', () => {
       preconditioned: null,
       bNoise: null,
       cut: false,
+      steps: 0,
+      failures: 0,
     });
     expect(recommend({ ...base, search: search([8]) })!.reasons.join(' ')).toContain('Search: only batch 8, the one size the probe measured (the batch size was not searched)');
     expect(recommend({ ...base, search: search([8, 16]) })!.reasons.join(' ')).toContain('Search: 2 batch sizes (8, 16), fewer than the 3 a search of sizes needs');
@@ -163,6 +169,8 @@ describe('recommend', () => {
       preconditioned: null,
       bNoise: 80,
       cut: false,
+      steps: 0,
+      failures: 0,
     };
     // The search's runs saw 10 steps: 0.016 epochs at batch 16.
     const long = recommend({ ...base, search, horizon: { epochs: 20, source: 'given' } })!;

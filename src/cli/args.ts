@@ -122,6 +122,14 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
       describe: 'Run each capacity trial in a child process, so an out-of-memory is a measured limit (--no-isolate: in this process)',
     },
   },
+  parallel: {
+    flag: 'parallel',
+    yargs: {
+      type: 'string',
+      describe: 'Search runs trained side by side, one process each',
+      defaultDescription: 'one per core on wasm/cpu, 1 on tfjs-node; fewer if memory is short',
+    },
+  },
   search: {
     flag: 'search',
     yargs: { type: 'boolean', describe: 'Run the statistical search after the probe (--no-search: probe only)', defaultDescription: 'true' },
@@ -145,7 +153,7 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
 };
 
 /** Options that are integers on the command line; the rest stay strings for normalizeOptions to parse. */
-const INTEGER_FLAGS: readonly FlagOptionKey[] = ['minBatch', 'maxBatch', 'seed', 'warmupSteps', 'minSteps', 'workers'];
+const INTEGER_FLAGS: readonly FlagOptionKey[] = ['minBatch', 'maxBatch', 'seed', 'warmupSteps', 'minSteps', 'workers', 'parallel'];
 
 /** Flags of `probe` that only the CLI has. */
 export const OUTPUT_FORMATS = ['text', 'json', 'env'] as const;

@@ -23,6 +23,13 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
   let phaseStart = 0;
   let phaseSeconds = 0;
   let detail = '';
+  // The search's runs in flight: index in the plan → batch size.
+  const flight = new Map<number, number>();
+  const flightDetail = (e: { round: number; rounds: number; count: number }) => {
+    const runs = [...flight.keys()].sort((a, b) => a - b);
+    if (runs.length === 1) return `round ${e.round + 1}/${e.rounds}, run ${runs[0] + 1}/${e.count}: batch ${flight.get(runs[0])}`;
+    return `round ${e.round + 1}/${e.rounds}, ${runs.length} in flight (runs ${runs.map((i) => i + 1).join(', ')}/${e.count}): batch ${runs.map((i) => flight.get(i)).join(', ')}`;
+  };
   const left = () => formatSeconds(Math.max(0, budgetSeconds - (Date.now() - started) / 1000));
 
   const stopBar = () => {
@@ -72,12 +79,19 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
         detail = `lr ${e.lr.toExponential(1)}, loss ${Number.isFinite(e.loss) ? e.loss.toPrecision(3) : e.loss}`;
         bar!.update(e.step + 1, { detail, left: left() });
         break;
+      case 'search-pool':
+        stream.write(`autobatch: the search trains ${e.size} runs side by side\n`);
+        break;
       case 'candidate-start':
-        detail = `round ${e.round + 1}/${e.rounds}, run ${e.index + 1}/${e.count}: batch ${e.batchSize}`;
+        flight.set(e.index, e.batchSize);
+        detail = flightDetail(e);
         if (!bar) startBar('search', Math.max(1, e.searchSeconds), true);
         break;
       case 'candidate-end':
-        detail = `batch ${e.candidate.batchSize}: ${e.candidate.diverged ? 'diverged' : `val loss ${e.candidate.valLoss!.toPrecision(3)}`}`;
+        flight.delete(e.index);
+        detail = flight.size
+          ? flightDetail(e)
+          : `batch ${e.candidate.batchSize}: ${e.failure ? `process died (${e.failure.status})` : e.candidate.diverged || e.candidate.valLoss === null ? 'diverged' : `val loss ${e.candidate.valLoss.toPrecision(3)}`}`;
         break;
       case 'phase-start':
         if (e.phase === 'noise') startBar('noise', 1, false);

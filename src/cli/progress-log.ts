@@ -11,6 +11,8 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
   // Held until a backend is chosen: if the user's input fails during the choice, the
   // error is the only line printed.
   let skipped: string[] = [];
+  // The search's runs in flight, by their index in the plan.
+  const flight = new Map<number, string>();
   const write = (line: string) => {
     if (pending) stream.write('\r\x1b[K');
     pending = false;
@@ -49,18 +51,31 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         write(`  batch ${t.batchSize}${t.bisect ? ' (bisect)' : ''}: ${detail}`);
         break;
       }
+      case 'search-pool':
+        write(`autobatch: the search trains ${event.size} runs side by side, one process each (pid ${event.pids.join(', ')})`);
+        break;
       case 'candidate-start':
+        flight.set(event.index, `batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}`);
         if (tty) {
-          stream.write(`  ${runLabel(event)}: batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}, ${formatSeconds(event.seconds)} …`);
+          if (pending) stream.write('\r\x1b[K');
+          stream.write(flight.size > 1 ? `  ${inFlightLine(event, flight)} …` : `  ${runLabel(event)}: batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}, ${formatSeconds(event.seconds)} …`);
           pending = true;
         }
         break;
       case 'candidate-end': {
+        flight.delete(event.index);
         const c = event.candidate;
-        write(
-          `  ${runLabel(event)}: batch ${c.batchSize}, lr ${c.learningRate.toPrecision(3)}: ` +
-            (c.diverged ? 'diverged' : `validation loss ${c.valLoss!.toPrecision(4)} after ${c.steps} steps`),
-        );
+        const result = event.failure
+          ? `its process died (${event.failure.status}): ${event.failure.error}; the search goes on`
+          : c.diverged || c.valLoss === null
+            ? 'diverged'
+            : `validation loss ${c.valLoss.toPrecision(4)} after ${c.steps} steps`;
+        const where = event.process === null || event.process === undefined ? '' : ` [process ${event.process + 1}]`;
+        write(`  ${runLabel(event)}${where}: batch ${c.batchSize}, lr ${c.learningRate.toPrecision(3)}: ${result}`);
+        if (tty && flight.size > 0) {
+          stream.write(`  ${inFlightLine(event, flight)} …`);
+          pending = true;
+        }
         break;
       }
       case 'phase-end':
@@ -92,6 +107,13 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
 export function readLine(e: { file: string; bytes: number; totalBytes: number; rows: number }): string {
   const share = e.totalBytes ? ` (${Math.floor((100 * e.bytes) / e.totalBytes)} %)` : '';
   return `${e.file}: ${e.rows.toLocaleString('en-US')} rows, ${formatBytes(e.bytes)} of ${formatBytes(e.totalBytes)}${share}`;
+}
+
+/** "round 1/3, 2 runs in flight (7, 8 of 22): batch 16, lr 0.01; batch 32, lr 0.02": the runs training side by side. */
+function inFlightLine(e: { count: number; round: number; rounds: number }, flight: ReadonlyMap<number, string>): string {
+  const runs = [...flight.keys()].sort((a, b) => a - b);
+  if (runs.length === 1) return `round ${e.round + 1}/${e.rounds}, run ${runs[0] + 1}/${e.count} in flight: ${flight.get(runs[0])}`;
+  return `round ${e.round + 1}/${e.rounds}, ${runs.length} runs in flight (${runs.map((i) => i + 1).join(', ')} of ${e.count}): ${runs.map((i) => flight.get(i)).join('; ')}`;
 }
 
 /** "round 2/3, run 17/22": where a search run stands. */

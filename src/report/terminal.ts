@@ -2,6 +2,7 @@ import type { AutobatchDocument, Trial } from '../document';
 import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { formatTable } from './table';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
+import { searchLine } from './search-line';
 import { tfjsSnippet } from './snippets';
 
 const STATUS_WORDS: Record<Trial['status'], string> = {
@@ -108,6 +109,7 @@ export function formatSummary(doc: AutobatchDocument): string {
       'round: the last search round the size trained in (values from it; only the last round is scored); ' +
         'score: validation loss above the best; = tied with the best within noise; < recommended',
     );
+    if (doc.search) out.push(`search: ${searchLine(doc.search)}`);
   }
 
   out.push('');

@@ -7,6 +7,7 @@ import type { BackendChoice } from '../options';
 import type { WorkloadSpec } from '../workloads/spec';
 import { classifyChildExit } from './child-exit';
 import type { FromChild, ToChild } from './protocol';
+import type { RunOutcome, RunSpec } from './run-spec';
 import type { TrialRunner, TrialSpec } from './runner';
 
 /** The trial in flight was dropped because the run was aborted. */
@@ -44,6 +45,7 @@ export class IsolatedRunner implements TrialRunner {
   private child: ChildProcess | null = null;
   private stderr = '';
   private readyInfo: ChildReady | null = null;
+  private lastPid: number | null = null;
   private pending: { resolve: (m: FromChild) => void; reject: (e: Error) => void } | null = null;
 
   constructor(private readonly options: IsolatedRunnerOptions) {}
@@ -77,9 +79,46 @@ export class IsolatedRunner implements TrialRunner {
   }
 
   async runTrial(spec: TrialSpec, signal?: AbortSignal): Promise<Trial> {
+    const reply = await this.requestAbortably({ type: 'trial', spec }, signal);
+    if (reply.type === 'result') {
+      // An out-of-memory the child survived may still have broken its heap.
+      if (reply.trial.status !== 'ok' && reply.trial.status !== 'over-budget') this.kill();
+      return reply.trial;
+    }
+    if (reply.type === 'trial-error') throw rebuildError(reply.code, reply.message);
+    return this.died(spec.batchSize, reply);
+  }
+
+  /**
+   * Trains one run of the search in the child. The child's death is the run's failure
+   * (`oom` or `crashed`), and so is an out-of-memory error (the child is replaced: its
+   * heap may be broken); any other error throws, as it would in this process.
+   */
+  async runCandidate(spec: RunSpec, signal?: AbortSignal, slot: number | null = null): Promise<RunOutcome> {
+    const reply = await this.requestAbortably({ type: 'run', spec }, signal);
+    const pid = this.lastPid;
+    if (reply.type === 'run-result') return { run: reply.run, process: slot, pid };
+    if (reply.type === 'run-error') {
+      if (!reply.oom) throw rebuildError(reply.code, reply.message);
+      this.kill();
+      return { failure: { status: 'oom', error: reply.message }, process: slot, pid };
+    }
+    if (reply.type !== 'exit') throw new TrainingError(`unexpected reply from the trial process: ${reply.type}`);
+    const { status, error } = classifyChildExit(reply.signal, reply.code, reply.stderr);
+    return { failure: { status: status === 'oom' ? 'oom' : 'crashed', error }, process: slot, pid };
+  }
+
+  /** The process id of the child now running, or null. */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** Sends a request, starting the child first; an abort kills the child and rejects with `TrialAbortedError`. */
+  private async requestAbortably(message: ToChild, signal?: AbortSignal): Promise<FromChild | ExitReply> {
     if (signal?.aborted) throw new TrialAbortedError();
     await this.start();
     const child = this.child!;
+    this.lastPid = child.pid ?? null;
     const onAbort = () => {
       const pending = this.pending;
       this.pending = null;
@@ -88,14 +127,7 @@ export class IsolatedRunner implements TrialRunner {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const reply = await this.request(child, { type: 'trial', spec });
-      if (reply.type === 'result') {
-        // An out-of-memory the child survived may still have broken its heap.
-        if (reply.trial.status !== 'ok' && reply.trial.status !== 'over-budget') this.kill();
-        return reply.trial;
-      }
-      if (reply.type === 'trial-error') throw rebuildError(reply.code, reply.message);
-      return this.died(spec.batchSize, reply);
+      return await this.request(child, message);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -115,6 +147,8 @@ export class IsolatedRunner implements TrialRunner {
     const entry = this.options.entry ?? defaultEntry();
     const child = fork(entry, [], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // Structured clone: a run's Float32Array of losses and a NaN loss cross intact.
+      serialization: 'advanced',
       execArgv: entry.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [],
     });
     this.child = child;

@@ -10,7 +10,9 @@ import { NOISE_BATCH, gradientMs } from '../noise/at-init';
 import { chooseCandidates } from './candidates';
 import { expectedEvaluationSeconds } from './evaluation-cost';
 import { pickRate, scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
-import { trainCandidate, type CandidateRun } from './train-candidate';
+import { dispatchInOrder } from '../runner/dispatch';
+import type { RunOutcome, RunSpec, RunWorker } from '../runner/run-spec';
+import { inProcessWorker, type CandidateRun } from './train-candidate';
 
 export interface SearchOptions {
   probe: ProbeResult;
@@ -33,6 +35,13 @@ export interface SearchOptions {
   precondition: boolean;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Where the runs train: a pool's processes side by side (see `RunPool.workers`), each
+   * round's runs dispatched in the plan's order and gathered in it, so the decisions are
+   * those of one process given the same plan.
+   * @default this process, one run at a time
+   */
+  workers?: readonly RunWorker[];
 }
 
 export interface SearchOutcome {
@@ -47,6 +56,10 @@ export interface SearchOutcome {
   bNoise: number | null;
   /** True when the deadline stopped the search before every planned run. */
   cut: boolean;
+  /** Training steps of every run, summed: with the search's wall time, its throughput. */
+  steps: number;
+  /** Runs whose process died (see `RunFailure`); each is also in its size's `runs`. */
+  failures: number;
 }
 
 /** One training run of the search, as the document records it. */
@@ -95,6 +108,9 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   let runsDone = 0;
   let scale = 1;
   let cut = false;
+  let steps = 0;
+  let failures = 0;
+  const workers = options.workers?.length ? options.workers : [inProcessWorker(tf, workload)];
   // One gradient at the noise measurement's batch, from the probe: sizes each run's measurement.
   const noiseGradientMs = gradientMs(options.probe.trials, Math.min(NOISE_BATCH, options.maxBatch));
   // Until a run has measured it, a run's evaluation is costed from the probe.
@@ -103,7 +119,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     if (options.signal?.aborted || !entrants.length || cut) break;
     if (round > 0 && options.deadline !== undefined) {
       const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds }));
-      scale = fitRounds(left, (options.deadline - Date.now()) / 1000, runsDone ? overheadSeconds / runsDone : 0);
+      scale = fitRounds(left, (options.deadline - Date.now()) / 1000, runsDone ? overheadSeconds / runsDone : 0, workers.length);
     }
     const spec = { ...planned, trainSeconds: planned.trainSeconds * scale };
     const factors = spec.lrFactors;
@@ -112,44 +128,75 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     // size, whichever rate it keeps (the final weights differ little between them).
     const measureNoiseAt = (factor: number) => factors.length === 1 || (round === rounds - 1 && factor === 1);
     const tried = new Map<number, CandidateRun[]>();
-    for (const entrant of chooseEntrants(entrants, spec.batchSizes)) {
-      for (const factor of factors) {
-        if (options.signal?.aborted || cut) break;
+    const jobs = chooseEntrants(entrants, spec.batchSizes).flatMap((entrant) =>
+      factors.map((factor) => {
         const { batchSize } = entrant;
-        const learningRate = entrant.learningRate * factor;
-        const length = equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null);
-        // No run starts that cannot end by the deadline (and a second of the reserve after
-        // it), at the measured step time and evaluation overhead.
-        const overhead = runsDone ? overheadSeconds / runsDone : firstOverhead;
-        const expected = ((length.steps ?? 0) * (trialOf(batchSize)?.stepMs ?? 0)) / 1000 + overhead;
-        if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline + DEADLINE_GRACE_MS) {
-          cut = true;
-          break;
-        }
         // The last round's measurement is the one the decision and the document use: it may
         // take as long as the run's training; earlier rounds', half of it.
         const noiseBatches = measureNoiseAt(factor) ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs, round === rounds - 1 ? 1 : NOISE_SHARE_OF_RUN) : 0;
-        options.onProgress?.({ type: 'candidate-start', batchSize, learningRate, index, count: runsPlanned, seconds: spec.trainSeconds, searchSeconds, round, rounds });
-        const runStart = performance.now();
-        const run = await trainCandidate(tf, workload, {
+        const run: RunSpec = {
           batchSize,
-          learningRate,
-          ...length,
+          learningRate: entrant.learningRate * factor,
+          ...equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null, workers.length > 1 ? SLOT_OVERRUN * POOL_OVERRUN : SLOT_OVERRUN),
           schedule: 'linear-decay',
           seed: options.seed,
           precondition: options.precondition,
           maxBatch: options.maxBatch,
           measureNoise: noiseBatches > 0,
           noiseBatches,
-          signal: options.signal,
-        });
-        overheadSeconds += Math.max(0, (performance.now() - runStart) / 1000 - run.trainSeconds);
-        runsDone++;
-        history.get(batchSize)!.push({ round, learningRate, steps: run.steps, valLoss: run.valLoss, diverged: run.diverged });
-        tried.set(batchSize, [...(tried.get(batchSize) ?? []), run]);
-        options.onProgress?.({ type: 'candidate-end', candidate: toCandidate(run, trialOf(batchSize), round, history.get(batchSize)!), index, count: runsPlanned, round, rounds });
-        index++;
+        };
+        return run;
+      }),
+    );
+    const first = index;
+    const started = new Map<number, number>();
+    let inFlight = 0;
+    const outcomes = await dispatchInOrder(
+      jobs,
+      workers.map((worker) => (job: RunSpec) => worker.run(job, options.signal)),
+      {
+        mayStart: (i) => {
+          if (options.signal?.aborted || cut) return false;
+          // No run starts that cannot end by the deadline (and a second of the reserve after
+          // it), at the measured step time and evaluation overhead.
+          const job = jobs[i];
+          const expected = ((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000 + (runsDone ? overheadSeconds / runsDone : firstOverhead);
+          if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline + DEADLINE_GRACE_MS) cut = true;
+          return !cut;
+        },
+        onStart: (i, w) => {
+          started.set(i, performance.now());
+          inFlight++;
+          const { batchSize, learningRate } = jobs[i];
+          options.onProgress?.({
+            type: 'candidate-start', batchSize, learningRate, index: first + i, count: runsPlanned, seconds: spec.trainSeconds, searchSeconds, round, rounds,
+            process: workers[w].slot, inFlight,
+          });
+        },
+        onEnd: (i, outcome, w) => {
+          inFlight--;
+          runsDone++;
+          if (outcome.run) overheadSeconds += Math.max(0, (performance.now() - started.get(i)!) / 1000 - outcome.run.trainSeconds);
+          const candidate = outcome.run ? toCandidate(outcome.run, trialOf(jobs[i].batchSize), round, []) : null;
+          options.onProgress?.({
+            type: 'candidate-end', candidate: candidate ?? failedCandidate(jobs[i], round), index: first + i, count: runsPlanned, round, rounds,
+            process: workers[w].slot, inFlight, ...(outcome.failure ? { failure: outcome.failure } : {}),
+          });
+        },
+      },
+    );
+    // Gathered in the plan's order, whichever process ran each run and whenever it ended.
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!outcome) continue;
+      const { batchSize, learningRate } = jobs[i];
+      history.get(batchSize)!.push(runRecord(round, learningRate, outcome));
+      index++;
+      if (!outcome.run) {
+        failures++;
+        continue;
       }
+      steps += outcome.run.steps;
+      tried.set(batchSize, [...(tried.get(batchSize) ?? []), outcome.run]);
     }
     if (!tried.size) break;
     // Each size's run at the rate it goes on with (see `pickRate`); a size whose runs all diverged keeps its last.
@@ -192,7 +239,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     candidate.score = score?.scores[i] ?? null;
     candidate.tied = score?.tied.includes(i) ?? false;
   });
-  return { candidates, score, noise, preconditioned, bNoise, cut };
+  return { candidates, score, noise, preconditioned, bNoise, cut, steps, failures };
 }
 
 /** How far past the search's deadline a run may be expected to end: part of the reserve kept after it. */
@@ -230,12 +277,13 @@ export function chooseEntrants<T extends { batchSize: number }>(ranked: readonly
 /**
  * The factor (at most 1) by which the rounds left must shrink, all together so each
  * round stays equal within itself, to end within `secondsLeft`, given each run's
- * measured evaluation overhead. Never below a tenth: a round that short still ranks,
- * and the time budget is a target, not a kill switch.
+ * measured evaluation overhead, with a round's runs `parallel` at a time. Never below a
+ * tenth: a round that short still ranks, and the time budget is a target, not a kill switch.
  */
-export function fitRounds(left: readonly { runs: number; seconds: number }[], secondsLeft: number, overheadPerRun: number): number {
-  const training = left.reduce((sum, r) => sum + r.runs * r.seconds, 0);
-  const overhead = left.reduce((sum, r) => sum + r.runs, 0) * overheadPerRun;
+export function fitRounds(left: readonly { runs: number; seconds: number }[], secondsLeft: number, overheadPerRun: number, parallel = 1): number {
+  const waves = (runs: number) => Math.ceil(runs / Math.max(1, parallel));
+  const training = left.reduce((sum, r) => sum + waves(r.runs) * r.seconds, 0);
+  const overhead = left.reduce((sum, r) => sum + waves(r.runs), 0) * overheadPerRun;
   if (training <= 0) return 1;
   return Math.min(1, Math.max(0.1, (secondsLeft - overhead) / training));
 }
@@ -244,15 +292,41 @@ export function fitRounds(left: readonly { runs: number; seconds: number }[], se
 export const SLOT_OVERRUN = 1.5;
 
 /**
+ * On a pool of several processes, the slot's overrun is stretched by this much more:
+ * processes side by side slow each other (two wasm processes on this 2-core machine
+ * each trained 15–20 % slower than one alone, in `bench/`), and that slowdown must not use
+ * up the margin meant for a machine that got busier, or more runs would be cut short of
+ * their step count on a pool than alone.
+ */
+export const POOL_OVERRUN = 4 / 3;
+
+/**
  * Equal training time for every candidate, as a step count from the step time the probe
  * measured: every candidate gets the time it would take on a quiet machine, and a busy
  * moment during one candidate no longer decides the comparison. The slot's wall time,
  * stretched by `SLOT_OVERRUN`, still caps it; without a measured step time, wall time
- * alone decides.
+ * alone decides. `overrun`: `SLOT_OVERRUN`, times `POOL_OVERRUN` on a pool.
  */
-export function equalTime(seconds: number, stepMs: number | null): { seconds: number; steps?: number } {
+export function equalTime(seconds: number, stepMs: number | null, overrun = SLOT_OVERRUN): { seconds: number; steps?: number } {
   if (stepMs === null || !(stepMs > 0)) return { seconds };
-  return { seconds: SLOT_OVERRUN * seconds, steps: Math.max(2, Math.round((seconds * 1000) / stepMs)) };
+  return { seconds: overrun * seconds, steps: Math.max(2, Math.round((seconds * 1000) / stepMs)) };
+}
+
+/** A run's record in its size's `runs`: a run whose process died says how. */
+function runRecord(round: number, learningRate: number, outcome: RunOutcome): SearchRun {
+  const where = outcome.process === null ? {} : { process: outcome.process };
+  if (!outcome.run) return { round, learningRate, steps: 0, valLoss: null, diverged: false, status: outcome.failure.status, error: outcome.failure.error, ...where };
+  const { steps, valLoss, diverged } = outcome.run;
+  return { round, learningRate, steps, valLoss, diverged, ...where };
+}
+
+/** The progress record of a run whose process died: no training, no loss. */
+function failedCandidate(job: RunSpec, round: number): Candidate {
+  return {
+    round, runs: [], batchSize: job.batchSize, learningRate: job.learningRate, valLoss: null, trainLoss: null, gradientVariance: null,
+    noiseToSignal: null, diverged: false, steps: 0, samplesSeen: 0, score: null, tied: false, lossDropPerSec: null,
+    generalizationGap: null, peakBytes: null, samplesPerSec: null, lossVolatility: null, curve: [],
+  };
 }
 
 /** A candidate's record, before scoring. */

@@ -10,61 +10,9 @@ import { setLearningRate } from '../lr/set-learning-rate';
 import { mean } from '../stats';
 import { lossDropPerSecond, lossVolatility } from './curve-stats';
 import { EVALUATION_CHUNK } from './evaluation-cost';
+import type { CandidateRun, CandidateRunOptions, RunWorker } from '../runner/run-spec';
 
-export interface CandidateRunOptions {
-  batchSize: number;
-  /** The rate, or with `schedule: 'linear-decay'` the schedule's peak. */
-  learningRate: number;
-  /**
-   * How the rate moves over the run: `linear-decay` is the recommended schedule (see
-   * `linearDecaySchedule`) compressed to `steps`, so the peak a short run picks is the
-   * peak of the long run's schedule. Needs `steps`; without it, constant.
-   * @default 'constant'
-   */
-  schedule?: ScheduleKind;
-  /**
-   * Wall-clock seconds of training; with `steps`, a cap only (a step count planned
-   * from a throughput measured earlier can run long on a machine that got busier).
-   */
-  seconds: number;
-  /**
-   * Train exactly this many steps (unless `seconds` runs out first): equal time in
-   * expectation, yet the result does not depend on how busy the machine was.
-   */
-  steps?: number;
-  /** Same seed for every candidate: the same data order. */
-  seed: number;
-  /** Measure the Adam-preconditioned noise scale too. */
-  precondition: boolean;
-  /** Largest batch for evaluation and the noise measurement. */
-  maxBatch: number;
-  /** Measure the noise scale at the final weights. @default true */
-  measureNoise?: boolean;
-  /** Gradients (K) of that measurement. @default 64 */
-  noiseBatches?: number;
-  signal?: AbortSignal;
-}
-
-export interface CandidateRun {
-  batchSize: number;
-  learningRate: number;
-  steps: number;
-  samplesSeen: number;
-  trainSeconds: number;
-  diverged: boolean;
-  /** Training loss per step, downsampled to at most 100 points: [seconds, loss]. */
-  curve: [number, number][];
-  firstLoss: number;
-  lossDropPerSec: number | null;
-  lossVolatility: number | null;
-  /** Per-sample validation losses at the end; null when diverged. */
-  valLosses: Float32Array | null;
-  valLoss: number | null;
-  /** Loss on as many training samples as there are validation samples, at the end. */
-  trainLoss: number | null;
-  /** Gradient noise at the final weights; null when diverged. */
-  noise: GradientNoiseResult | null;
-}
+export type { CandidateRun, CandidateRunOptions } from '../runner/run-spec';
 
 /** A smoothed loss above this multiple of the starting loss counts as divergence. */
 export const DIVERGENCE_RATIO = 2;
@@ -170,6 +118,14 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
   } finally {
     disposeModel(model);
   }
+}
+
+/**
+ * Runs in this process, one at a time: the search as it runs without a pool. An abort
+ * ends the run in training after its current step, and it is still measured.
+ */
+export function inProcessWorker(tf: TF, workload: Workload): RunWorker {
+  return { slot: null, run: async (spec, signal) => ({ run: await trainCandidate(tf, workload, { ...spec, signal }), process: null, pid: null }) };
 }
 
 /**

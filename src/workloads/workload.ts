@@ -129,6 +129,9 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
       },
       async createModel(override = {}) {
         const model = await definition.buildModel(tf);
+        // A factory that compiles leaves its optimizer (Adam holds tensors from its start):
+        // replaced below, so released here.
+        model.optimizer?.dispose();
         model.setWeights(initialWeights);
         model.compile({ loss, optimizer: createOptimizer(tf, { ...optimizer, ...override }) });
         return model;

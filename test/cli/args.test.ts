@@ -15,11 +15,11 @@ describe('probe flags', () => {
     const argv = parse([
       '--example', 'synthetic-regression', '--backend', 'cpu', '--max-memory', '512MiB', '--time-budget', '2m',
       '--min-batch', '4', '--max-batch', '256', '--seed', '0', '--warmup-steps', '1', '--min-steps', '3', '--min-trial-time', '0.5',
-      '--no-search', '--workers', '8',
+      '--no-search', '--workers', '8', '--parallel', '2',
     ]);
     expect(toTuneOptions(argv)).toEqual({
       example: 'synthetic-regression', backend: 'cpu', maxMemory: '512MiB', timeBudget: '2m',
-      minBatch: 4, maxBatch: 256, seed: 0, warmupSteps: 1, minSteps: 3, minTrialSeconds: 0.5, search: false, workers: 8, isolate: true,
+      minBatch: 4, maxBatch: 256, seed: 0, warmupSteps: 1, minSteps: 3, minTrialSeconds: 0.5, search: false, workers: 8, parallel: 2, isolate: true,
     });
   });
 
@@ -43,6 +43,7 @@ describe('probe flags', () => {
     [['--epochs', 'abc'], '--epochs "abc" is not a positive number'],
     [['--epochs', '0'], '--epochs "0" is not a positive number'],
     [['--epochs', '-5'], '--epochs "-5" is not a positive number'],
+    [['--parallel', 'many'], '--parallel "many" is not a whole number'],
   ])('%p is refused: %s', (args, message) => {
     expect(() => toTuneOptions(parse(args))).toThrow(message);
   });

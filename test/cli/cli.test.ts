@@ -58,6 +58,11 @@ describe('autobatch CLI', () => {
     expect(doc.probe.maxFeasibleBatch).toBeLessThanOrEqual(1024);
     expect(doc.recommendation.batchSize).toBeLessThanOrEqual(doc.probe.maxFeasibleBatch);
     expect(doc.hardware.cpu.cores).toBeGreaterThan(0);
+    // The search ran on a pool of trial processes (its size depends on the machine's load now).
+    expect(doc.search).toMatchObject({ inProcess: false, failedRuns: 0 });
+    expect(doc.search.parallel).toBeGreaterThanOrEqual(1);
+    expect(doc.search.steps).toBe(doc.candidates.flatMap((c: { runs: { steps: number }[] }) => c.runs).reduce((sum: number, r: { steps: number }) => sum + r.steps, 0));
+    for (const c of doc.candidates) for (const r of c.runs) expect(r.process).toBeLessThan(doc.search.parallel);
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(doc);
     expect(r.stderr).toContain('probing capacity');
     // It validates against the schema the command prints.

@@ -3,6 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BIN, startProbeUntilTrial } from '../helpers/cli';
 import { tempDir } from '../helpers/files';
+import { descendants, stillRunning } from '../helpers/processes';
+
+/** The trial and search processes' script, in the built package. */
+const CHILD_SCRIPT = 'runner/child.js';
 
 /** Trials that cannot take the tuner down, through the built command. */
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'probe', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -102,12 +106,48 @@ describe('process isolation', () => {
       ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '3', '--out', out],
       /batch 8:/,
     );
-    const trialProcesses = () => spawnSync('pgrep', ['-f', `runner/child.js`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    expect(trialProcesses().length).toBeGreaterThan(0);
+    const trialProcesses = stillRunning(descendants(child.pid!), CHILD_SCRIPT);
+    expect(trialProcesses.length).toBeGreaterThan(0);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).complete).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(trialProcesses()).toEqual([]);
+    expect(stillRunning(trialProcesses, CHILD_SCRIPT)).toEqual([]);
+  });
+
+  test('SIGINT during a search on a pool of two: every search process ends, the partial JSON is written', async () => {
+    const out = path.join(files.dir(), 'interrupted-search.json');
+    const { child, exited } = await startProbeUntilTrial(
+      ['--example', 'synthetic-regression', '--backend', 'wasm', '--parallel', '2', '--time-budget', '40', '--min-trial-time', '0.2', '--out', out],
+      /runs side by side/,
+    );
+    // Let both processes take a run.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const searchProcesses = stillRunning(descendants(child.pid!), CHILD_SCRIPT);
+    expect(searchProcesses).toHaveLength(2);
+    const interrupted = Date.now();
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(Date.now() - interrupted).toBeLessThan(10_000);
+    const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(doc).toMatchObject({ complete: false, incompleteReason: 'interrupted', search: { parallel: 2, inProcess: false } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stillRunning(searchProcesses, CHILD_SCRIPT)).toEqual([]);
+  });
+
+  test('the tuner killed with SIGKILL mid-search: its search processes end on their own within seconds', async () => {
+    const { child, exited } = await startProbeUntilTrial(
+      ['--example', 'synthetic-regression', '--backend', 'wasm', '--parallel', '2', '--time-budget', '40', '--min-trial-time', '0.2', '--json'],
+      /runs side by side/,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const searchProcesses = stillRunning(descendants(child.pid!), CHILD_SCRIPT);
+    expect(searchProcesses).toHaveLength(2);
+    child.kill('SIGKILL');
+    await exited;
+    // Orphaned, each notices its IPC channel close and exits after its current step.
+    const deadline = Date.now() + 10_000;
+    while (stillRunning(searchProcesses, CHILD_SCRIPT).length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stillRunning(searchProcesses, CHILD_SCRIPT)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { ProbeResult } from '../../src/document';
 import type { SearchPlan } from '../../src/plan';
 import type { ProgressEvent } from '../../src/progress';
-import { chooseEntrants, equalTime, fitRounds, noiseBatchesFor, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
+import { chooseEntrants, equalTime, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
 import { trainCandidate } from '../../src/search/train-candidate';
 import { loadTf } from '../../src/tf';
 import { createWorkload } from '../../src/workloads/workload';
@@ -23,6 +23,9 @@ describe('equalTime', () => {
   ] as const)('%s', (_name, seconds, stepMs, expected) => {
     expect(equalTime(seconds, stepMs)).toEqual(expected);
   });
+  test('on a pool the cap stretches further, the step count stays', () => {
+    expect(equalTime(3, 10, SLOT_OVERRUN * POOL_OVERRUN)).toEqual({ steps: 300, seconds: 3 * SLOT_OVERRUN * POOL_OVERRUN });
+  });
 });
 
 describe('fitRounds', () => {
@@ -37,6 +40,10 @@ describe('fitRounds', () => {
     ['no time: a tenth, never less', -5, 1, 0.1],
   ] as const)('%s', (_name, secondsLeft, overhead, expected) => {
     expect(fitRounds(left, secondsLeft, overhead)).toBeCloseTo(expected, 9);
+  });
+  test('on two processes a round takes its waves: 3 × 3 s + 1 × 9 s', () => {
+    expect(fitRounds(left, 9, 0, 2)).toBeCloseTo(0.5, 9);
+    expect(fitRounds(left, 18 + 4, 1, 2)).toBeCloseTo(1, 9);
   });
 });
 

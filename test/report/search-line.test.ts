@@ -1,0 +1,13 @@
+import { searchLine } from '../../src/report/search-line';
+
+const info = { parallel: 2, inProcess: false, reason: '', wallSeconds: 40.6, steps: 6191, stepsPerSecond: 152.4, failedRuns: 0 };
+
+test.each([
+  ['a pool of two', info, 'on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s)'],
+  ['one search process', { ...info, parallel: 1 }, 'in one search process, one run at a time, 6,191 training steps in 40.6s (152 steps/s)'],
+  ["the tuner's process", { ...info, parallel: 1, inProcess: true }, "in the tuner's process, one run at a time, 6,191 training steps in 40.6s (152 steps/s)"],
+  ['a run lost', { ...info, failedRuns: 1 }, 'on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s); 1 run lost to a dead process'],
+  ['no wall time', { ...info, wallSeconds: null, stepsPerSecond: null }, 'on 2 processes side by side'],
+])('searchLine: %s', (_name, search, expected) => {
+  expect(searchLine(search)).toBe(expected);
+});
