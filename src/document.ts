@@ -237,7 +237,11 @@ export const DocumentSchema = Type.Object(
     backend: Nullable(BackendSchema),
     workload: Nullable(WorkloadSchema),
     preparation: Type.Optional(PreparationSchema),
-    budget: Type.Object({ memoryBytes: Nullable(Type.Number()), timeSeconds: Type.Number() }),
+    budget: Type.Object({
+      memoryBytes: Nullable(Type.Number()),
+      timeSeconds: Type.Number(),
+      planned: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'Seconds each phase was given when it started (timings has what it used)' })),
+    }),
     notes: Type.Array(Type.String()),
     phasesCut: Type.Array(literals(PHASES)),
     probe: Nullable(ProbeSchema),

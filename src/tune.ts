@@ -58,6 +58,11 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
   const cut = (phase: Phase) => {
     if (!doc.phasesCut.includes(phase)) doc.phasesCut.push(phase);
   };
+  // What each phase was given when it started, beside what it used (timings): the plan in the document.
+  const allot = (phase: Phase, deadline: number): number => {
+    doc.budget.planned = { ...doc.budget.planned, [phase]: Math.max(0, (deadline - Date.now()) / 1000) };
+    return deadline;
+  };
   const timed = async <T>(phase: Phase, work: () => Promise<T>): Promise<T> => {
     opts.onProgress({ type: 'phase-start', phase });
     const t0 = Date.now();
@@ -105,7 +110,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
         warmupSteps: opts.warmupSteps,
         minSteps: opts.minSteps,
         minSeconds: opts.minTrialSeconds,
-        deadline: probeDeadline(started, opts.timeBudgetSeconds),
+        deadline: allot('probe', probeDeadline(started, opts.timeBudgetSeconds)),
         signal: opts.signal,
         onProgress: opts.onProgress,
       }),
@@ -133,7 +138,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     let noiseAtInit: NoiseEstimate | null = null;
     if (searching && !aborted()) {
       const batchSize = Math.min(NOISE_BATCH, safe);
-      const { skipped, ...noisePlan } = planNoise(gradientMs(probe.trials, batchSize), noiseDeadline(Date.now(), end) - Date.now());
+      const { skipped, ...noisePlan } = planNoise(gradientMs(probe.trials, batchSize), allot('noise', noiseDeadline(Date.now(), end)) - Date.now());
       if (skipped) {
         cut('noise');
         doc.notes.push(skipped);
@@ -145,7 +150,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
 
     let lrRange: AutobatchDocument['lrRange'] = null;
     if (searching && !aborted()) {
-      const deadline = lrRangeDeadline(Date.now(), end);
+      const deadline = allot('lr-range', lrRangeDeadline(Date.now(), end));
       const { batchSize, steps } = planLrRange(probe.trials, knee, deadline - Date.now());
       lrRange = await timed('lr-range', () =>
         findLearningRate(tf, workload, {
@@ -186,7 +191,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
             maxBatch: safe,
             optimizer: workload.info.optimizer,
             plan,
-            deadline: end - PLAN.reserveSeconds * 1000,
+            deadline: allot('search', end - PLAN.reserveSeconds * 1000),
             seed: opts.seed,
             precondition: isAdaptive(workload.info.optimizer.name),
             signal: opts.signal,

@@ -23,6 +23,15 @@ describe('tune on the built-in MNIST example, search included', () => {
     expect(doc.probe!.maxFeasibleBatch).toBe(Math.max(...ok(doc).map((t) => t.batchSize)));
   });
 
+  test('records what each phase was given and what it used; none ran far past its share', () => {
+    const planned = doc.budget.planned!;
+    expect(Object.keys(planned).sort()).toEqual(['lr-range', 'noise', 'probe', 'search']);
+    for (const [phase, seconds] of Object.entries(planned)) {
+      expect(seconds).toBeGreaterThan(0);
+      expect(doc.timings[phase]).toBeLessThanOrEqual(seconds + 3);
+    }
+  });
+
   test('measures the noise scale at init and after the search', () => {
     expect(doc.noise!.atInit!.bSimple).toBeGreaterThan(0);
     expect(doc.noise!.bSimple).toBeGreaterThan(0);

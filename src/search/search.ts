@@ -107,7 +107,8 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   let overheadSeconds = 0;
   let runsDone = 0;
   let scale = 1;
-  let cut = false;
+  // A plan with no round (the time went, e.g. to starting the pool) is a search cut, not a finished one.
+  let cut = plan.rounds.length === 0 || plan.count === 0;
   let steps = 0;
   let failures = 0;
   const workers = options.workers?.length ? options.workers : [inProcessWorker(tf, workload)];
