@@ -12,7 +12,7 @@ import { loadTf } from '../../src/tf';
 import { resolveWorkload, type WorkloadSpec } from '../../src/workloads/spec';
 import { createWorkload, type Workload } from '../../src/workloads/workload';
 import { tempDir } from '../helpers/files';
-import { trial } from '../helpers/trials';
+import { paperProbe, trial } from '../helpers/trials';
 
 const tf = loadTf();
 const files = tempDir('pool');
@@ -105,13 +105,7 @@ describe('the search pool', () => {
   }, 120_000);
 
   describe('searchBatchSizes on a pool', () => {
-    const probe: ProbeResult = {
-      trials: [trial(4, 40, 1), trial(8, 80, 1), trial(16, 160, 1)],
-      stopReason: 'max-batch',
-      maxFeasibleBatch: 16,
-      throughputKnee: 8,
-      safeMaxBatch: 16,
-    };
+    const probe = paperProbe();
     // 100 ms a step on paper: a round of t seconds is 10·t steps, and a run's wall-time cap
     // (1.5 t) is far beyond what its steps take, however busy the machine.
     const plan: SearchPlan = {

@@ -6,7 +6,7 @@ import { trainCandidate } from '../../src/search/train-candidate';
 import { loadTf } from '../../src/tf';
 import { createWorkload } from '../../src/workloads/workload';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
-import { trial } from '../helpers/trials';
+import { paperProbe, trial } from '../helpers/trials';
 
 const tf = loadTf();
 
@@ -100,13 +100,7 @@ describe('trainCandidate with a step count', () => {
 
 describe('searchBatchSizes: successive halving', () => {
   // Every probed step takes 100 ms on paper, so a round of t seconds is 10·t steps.
-  const probe: ProbeResult = {
-    trials: [trial(4, 40, 1), trial(8, 80, 1), trial(16, 160, 1)],
-    stopReason: 'max-batch',
-    maxFeasibleBatch: 16,
-    throughputKnee: 8,
-    safeMaxBatch: 16,
-  };
+  const probe = paperProbe();
   const plan: SearchPlan = {
     count: 3,
     rounds: [
