@@ -116,10 +116,16 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   const noiseGradientMs = gradientMs(options.probe.trials, Math.min(NOISE_BATCH, options.maxBatch));
   // Until a run has measured it, a run's evaluation is costed from the probe.
   const firstOverhead = expectedEvaluationSeconds(ok, workload.info.valSamples, workload.info.trainSamples, options.maxBatch);
+  // How much slower runs train than the probe's lone step times said: processes side by
+  // side slow each other (15-20 % on 2 cores), and a machine can get busier. Runs keep
+  // their step counts; the time they take is what the rounds left and the deadline see.
+  let trainedSeconds = 0;
+  let expectedTrainSeconds = 0;
+  const slowdown = () => (expectedTrainSeconds > 0 ? Math.max(1, trainedSeconds / expectedTrainSeconds) : 1);
   for (const [round, planned] of plan.rounds.entries()) {
     if (options.signal?.aborted || !entrants.length || cut) break;
     if (round > 0 && options.deadline !== undefined) {
-      const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds }));
+      const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds * slowdown() }));
       scale = fitRounds(left, (options.deadline - Date.now()) / 1000, runsDone ? overheadSeconds / runsDone : 0, workers.length);
     }
     const spec = { ...planned, trainSeconds: planned.trainSeconds * scale };
@@ -161,7 +167,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           // No run starts that cannot end by the deadline (and a second of the reserve after
           // it), at the measured step time and evaluation overhead.
           const job = jobs[i];
-          const expected = ((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000 + (runsDone ? overheadSeconds / runsDone : firstOverhead);
+          const expected = (((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000) * slowdown() + (runsDone ? overheadSeconds / runsDone : firstOverhead);
           if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline + DEADLINE_GRACE_MS) cut = true;
           return !cut;
         },
@@ -177,7 +183,14 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
         onEnd: (i, outcome, w) => {
           inFlight--;
           runsDone++;
-          if (outcome.run) overheadSeconds += Math.max(0, (performance.now() - started.get(i)!) / 1000 - outcome.run.trainSeconds);
+          if (outcome.run) {
+            overheadSeconds += Math.max(0, (performance.now() - started.get(i)!) / 1000 - outcome.run.trainSeconds);
+            const stepMs = trialOf(jobs[i].batchSize)?.stepMs;
+            if (stepMs && outcome.run.steps > 0) {
+              trainedSeconds += outcome.run.trainSeconds;
+              expectedTrainSeconds += (outcome.run.steps * stepMs) / 1000;
+            }
+          }
           const candidate = outcome.run ? toCandidate(outcome.run, trialOf(jobs[i].batchSize), round, []) : null;
           options.onProgress?.({
             type: 'candidate-end', candidate: candidate ?? failedCandidate(jobs[i], round), index: first + i, count: runsPlanned, round, rounds,
