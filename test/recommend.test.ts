@@ -21,6 +21,17 @@ const candidate = (batchSize: number, valLoss: number | null, tied = false): Can
   generalizationGap: 0, peakBytes: null, samplesPerSec: null, lossVolatility: 0, curve: [], round: 0,
   runs: [{ round: 0, learningRate: batchSize / 1000, steps: 10, valLoss, diverged: valLoss === null }],
 });
+/** A search's outcome from its candidates and score; no noise unless given, nothing cut. */
+const searched = (candidates: Candidate[], score: NonNullable<SearchOutcome['score']>, bNoise: number | null = null): SearchOutcome => ({
+  candidates,
+  score,
+  noise: bNoise === null ? null : { bSimple: bNoise, gradSq: 1, traceSigma: bNoise, standardError: null },
+  preconditioned: null,
+  bNoise,
+  cut: false,
+  steps: 0,
+  failures: 0,
+});
 const base: RecommendInputs = {
   probe, workload, memoryBudgetBytes: 100 * MiB, noiseAtInit: { bSimple: 50, gradSq: 1, traceSigma: 50, standardError: 1 },
   lrRange: { batchSize: 32, suggestion: 0.05 }, search: null, phasesCut: [], workers: 1,
@@ -71,16 +82,7 @@ describe('recommend', () => {
       ...[0.005, 0.01, 0.02].map((lr, i) => ({ round: 2, learningRate: lr, steps: 180, valLoss: [0.45, 0.4, 0.45][i], diverged: false })),
     ];
     const winner = { ...candidate(16, 0.4), learningRate: 0.01, runs, round: 2 };
-    const search: SearchOutcome = {
-      candidates: [winner],
-      score: { scores: [0], tied: [0], winner: 0, best: 0 },
-      noise: null,
-      preconditioned: null,
-      bNoise: null,
-      cut: false,
-      steps: 0,
-      failures: 0,
-    };
+    const search = searched([winner], { scores: [0], tied: [0], winner: 0, best: 0 });
     const rec = recommend({ ...base, search, horizon: { epochs: 2, source: 'given' } })!;
     const alpha = Math.log(2) / Math.log(9);
     const steps = 2 * 625;
@@ -107,16 +109,7 @@ describe('recommend', () => {
   });
 
   test('with a search: the winner and its own learning rate', () => {
-    const search: SearchOutcome = {
-      candidates: [candidate(8, 0.5, true), candidate(16, 0.4, true), candidate(64, 0.6)],
-      score: { scores: [0.25, 0, 0.5], tied: [0, 1], winner: 1, best: 1 },
-      noise: { bSimple: 80, gradSq: 1, traceSigma: 80, standardError: null },
-      preconditioned: null,
-      bNoise: 80,
-      cut: false,
-      steps: 0,
-      failures: 0,
-    };
+    const search = searched([candidate(8, 0.5, true), candidate(16, 0.4, true), candidate(64, 0.6)], { scores: [0.25, 0, 0.5], tied: [0, 1], winner: 1, best: 1 }, 80);
     const rec = recommend({ ...base, search })!;
     expect(rec.batchSize).toBe(16);
     // One run length only: the peak is the search's rate, not extrapolated.
@@ -147,31 +140,17 @@ describe('recommend', () => {
   });
 
   test('a search of fewer sizes than it needs says what was not compared', () => {
-    const search = (sizes: number[]): SearchOutcome => ({
-      candidates: sizes.map((b) => candidate(b, 0.5, true)),
-      score: { scores: sizes.map(() => 0), tied: sizes.map((_, i) => i), winner: 0, best: 0 },
-      noise: null,
-      preconditioned: null,
-      bNoise: null,
-      cut: false,
-      steps: 0,
-      failures: 0,
-    });
+    const search = (sizes: number[]) =>
+      searched(
+        sizes.map((b) => candidate(b, 0.5, true)),
+        { scores: sizes.map(() => 0), tied: sizes.map((_, i) => i), winner: 0, best: 0 },
+      );
     expect(recommend({ ...base, search: search([8]) })!.reasons.join(' ')).toContain('Search: only batch 8, the one size the probe measured (the batch size was not searched)');
     expect(recommend({ ...base, search: search([8, 16]) })!.reasons.join(' ')).toContain('Search: 2 batch sizes (8, 16), fewer than the 3 a search of sizes needs');
   });
 
   test('for a long run, ties go to the largest tied batch; for a run as short as the search\'s, to goodput', () => {
-    const search: SearchOutcome = {
-      candidates: [candidate(8, 0.5), candidate(16, 0.4, true), candidate(64, 0.41, true)],
-      score: { scores: [0.25, 0, 0.025], tied: [1, 2], winner: 1, best: 1 },
-      noise: { bSimple: 80, gradSq: 1, traceSigma: 80, standardError: null },
-      preconditioned: null,
-      bNoise: 80,
-      cut: false,
-      steps: 0,
-      failures: 0,
-    };
+    const search = searched([candidate(8, 0.5), candidate(16, 0.4, true), candidate(64, 0.41, true)], { scores: [0.25, 0, 0.025], tied: [1, 2], winner: 1, best: 1 }, 80);
     // The search's runs saw 10 steps: 0.016 epochs at batch 16.
     const long = recommend({ ...base, search, horizon: { epochs: 20, source: 'given' } })!;
     expect(long.batchSize).toBe(64);

@@ -167,15 +167,18 @@ function uniqueNames(cells: readonly string[]): string[] {
 }
 
 function readJsonDocument(file: string, decimal: DecimalMark = '.'): RawTable {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    throw new InputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code})`, { cause: err });
+  }
+  if (text.trim() === '') throw new InputError(`${file}: the file is empty`);
   let doc: unknown;
   try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+    doc = JSON.parse(text);
   } catch (err) {
-    if (err instanceof SyntaxError) {
-      if (fs.readFileSync(file, 'utf8').trim() === '') throw new InputError(`${file}: the file is empty`);
-      throw new InputError(`${file}: not valid JSON (${err.message})`, { cause: err });
-    }
-    throw new InputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code})`, { cause: err });
+    throw new InputError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   if (!Array.isArray(doc)) throw new InputError(`${file}: expected a JSON array of rows (objects or arrays)`);
   return tableFromItems(file, doc, (i) => `item ${i + 1}`, 1, undefined, decimal);
