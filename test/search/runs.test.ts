@@ -1,7 +1,7 @@
 import type { ProbeResult } from '../../src/document';
 import type { SearchPlan } from '../../src/plan';
 import type { ProgressEvent } from '../../src/progress';
-import { chooseEntrants, equalTime, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
+import { chooseEntrants, equalTime, FIT_MARGIN, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
 import { trainCandidate } from '../../src/search/train-candidate';
 import { loadTf } from '../../src/tf';
 import { createWorkload } from '../../src/workloads/workload';
@@ -33,17 +33,22 @@ describe('fitRounds', () => {
     { runs: 5, seconds: 3 },
     { runs: 2, seconds: 9 },
   ]; // 33 s of training in 7 runs
+  // The time the rounds may be planned into: all but FIT_MARGIN of what is left.
+  const given = (seconds: number) => seconds / (1 - FIT_MARGIN);
   test.each([
     ['time enough: unchanged', 60, 0, 1],
-    ['half the time: half as long', 16.5, 0, 0.5],
-    ['measured evaluation comes off first', 23.5, 1, 0.5],
+    ['half the time: half as long', given(16.5), 0, 0.5],
+    ['measured evaluation comes off first', given(23.5), 1, 0.5],
     ['no time: a tenth, never less', -5, 1, 0.1],
   ] as const)('%s', (_name, secondsLeft, overhead, expected) => {
     expect(fitRounds(left, secondsLeft, overhead)).toBeCloseTo(expected, 9);
   });
+  test('exactly the time the rounds need is not enough: the margin is kept', () => {
+    expect(fitRounds(left, 33, 0)).toBeCloseTo(1 - FIT_MARGIN, 9);
+  });
   test('on two processes a round takes its waves: 3 × 3 s + 1 × 9 s', () => {
-    expect(fitRounds(left, 9, 0, 2)).toBeCloseTo(0.5, 9);
-    expect(fitRounds(left, 18 + 4, 1, 2)).toBeCloseTo(1, 9);
+    expect(fitRounds(left, given(9), 0, 2)).toBeCloseTo(0.5, 9);
+    expect(fitRounds(left, given(18 + 4), 1, 2)).toBeCloseTo(1, 9);
   });
 });
 
