@@ -146,6 +146,9 @@ const SearchInfoSchema = Type.Object(
     steps: Type.Number({ description: 'Training steps of all runs, summed' }),
     stepsPerSecond: Nullable(Type.Number({ description: 'steps / wallSeconds: training steps completed per wall second, summed over processes' })),
     failedRuns: Type.Number({ description: 'Runs whose process died (out of memory or crashed); each is in its candidate\'s runs' }),
+    evaluatedRows: Type.Optional(Type.Array(Type.Number(), {
+      description: "Validation rows each round's runs were measured on, round by round: a seeded sample, the same for every run of a round, as many as fit in a quarter of a run's training time (at least 512); workload.valSamples where all",
+    })),
   },
   { description: 'How the search ran: the pool of processes and its throughput' },
 );

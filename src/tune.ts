@@ -214,6 +214,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
         steps: search.steps,
         stepsPerSecond: wallSeconds ? search.steps / wallSeconds : null,
         failedRuns: search.failures,
+        evaluatedRows: search.evaluatedRows,
       };
       if (search.noise && doc.noise) {
         doc.noise = { ...search.noise, atInit: noiseAtInit, preconditioned: search.preconditioned };

@@ -31,6 +31,7 @@ const searched = (candidates: Candidate[], score: NonNullable<SearchOutcome['sco
   cut: false,
   steps: 0,
   failures: 0,
+  evaluatedRows: [],
 });
 const base: RecommendInputs = {
   probe, workload, memoryBudgetBytes: 100 * MiB, noiseAtInit: { bSimple: 50, gradSq: 1, traceSigma: 50, standardError: 1 },

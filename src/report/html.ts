@@ -78,7 +78,7 @@ ${rec.workers ? `<p>${rec.workers.workers} workers: ${rec.workers.perWorkerBatch
   }
   if (doc.backend) facts.push(['Backend', `${doc.backend.name}${doc.backend.fallbackReason ? ` (fell back: ${doc.backend.fallbackReason})` : ''}`]);
   facts.push(['Budget', `memory ${doc.budget.memoryBytes === null ? 'unset' : formatBytes(doc.budget.memoryBytes)} (peak tensor bytes), time ${formatSeconds(doc.budget.timeSeconds)}`]);
-  if (doc.search) facts.push(['Search', searchLine(doc.search)]);
+  if (doc.search) facts.push(['Search', searchLine(doc.search, doc.workload?.valSamples)]);
   facts.push(['Run', `${doc.tool.name} ${doc.tool.version}, ${doc.createdAt}, ${num(doc.timings.total)} s`]);
   sections.push(`<section><dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></section>`);
   if (doc.preparation) {

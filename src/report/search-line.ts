@@ -1,8 +1,12 @@
 import type { SearchInfo } from '../document';
 import { formatSeconds } from '../units';
 
-/** "on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s)": how the search ran. */
-export function searchLine(s: SearchInfo): string {
+/**
+ * "on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s)": how the
+ * search ran; and, where its runs were measured on a sample of the `valSamples`
+ * validation rows, on how many.
+ */
+export function searchLine(s: SearchInfo, valSamples?: number): string {
   const where = s.inProcess
     ? "in the tuner's process, one run at a time"
     : s.parallel === 1
@@ -13,5 +17,17 @@ export function searchLine(s: SearchInfo): string {
       ? ''
       : `, ${s.steps.toLocaleString('en-US')} training steps in ${formatSeconds(s.wallSeconds)} (${Math.round(s.stepsPerSecond).toLocaleString('en-US')} steps/s)`;
   const failed = s.failedRuns ? `; ${s.failedRuns} run${s.failedRuns === 1 ? '' : 's'} lost to a dead process` : '';
-  return `${where}${speed}${failed}`;
+  const rows = s.evaluatedRows ?? [];
+  const sampled =
+    valSamples !== undefined && rows.some((r) => r < valSamples)
+      ? `; runs measured on ${range(rows)} of the ${count(valSamples)} validation rows (a seeded sample, more in longer rounds)`
+      : '';
+  return `${where}${speed}${failed}${sampled}`;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function range(rows: readonly number[]): string {
+  const [least, most] = [Math.min(...rows), Math.max(...rows)];
+  return least === most ? count(least) : `${count(least)}–${count(most)}`;
 }

@@ -109,7 +109,7 @@ export function formatSummary(doc: AutobatchDocument): string {
       'round: the last search round the size trained in (values from it; only the last round is scored); ' +
         'score: validation loss above the best; = tied with the best within noise; < recommended',
     );
-    if (doc.search) out.push(`search: ${searchLine(doc.search)}`);
+    if (doc.search) out.push(`search: ${searchLine(doc.search, doc.workload?.valSamples)}`);
   }
 
   out.push('');

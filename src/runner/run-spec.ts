@@ -38,6 +38,12 @@ export interface CandidateRunOptions {
   measureNoise?: boolean;
   /** Gradients (K) of that measurement. @default 64 */
   noiseBatches?: number;
+  /**
+   * Validation rows the run's losses are measured on (and as many training rows): a
+   * seeded sample, the same for every run with this seed (see `evaluationSample`).
+   * @default all of them
+   */
+  evaluationRows?: number;
   signal?: AbortSignal;
 }
 
@@ -56,8 +62,10 @@ export interface CandidateRun {
   /** Per-sample validation losses at the end; null when diverged. */
   valLosses: Float32Array | null;
   valLoss: number | null;
-  /** Loss on as many training samples as there are validation samples, at the end. */
+  /** Loss on as many training samples as validation samples evaluated, at the end. */
   trainLoss: number | null;
+  /** Seconds the evaluation of both took; absent when diverged before it. */
+  evaluationSeconds?: number;
   /** Gradient noise at the final weights; null when diverged. */
   noise: GradientNoiseResult | null;
 }

@@ -8,7 +8,7 @@ import type { OptimizerSpec, Workload } from '../workloads/workload';
 import { NOISE_BATCHES, PLAN, type SearchPlan } from '../plan';
 import { NOISE_BATCH, gradientMs } from '../noise/at-init';
 import { chooseCandidates } from './candidates';
-import { expectedEvaluationSeconds } from './evaluation-cost';
+import { evaluationRowSeconds, evaluationRows, evaluationSeconds } from './evaluation-cost';
 import { pickRate, scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
 import { dispatchInOrder } from '../runner/dispatch';
 import type { RunOutcome, RunSpec, RunWorker } from '../runner/run-spec';
@@ -60,6 +60,8 @@ export interface SearchOutcome {
   steps: number;
   /** Runs whose process died (see `RunFailure`); each is also in its size's `runs`. */
   failures: number;
+  /** Validation rows each round's runs were measured on (see `EVALUATION`), one per round that ran. */
+  evaluatedRows: number[];
 }
 
 /** One training run of the search, as the document records it. */
@@ -104,7 +106,6 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   }));
   let index = 0;
   let lastRound = -1;
-  let overheadSeconds = 0;
   let runsDone = 0;
   let scale = 1;
   // A plan with no round (the time went, e.g. to starting the pool) is a search cut, not a finished one.
@@ -114,8 +115,19 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   const workers = options.workers?.length ? options.workers : [inProcessWorker(tf, workload)];
   // One gradient at the noise measurement's batch, from the probe: sizes each run's measurement.
   const noiseGradientMs = gradientMs(options.probe.trials, Math.min(NOISE_BATCH, options.maxBatch));
-  // Until a run has measured it, a run's evaluation is costed from the probe.
-  const firstOverhead = expectedEvaluationSeconds(ok, workload.info.valSamples, workload.info.trainSamples, options.maxBatch);
+  // A run's time besides training: its evaluation, a row's cost costed from the probe
+  // until runs have measured it, and the rest (its noise measurement, the model's build,
+  // the messages), as measured so far.
+  const probeRowSeconds = evaluationRowSeconds(ok, options.maxBatch);
+  let evaluatedRows = 0;
+  let evaluatingSeconds = 0;
+  let otherSeconds = 0;
+  const rowSeconds = () => (evaluatedRows > 0 ? evaluatingSeconds / evaluatedRows : probeRowSeconds);
+  const { valSamples, trainSamples } = workload.info;
+  const rowsFor = (trainSeconds: number) => evaluationRows(trainSeconds, rowSeconds(), valSamples);
+  const overheadFor = (trainSeconds: number) =>
+    evaluationSeconds(rowsFor(trainSeconds), trainSamples, rowSeconds()) + (runsDone ? otherSeconds / runsDone : 0);
+  const roundRows: number[] = [];
   // How much slower runs train than the probe's lone step times said: processes side by
   // side slow each other (15-20 % on 2 cores), and a machine can get busier. Runs keep
   // their step counts; the time they take is what the rounds left and the deadline see.
@@ -126,9 +138,11 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     if (options.signal?.aborted || !entrants.length || cut) break;
     if (round > 0 && options.deadline !== undefined) {
       const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds * slowdown() }));
-      scale = fitRounds(left, (options.deadline - Date.now()) / 1000, runsDone ? overheadSeconds / runsDone : 0, workers.length);
+      scale = fitRounds(left, (options.deadline - Date.now()) / 1000, overheadFor, workers.length);
     }
     const spec = { ...planned, trainSeconds: planned.trainSeconds * scale };
+    // Every run of the round is measured on the same validation rows.
+    const rows = rowsFor(spec.trainSeconds);
     const factors = spec.lrFactors;
     // A round of several rates measures noise at the size's own rate (factor 1) alone, and
     // only in the last round, where the candidates' records come from: one measurement per
@@ -151,6 +165,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           maxBatch: options.maxBatch,
           measureNoise: noiseBatches > 0,
           noiseBatches,
+          evaluationRows: rows,
         };
         return run;
       }),
@@ -167,7 +182,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           // No run starts that cannot end by the deadline (and a second of the reserve after
           // it), at the measured step time and evaluation overhead.
           const job = jobs[i];
-          const expected = (((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000) * slowdown() + (runsDone ? overheadSeconds / runsDone : firstOverhead);
+          const expected = (((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000) * slowdown() + overheadFor(spec.trainSeconds);
           if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline + DEADLINE_GRACE_MS) cut = true;
           return !cut;
         },
@@ -184,7 +199,12 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           inFlight--;
           runsDone++;
           if (outcome.run) {
-            overheadSeconds += Math.max(0, (performance.now() - started.get(i)!) / 1000 - outcome.run.trainSeconds);
+            const { trainSeconds, evaluationSeconds: evaluating = 0, valLosses } = outcome.run;
+            otherSeconds += Math.max(0, (performance.now() - started.get(i)!) / 1000 - trainSeconds - evaluating);
+            if (valLosses && evaluating > 0) {
+              evaluatedRows += valLosses.length + Math.min(valLosses.length, trainSamples);
+              evaluatingSeconds += evaluating;
+            }
             const stepMs = trialOf(jobs[i].batchSize)?.stepMs;
             if (stepMs && outcome.run.steps > 0) {
               trainedSeconds += outcome.run.trainSeconds;
@@ -213,6 +233,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
       tried.set(batchSize, [...(tried.get(batchSize) ?? []), outcome.run]);
     }
     if (!tried.size) break;
+    roundRows.push(rows);
     // Each size's run at the rate it goes on with (see `pickRate`); a size whose runs all diverged keeps its last.
     const kept = [...tried.values()].map((sizeRuns) => {
       const rate = pickRate(sizeRuns);
@@ -253,7 +274,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     candidate.score = score?.scores[i] ?? null;
     candidate.tied = score?.tied.includes(i) ?? false;
   });
-  return { candidates, score, noise, preconditioned, bNoise, cut, steps, failures };
+  return { candidates, score, noise, preconditioned, bNoise, cut, steps, failures, evaluatedRows: roundRows };
 }
 
 /** How far past the search's deadline a run may be expected to end: part of the reserve kept after it. */
@@ -291,16 +312,30 @@ export function chooseEntrants<T extends { batchSize: number }>(ranked: readonly
 /**
  * The factor (at most 1) by which the rounds left must shrink, all together so each
  * round stays equal within itself, to end within `secondsLeft` less `FIT_MARGIN` of it,
- * given each run's measured evaluation overhead, with a round's runs `parallel` at a
- * time. Never below a tenth: a round that short still ranks, and the time budget is a
- * target, not a kill switch.
+ * given what a run costs besides training (`overheadFor` its training seconds: a longer
+ * run evaluates more rows), with a round's runs `parallel` at a time. Never below a
+ * tenth: a round that short still ranks, and the time budget is a target, not a kill switch.
  */
-export function fitRounds(left: readonly { runs: number; seconds: number }[], secondsLeft: number, overheadPerRun: number, parallel = 1): number {
+export function fitRounds(
+  left: readonly { runs: number; seconds: number }[],
+  secondsLeft: number,
+  overheadFor: (trainSeconds: number) => number,
+  parallel = 1,
+): number {
   const waves = (runs: number) => Math.ceil(runs / Math.max(1, parallel));
-  const training = left.reduce((sum, r) => sum + waves(r.runs) * r.seconds, 0);
-  const overhead = left.reduce((sum, r) => sum + waves(r.runs), 0) * overheadPerRun;
-  if (training <= 0) return 1;
-  return Math.min(1, Math.max(0.1, ((1 - FIT_MARGIN) * secondsLeft - overhead) / training));
+  if (left.every((r) => !(r.seconds > 0))) return 1;
+  const total = (scale: number) => left.reduce((sum, r) => sum + waves(r.runs) * (r.seconds * scale + overheadFor(r.seconds * scale)), 0);
+  const target = (1 - FIT_MARGIN) * secondsLeft;
+  if (total(1) <= target) return 1;
+  let [low, high] = [0.1, 1];
+  if (total(low) >= target) return low;
+  // The total grows with the scale: bisect for the largest that fits.
+  for (let i = 0; i < 50; i++) {
+    const mid = (low + high) / 2;
+    if (total(mid) <= target) low = mid;
+    else high = mid;
+  }
+  return low;
 }
 
 /**

@@ -8,6 +8,7 @@ import { smoothLosses } from '../lr/suggest';
 import { constantSchedule, learningRateAt, linearDecaySchedule, type ScheduleKind } from '../lr/schedule';
 import { setLearningRate } from '../lr/set-learning-rate';
 import { mean } from '../stats';
+import { createRandom, shuffledIndices } from '../random';
 import { lossDropPerSecond, lossVolatility } from './curve-stats';
 import { EVALUATION_CHUNK } from './evaluation-cost';
 import type { CandidateRun, CandidateRunOptions, RunWorker } from '../runner/run-spec';
@@ -88,18 +89,19 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     };
     if (diverged) return run;
     const chunk = Math.min(EVALUATION_CHUNK, options.maxBatch);
-    run.valLosses = perSampleLosses(tf, model, workload.validation, chunk);
-    run.valLoss = mean(run.valLosses);
     const valCount = workload.validation.x.shape[0];
-    const trainSubset = tf.tidy(() => {
-      const rows = tf.range(0, Math.min(valCount, workload.train.x.shape[0]), 1, 'int32');
-      return { x: tf.gather(workload.train.x, rows), y: tf.gather(workload.train.y, rows) };
-    });
+    const rows = Math.max(1, Math.min(valCount, options.evaluationRows ?? valCount));
+    const evaluationStart = performance.now();
+    const validation = rows < valCount ? gatherRows(tf, workload.validation, evaluationSample(valCount, rows, options.seed)) : null;
+    const trainSubset = gatherRows(tf, workload.train, Array.from({ length: Math.min(rows, workload.train.x.shape[0]) }, (_, i) => i));
     try {
+      run.valLosses = perSampleLosses(tf, model, validation ?? workload.validation, chunk);
+      run.valLoss = mean(run.valLosses);
       run.trainLoss = mean(perSampleLosses(tf, model, trainSubset, chunk));
     } finally {
-      tf.dispose([trainSubset.x, trainSubset.y]);
+      tf.dispose([trainSubset.x, trainSubset.y, ...(validation ? [validation.x, validation.y] : [])]);
     }
+    run.evaluationSeconds = (performance.now() - evaluationStart) / 1000;
     if (!Number.isFinite(run.valLoss)) {
       run.diverged = true;
       run.valLosses = null;
@@ -146,6 +148,24 @@ export function perSampleLosses(tf: TF, model: tfTypes.LayersModel, data: Datase
     out.set(values, begin);
   }
   return out;
+}
+
+/**
+ * The validation rows a run measured on `rows` of `valCount` evaluates: the first `rows`
+ * of one seeded order, so every run with the same seed measures the same rows, and a
+ * longer round's rows include a shorter one's. Ascending, for the gather.
+ */
+export function evaluationSample(valCount: number, rows: number, seed: number): number[] {
+  return shuffledIndices(valCount, createRandom(seed ^ 0xe7a1))
+    .slice(0, rows)
+    .sort((a, b) => a - b);
+}
+
+function gatherRows(tf: TF, data: Dataset, rows: readonly number[]): Dataset {
+  return tf.tidy(() => {
+    const index = tf.tensor1d(rows as number[], 'int32');
+    return { x: tf.gather(data.x, index), y: tf.gather(data.y, index) };
+  });
 }
 
 function downsample<T>(values: T[], max: number): T[] {

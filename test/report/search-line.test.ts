@@ -11,3 +11,11 @@ test.each([
 ])('searchLine: %s', (_name, search, expected) => {
   expect(searchLine(search)).toBe(expected);
 });
+
+test.each([
+  ['every row', [2000, 2000], 2000, 'on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s)'],
+  ['a sample, growing', [5770, 17310, 65663], 65663, 'on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s); runs measured on 5,770–65,663 of the 65,663 validation rows (a seeded sample, more in longer rounds)'],
+  ['one sample size', [512], 65663, 'on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s); runs measured on 512 of the 65,663 validation rows (a seeded sample, more in longer rounds)'],
+])('searchLine, validation rows: %s', (_name, evaluatedRows, valSamples, expected) => {
+  expect(searchLine({ ...info, evaluatedRows }, valSamples)).toBe(expected);
+});

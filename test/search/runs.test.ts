@@ -2,7 +2,8 @@ import type { ProbeResult } from '../../src/document';
 import type { SearchPlan } from '../../src/plan';
 import type { ProgressEvent } from '../../src/progress';
 import { chooseEntrants, equalTime, FIT_MARGIN, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
-import { trainCandidate } from '../../src/search/train-candidate';
+import { evaluationSample, trainCandidate } from '../../src/search/train-candidate';
+import { EVALUATION, evaluationRows, evaluationSeconds } from '../../src/search/evaluation-cost';
 import { loadTf } from '../../src/tf';
 import { createWorkload } from '../../src/workloads/workload';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
@@ -41,14 +42,20 @@ describe('fitRounds', () => {
     ['measured evaluation comes off first', given(23.5), 1, 0.5],
     ['no time: a tenth, never less', -5, 1, 0.1],
   ] as const)('%s', (_name, secondsLeft, overhead, expected) => {
-    expect(fitRounds(left, secondsLeft, overhead)).toBeCloseTo(expected, 9);
+    expect(fitRounds(left, secondsLeft, () => overhead)).toBeCloseTo(expected, 9);
   });
   test('exactly the time the rounds need is not enough: the margin is kept', () => {
-    expect(fitRounds(left, 33, 0)).toBeCloseTo(1 - FIT_MARGIN, 9);
+    expect(fitRounds(left, 33, () => 0)).toBeCloseTo(1 - FIT_MARGIN, 9);
   });
-  test('on two processes a round takes its waves: 3 × 3 s + 1 × 9 s', () => {
-    expect(fitRounds(left, given(9), 0, 2)).toBeCloseTo(0.5, 9);
-    expect(fitRounds(left, given(18 + 4), 1, 2)).toBeCloseTo(1, 9);
+  test('a run that evaluates more rows when longer: the scale solves for both', () => {
+    // Overhead as long as the training itself: the rounds fit at half their length.
+    expect(fitRounds(left, given(33), (t) => t)).toBeCloseTo(0.5, 9);
+    // Overhead that stops growing at 1 s (all rows evaluated): 33·s + 7 = 23.5 → s = 0.5.
+    expect(fitRounds(left, given(23.5), (t) => Math.min(1, t))).toBeCloseTo(0.5, 9);
+  });
+    test('on two processes a round takes its waves: 3 × 3 s + 1 × 9 s', () => {
+    expect(fitRounds(left, given(9), () => 0, 2)).toBeCloseTo(0.5, 9);
+    expect(fitRounds(left, given(18 + 4), () => 1, 2)).toBeCloseTo(1, 9);
   });
 });
 
@@ -81,7 +88,23 @@ describe('trainCandidate with a step count', () => {
     expect(Array.from(second.valLosses!)).toEqual(Array.from(first.valLosses!));
   });
 
-  test('the wall-time cap still ends a run whose steps would take too long', async () => {
+  test('measured on fewer validation rows: the same losses a full evaluation gives those rows', async () => {
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
+    const options = { batchSize: 8, learningRate: 0.01, steps: 7, seconds: 60, seed: 3, precondition: false, maxBatch: 8, measureNoise: false };
+    try {
+      const all = await trainCandidate(tf, workload, options);
+      const some = await trainCandidate(tf, workload, { ...options, evaluationRows: 5 });
+      const rows = evaluationSample(16, 5, 3);
+      expect(all.valLosses).toHaveLength(16);
+      expect(some.valLosses).toHaveLength(5);
+      expect(Array.from(some.valLosses!)).toEqual(rows.map((r) => all.valLosses![r]));
+      expect(some.evaluationSeconds).toBeGreaterThan(0);
+    } finally {
+      workload.dispose();
+    }
+  });
+
+    test('the wall-time cap still ends a run whose steps would take too long', async () => {
     const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
     try {
       const result = await trainCandidate(tf, workload, {
@@ -201,5 +224,37 @@ describe('noiseBatchesFor', () => {
     ['no measured gradient time: the usual 64', 1, null, 64],
   ] as const)('%s', (name, trainSeconds, gradientMs, expected) => {
     expect(noiseBatchesFor(trainSeconds, gradientMs, name.startsWith('the last round') ? 1 : undefined)).toBe(expected);
+  });
+});
+
+describe('evaluationSample', () => {
+  test('the same seed, the same rows; distinct, ascending, and a longer round measures the shorter one\'s rows too', () => {
+    const few = evaluationSample(1000, 50, 7);
+    const more = evaluationSample(1000, 200, 7);
+    expect(evaluationSample(1000, 50, 7)).toEqual(few);
+    expect(new Set(few).size).toBe(50);
+    expect([...few].sort((a, b) => a - b)).toEqual(few);
+    expect(few.every((r) => more.includes(r))).toBe(true);
+    expect(evaluationSample(1000, 50, 8)).not.toEqual(few);
+    // A sample, not the first rows: a validation set in its file's order may be sorted.
+    expect(Math.max(...few)).toBeGreaterThan(500);
+  });
+});
+
+describe('evaluationRows', () => {
+  // 1 µs a row: a 1 s run may spend a quarter of its time on 125,000 rows and as many training rows.
+  test.each([
+    ['as many as fit in a quarter of the run', 1, 1e-6, 1_000_000, 125_000],
+    ['all of them where fewer', 1, 1e-6, 2_000, 2_000],
+    ['never fewer than the floor', 0.001, 1e-6, 1_000_000, EVALUATION.leastRows],
+    ['the floor is at most all of them', 0.001, 1e-6, 100, 100],
+    ['no measured cost: all of them', 1, null, 1_000_000, 1_000_000],
+  ] as const)('%s', (_name, trainSeconds, rowSeconds, valRows, expected) => {
+    expect(evaluationRows(trainSeconds, rowSeconds, valRows)).toBe(expected);
+  });
+  test('its cost counts the training rows too, as many as there are', () => {
+    expect(evaluationSeconds(1000, 5000, 1e-3)).toBeCloseTo(2, 9);
+    expect(evaluationSeconds(1000, 200, 1e-3)).toBeCloseTo(1.2, 9);
+    expect(evaluationSeconds(1000, 200, null)).toBe(0);
   });
 });
