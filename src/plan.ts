@@ -61,8 +61,43 @@ export function planNoise(gradientMs: number | null, millis: number): { batches:
   return { batches, retryBatches: fit - batches >= NOISE_BATCHES.retry ? NOISE_BATCHES.retry : 0, skipped: null };
 }
 
-export function lrRangeDeadline(now: number, end: number): number {
-  return now + PLAN.lrRangeShare * Math.max(0, end - now - PLAN.reserveSeconds * 1000);
+/**
+ * The LR range test's deadline: `lrRangeShare` of the time left; or all of it (less the
+ * reserve) when what would be left after that share cannot hold even the smallest search
+ * that compares rates (see `minimalSearchSeconds`) at `searchStepMs` on `parallel`
+ * processes. Such a search would be refused, or compare rates on noise; a range test long
+ * enough to suggest a rate is the better use of the time, and time it does not use (it
+ * ends at 100 steps) still flows to the search. `note` says so; null when not.
+ */
+export function lrRangeDeadline(now: number, end: number, searchStepMs: number | null = null, parallel = 1): { deadline: number; note: string | null } {
+  const left = Math.max(0, end - now - PLAN.reserveSeconds * 1000);
+  const share = { deadline: now + PLAN.lrRangeShare * left, note: null };
+  if (searchStepMs === null || !(searchStepMs > 0)) return share;
+  const needs = minimalSearchSeconds(searchStepMs, parallel);
+  if ((1 - PLAN.lrRangeShare) * left >= needs * 1000) return share;
+  return {
+    deadline: now + left,
+    note: `the LR range test was given the search's time too: the smallest search that compares rates needs about ${formatSeconds(needs)} at this speed, ${formatSeconds(((1 - PLAN.lrRangeShare) * left) / 1000)} would have been left`,
+  };
+}
+
+/** Largest batch of the LR range test: enough to tame per-batch loss noise, small enough to be quick. */
+const LR_RANGE_MAX_BATCH = 128;
+
+/** Steps of the LR sweep: 100 when time allows, never under 30 (a coarser sweep beats a truncated one). */
+const LR_RANGE_STEPS = { most: 100, least: 30 };
+
+/**
+ * The LR range test's batch (the largest probed size up to the knee and 128) and its
+ * steps: as many of 100 as fit in `millis`, at the probe's measured step time plus a
+ * third for the loss read-back.
+ */
+export function planLrRange(trials: readonly Trial[], knee: number, millis: number): { batchSize: number; steps: number } {
+  const limit = Math.min(knee, LR_RANGE_MAX_BATCH);
+  const ok = trials.filter((t) => t.status === 'ok' && t.batchSize <= limit).sort((a, b) => b.batchSize - a.batchSize);
+  const trial = ok[0] ?? trials.find((t) => t.batchSize === knee)!;
+  const fit = Math.floor(millis / (trial.stepMs! * 1.33));
+  return { batchSize: trial.batchSize, steps: Math.max(LR_RANGE_STEPS.least, Math.min(LR_RANGE_STEPS.most, fit)) };
 }
 
 /** One round of the search: its batch sizes each train `multiple` × the first round's time, at each of `lrFactors`. */
@@ -169,16 +204,29 @@ export function planSearch(now: number, end: number, wanted: number, parallel = 
 export const MEANINGFUL_STEPS = 20;
 
 /**
+ * Seconds the smallest search that compares rates takes (3 sizes × 3 rates for t, 3
+ * sizes for 3t: 18 t on one process) with t `MEANINGFUL_STEPS` steps of `stepMs`, its
+ * evaluation share and the reserve included.
+ */
+export function minimalSearchSeconds(stepMs: number, parallel = 1): number {
+  const units = shapeCost(searchShapes(PLAN.minCandidates)[2], parallel);
+  return (units * MEANINGFUL_STEPS * stepMs) / 1000 / PLAN.trainShare + PLAN.reserveSeconds;
+}
+
+/** The step time the probe measured at the knee, where the search's sizes sit; null if none. */
+export function kneeStepMs(trials: readonly Trial[], knee: number): number | null {
+  return trials.find((t) => t.batchSize === knee && t.status === 'ok')?.stepMs ?? null;
+}
+
+/**
  * The whole budget a meaningful search needs at the measured speed, in seconds: the time
  * the probe took, plus what the later phases need for the smallest search that still
  * compares rates (3 sizes × 3 rates for t, 3 sizes for 3t: 18 t) with t at least
  * `MEANINGFUL_STEPS` steps of `stepMs`, given each phase's share of the time left.
  */
 export function budgetForSearch(spentSeconds: number, stepMs: number): number {
-  const units = shapeCost(searchShapes(PLAN.minCandidates)[2]);
-  const training = (units * MEANINGFUL_STEPS * stepMs) / 1000;
-  const afterProbe = training / PLAN.trainShare / (1 - PLAN.lrRangeShare) / (1 - PLAN.noiseShare) + 2 * PLAN.reserveSeconds;
-  return spentSeconds + afterProbe;
+  const search = minimalSearchSeconds(stepMs) - PLAN.reserveSeconds;
+  return spentSeconds + search / (1 - PLAN.lrRangeShare) / (1 - PLAN.noiseShare) + 2 * PLAN.reserveSeconds;
 }
 
 /**
@@ -186,7 +234,7 @@ export function budgetForSearch(spentSeconds: number, stepMs: number): number {
  * speed measured at the knee: how long one would take, as a flag to copy. Null when it fits.
  */
 export function adviseBudget(trials: readonly Trial[], knee: number, spentSeconds: number, budgetSeconds: number): string | null {
-  const stepMs = trials.find((t) => t.batchSize === knee && t.status === 'ok')?.stepMs;
+  const stepMs = kneeStepMs(trials, knee);
   if (!stepMs) return null;
   const needed = budgetForSearch(spentSeconds, stepMs);
   if (needed <= budgetSeconds) return null;

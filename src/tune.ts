@@ -12,7 +12,7 @@ import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
 import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './options';
-import { PLAN, adviseBudget, lrRangeDeadline, noiseDeadline, planNoise, planSearch, probeDeadline } from './plan';
+import { PLAN, adviseBudget, kneeStepMs, lrRangeDeadline, noiseDeadline, planLrRange, planNoise, planSearch, probeDeadline } from './plan';
 import { probeCapacity } from './probe/probe';
 import { recommend } from './recommend';
 import { InProcessRunner } from './runner/in-process';
@@ -21,25 +21,6 @@ import { loadTf, type TF } from './tf';
 import { TOOL_VERSION } from './version';
 import { resolveWorkload } from './workloads/spec';
 import { createWorkload, type WorkloadDefinition } from './workloads/workload';
-
-/** Largest batch of the LR range test: enough to tame per-batch loss noise, small enough to be quick. */
-const LR_RANGE_MAX_BATCH = 128;
-
-/** Steps of the LR sweep: 100 when time allows, never under 30 (a coarser sweep beats a truncated one). */
-const LR_RANGE_STEPS = { most: 100, least: 30 };
-
-/**
- * The LR range test's batch (the largest probed size up to the knee and 128) and its
- * steps: as many of 100 as fit in `millis`, at the probe's measured step time plus a
- * third for the loss read-back.
- */
-export function planLrRange(trials: readonly Trial[], knee: number, millis: number): { batchSize: number; steps: number } {
-  const limit = Math.min(knee, LR_RANGE_MAX_BATCH);
-  const ok = trials.filter((t) => t.status === 'ok' && t.batchSize <= limit).sort((a, b) => b.batchSize - a.batchSize);
-  const trial = ok[0] ?? trials.find((t) => t.batchSize === knee)!;
-  const fit = Math.floor(millis / (trial.stepMs! * 1.33));
-  return { batchSize: trial.batchSize, steps: Math.max(LR_RANGE_STEPS.least, Math.min(LR_RANGE_STEPS.most, fit)) };
-}
 
 /**
  * Measures the model on this machine and recommends a batch size and learning rate:
@@ -148,9 +129,12 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
       }
     } else cutUnlessSkipped('noise');
 
+    const choice = chooseSearchPool(opts, doc.hardware, name, probe.trials, safe, workload);
     let lrRange: AutobatchDocument['lrRange'] = null;
     if (searching && !aborted()) {
-      const deadline = allot('lr-range', lrRangeDeadline(Date.now(), end));
+      const share = lrRangeDeadline(Date.now(), end, kneeStepMs(probe.trials, knee), choice.size);
+      if (share.note) doc.notes.push(share.note);
+      const deadline = allot('lr-range', share.deadline);
       const { batchSize, steps } = planLrRange(probe.trials, knee, deadline - Date.now());
       lrRange = await timed('lr-range', () =>
         findLearningRate(tf, workload, {
@@ -167,7 +151,6 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     } else cutUnlessSkipped('lr-range');
 
     let search: SearchOutcome | null = null;
-    const choice = chooseSearchPool(opts, doc.hardware, name, probe.trials, safe, workload);
     let plan = planSearch(Date.now(), end, PLAN.candidates, choice.size);
     if (searching && !aborted() && plan.count >= PLAN.minCandidates) {
       if (choice.note) doc.notes.push(choice.note);

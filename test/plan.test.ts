@@ -1,4 +1,4 @@
-import { LR_FACTORS, PLAN, adviseBudget, budgetForSearch, lrRangeDeadline, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
+import { LR_FACTORS, PLAN, adviseBudget, budgetForSearch, lrRangeDeadline, minimalSearchSeconds, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
 import { trial } from './helpers/trials';
 
 test('the probe gets 30 % of the budget, less the reserve', () => {
@@ -6,7 +6,24 @@ test('the probe gets 30 % of the budget, less the reserve', () => {
 });
 
 test('the LR range test gets 20 % of what is left', () => {
-  expect(lrRangeDeadline(10_000, 112_000)).toBe(10_000 + 0.2 * 100_000);
+  expect(lrRangeDeadline(10_000, 112_000)).toEqual({ deadline: 10_000 + 0.2 * 100_000, note: null });
+  // 10 ms a step: the smallest search needs 18 × 20 × 10 ms / 0.75 + 2 s = 6.8 s of the 80 s left.
+  expect(lrRangeDeadline(10_000, 112_000, 10)).toEqual({ deadline: 10_000 + 0.2 * 100_000, note: null });
+});
+
+test('the LR range test gets all of it when no search that compares rates would fit after it', () => {
+  // 1 s a step: 18 × 20 s / 0.75 + 2 s = 482 s, far more than the 80 s left.
+  const { deadline, note } = lrRangeDeadline(10_000, 112_000, 1000);
+  expect(deadline).toBe(10_000 + 100_000);
+  expect(note).toMatch(/given the search's time too: the smallest search that compares rates needs about 8m2s at this speed, 1m20s would have been left/);
+  // At 200 ms a step it needs 98 s: too much for 80 s on one process; on two (11 t, 9 runs in 5 waves: 60.7 s) it fits.
+  expect(lrRangeDeadline(10_000, 112_000, 200).deadline).toBe(110_000);
+  expect(lrRangeDeadline(10_000, 112_000, 200, 2).deadline).toBe(30_000);
+});
+
+test('minimalSearchSeconds: 18 t on one process, 11 t on two (9 runs in 5 waves, then 3 in 2)', () => {
+  expect(minimalSearchSeconds(100)).toBeCloseTo((18 * 20 * 0.1) / 0.75 + 2, 9);
+  expect(minimalSearchSeconds(100, 2)).toBeCloseTo((11 * 20 * 0.1) / 0.75 + 2, 9);
 });
 
 describe('planSearch', () => {
