@@ -17,6 +17,7 @@ import { probeCapacity } from './probe/probe';
 import { recommend } from './recommend';
 import { InProcessRunner } from './runner/in-process';
 import { searchBatchSizes, type SearchOutcome } from './search/search';
+import { searchCannotStart } from './search/evaluation-cost';
 import { loadTf, type TF } from './tf';
 import { TOOL_VERSION } from './version';
 import { resolveWorkload } from './workloads/spec';
@@ -152,7 +153,9 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
 
     let search: SearchOutcome | null = null;
     let plan = planSearch(Date.now(), end, PLAN.candidates, choice.size);
-    if (searching && !aborted() && plan.count >= PLAN.minCandidates) {
+    const cannotStart = searchCannotStart(plan, probe.trials, workload.info, safe, (end - Date.now()) / 1000 - PLAN.reserveSeconds);
+    if (searching && cannotStart) doc.notes.push(cannotStart);
+    if (searching && !aborted() && plan.count >= PLAN.minCandidates && !cannotStart) {
       if (choice.note) doc.notes.push(choice.note);
       const { outcome, parallel } = await timed('search', async () => {
         let pool: RunPool | null = null;

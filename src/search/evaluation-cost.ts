@@ -1,5 +1,7 @@
 import type { Trial } from '../document';
 import { gradientMs } from '../noise/at-init';
+import type { SearchPlan } from '../plan';
+import { formatSeconds } from '../units';
 
 /** Rows a search run evaluates in one forward pass (see `perSampleLosses`). */
 export const EVALUATION_CHUNK = 512;
@@ -41,4 +43,29 @@ export function evaluationRows(trainSeconds: number, rowSeconds: number | null, 
  */
 export function evaluationSeconds(rows: number, trainRows: number, rowSeconds: number | null): number {
   return rowSeconds === null ? 0 : (rows + Math.min(rows, trainRows)) * rowSeconds;
+}
+
+/**
+ * Why the search cannot start, or null when it can: its first run — the first round's
+ * training and its evaluation, costed from the probe (see `evaluationRowSeconds`) — would
+ * not end in `secondsLeft`. For a slow model the evaluation alone can take minutes;
+ * starting the search's processes for no run wastes their start.
+ */
+export function searchCannotStart(
+  plan: SearchPlan,
+  trials: readonly Trial[],
+  data: { valSamples: number; trainSamples: number },
+  maxBatch: number,
+  secondsLeft: number,
+): string | null {
+  const first = plan.rounds[0];
+  if (!first) return null;
+  const rowSeconds = evaluationRowSeconds(trials, maxBatch);
+  const rows = evaluationRows(first.trainSeconds, rowSeconds, data.valSamples);
+  const evaluating = evaluationSeconds(rows, data.trainSamples, rowSeconds);
+  if (first.trainSeconds + evaluating <= secondsLeft) return null;
+  return (
+    `the search was not started: one run's evaluation (${rows.toLocaleString('en-US')} validation rows and as many training rows) takes about ` +
+    `${formatSeconds(evaluating)} at this speed, with its ${formatSeconds(first.trainSeconds)} of training more than the ${formatSeconds(Math.max(0, secondsLeft))} left`
+  );
 }

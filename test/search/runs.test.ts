@@ -3,7 +3,7 @@ import type { SearchPlan } from '../../src/plan';
 import type { ProgressEvent } from '../../src/progress';
 import { chooseEntrants, equalTime, FIT_MARGIN, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
 import { evaluationSample, trainCandidate } from '../../src/search/train-candidate';
-import { EVALUATION, evaluationRows, evaluationSeconds } from '../../src/search/evaluation-cost';
+import { EVALUATION, evaluationRows, evaluationSeconds, searchCannotStart } from '../../src/search/evaluation-cost';
 import { loadTf } from '../../src/tf';
 import { createWorkload } from '../../src/workloads/workload';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
@@ -256,5 +256,21 @@ describe('evaluationRows', () => {
     expect(evaluationSeconds(1000, 5000, 1e-3)).toBeCloseTo(2, 9);
     expect(evaluationSeconds(1000, 200, 1e-3)).toBeCloseTo(1.2, 9);
     expect(evaluationSeconds(1000, 200, null)).toBe(0);
+  });
+});
+
+describe('searchCannotStart', () => {
+  const plan: SearchPlan = { count: 3, rounds: [{ batchSizes: 3, trainSeconds: 2, lrFactors: [1] }] };
+  test('a slow model: one run\'s evaluation alone is more than the time left, and it says so', () => {
+    // 8 samples/s at batch 8 (1 s a step): 410 rows and as many training rows take 102.5 s.
+    const slow = [trial(8, 8, 1)];
+    expect(searchCannotStart(plan, slow, { valSamples: 410, trainSamples: 1638 }, 8, 40)).toBe(
+      "the search was not started: one run's evaluation (410 validation rows and as many training rows) takes about 1m43s at this speed, with its 2.0s of training more than the 40.0s left",
+    );
+  });
+  test('a fast one starts, and so does any plan where the costs are unknown', () => {
+    expect(searchCannotStart(plan, [trial(8, 8000, 1)], { valSamples: 410, trainSamples: 1638 }, 8, 40)).toBeNull();
+    expect(searchCannotStart(plan, [trial(8, null, null, 'oom')], { valSamples: 410, trainSamples: 1638 }, 8, 40)).toBeNull();
+    expect(searchCannotStart({ count: 0, rounds: [] }, [trial(8, 8, 1)], { valSamples: 410, trainSamples: 1638 }, 8, 40)).toBeNull();
   });
 });
