@@ -21,9 +21,21 @@ function readmeSnippet(): string {
 (python ? test.each([',', ';'])
   : test.skip.each([',', ';']))("the README's Python snippet encodes a table as applyPreparation does (delimiter %s)", async (delimiter) => {
   const decimal = (v: number) => (delimiter === ';' ? v.toFixed(1).replace('.', ',') : v.toFixed(1));
-  const lines = Array.from({ length: 40 }, (_, i) => [i % 6 === 0 ? 'NA' : 20 + i, `"${['Oslo', 'Rome', 'Lima', '', 'Kyiv'][i % 5]}"`, decimal(i * 1.5), i % 2 ? 'yes' : 'no'].join(delimiter));
-  const csv = files.write('train.csv', `${['age', 'city', 'score', 'y'].join(delimiter)}\n${lines.join('\n')}\n`);
+  // Formatted numbers as reports export them: currency, thousands separators, percents.
+  const money = (i: number) => {
+    const euros = (1000 * i + 0.5).toFixed(2);
+    const [whole, cents] = euros.split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+$)/g, delimiter === ';' ? '.' : ',');
+    return delimiter === ';' ? `${grouped},${cents} €` : `"${i % 2 ? '-' : ''}$${grouped}.${cents}"`;
+  };
+  const share = (i: number) => `${decimal(i * 2.5 - 20)}${i % 3 ? '%' : ' %'}`;
+  const lines = Array.from({ length: 40 }, (_, i) =>
+    [i % 6 === 0 ? 'NA' : 20 + i, `"${['Oslo', 'Rome', 'Lima', '', 'Kyiv'][i % 5]}"`, decimal(i * 1.5), money(i), share(i), i % 2 ? 'yes' : 'no'].join(delimiter),
+  );
+  const csv = files.write('train.csv', `${['age', 'city', 'score', 'revenue', 'margin', 'y'].join(delimiter)}\n${lines.join('\n')}\n`);
   const { preparation } = await loadDataFile(csv, { standardize: true, seed: 2, validationSplit: 0.25 });
+  // The formatted columns are numbers, not text.
+  for (const name of ['revenue', 'margin']) expect(preparation.columns.find((c) => c.name === name)!.kind).toBe('numeric');
   fs.writeFileSync(path.join(files.dir(), 'rec.json'), JSON.stringify({ preparation }));
   const script = `${readmeSnippet()}\nprint(json.dumps(rows))\n`;
   const run = spawnSync(python!, ['-c', script], { cwd: files.dir(), encoding: 'utf8' });
