@@ -1,5 +1,6 @@
 import type { Trial } from './document';
 import { formatSeconds } from './units';
+import { MIN_RANGE_POINTS } from './lr/suggest';
 
 /**
  * How one `--time-budget` is shared by the phases. Each phase gets a deadline when it
@@ -90,14 +91,20 @@ const LR_RANGE_STEPS = { most: 100, least: 30 };
 /**
  * The LR range test's batch (the largest probed size up to the knee and 128) and its
  * steps: as many of 100 as fit in `millis`, at the probe's measured step time plus a
- * third for the loss read-back.
+ * third for the loss read-back. When fewer than `MIN_RANGE_POINTS` fit, it could suggest
+ * nothing: `skipped` says why, and it is not run.
  */
-export function planLrRange(trials: readonly Trial[], knee: number, millis: number): { batchSize: number; steps: number } {
+export function planLrRange(trials: readonly Trial[], knee: number, millis: number): { batchSize: number; steps: number; skipped: string | null } {
   const limit = Math.min(knee, LR_RANGE_MAX_BATCH);
   const ok = trials.filter((t) => t.status === 'ok' && t.batchSize <= limit).sort((a, b) => b.batchSize - a.batchSize);
   const trial = ok[0] ?? trials.find((t) => t.batchSize === knee)!;
-  const fit = Math.floor(millis / (trial.stepMs! * 1.33));
-  return { batchSize: trial.batchSize, steps: Math.max(LR_RANGE_STEPS.least, Math.min(LR_RANGE_STEPS.most, fit)) };
+  const stepMs = trial.stepMs! * 1.33;
+  const fit = Math.floor(millis / stepMs);
+  const skipped =
+    fit < MIN_RANGE_POINTS
+      ? `the LR range test was not run: the ${MIN_RANGE_POINTS} steps it needs for a suggestion take about ${formatSeconds((MIN_RANGE_POINTS * stepMs) / 1000)} at batch ${trial.batchSize}, more than its ${formatSeconds(Math.max(0, millis) / 1000)}`
+      : null;
+  return { batchSize: trial.batchSize, steps: Math.max(LR_RANGE_STEPS.least, Math.min(LR_RANGE_STEPS.most, fit)), skipped };
 }
 
 /** One round of the search: its batch sizes each train `multiple` × the first round's time, at each of `lrFactors`. */

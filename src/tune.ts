@@ -134,21 +134,26 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     let lrRange: AutobatchDocument['lrRange'] = null;
     if (searching && !aborted()) {
       const share = lrRangeDeadline(Date.now(), end, kneeStepMs(probe.trials, knee), choice.size);
-      if (share.note) doc.notes.push(share.note);
       const deadline = allot('lr-range', share.deadline);
-      const { batchSize, steps } = planLrRange(probe.trials, knee, deadline - Date.now());
-      lrRange = await timed('lr-range', () =>
-        findLearningRate(tf, workload, {
-          batchSize,
-          steps,
-          deadline,
-          seed: opts.seed,
-          signal: opts.signal,
-          onStep: (step, total, lr, loss) => opts.onProgress({ type: 'lr-step', step, steps: total, lr, loss }),
-        }),
-      );
-      doc.lrRange = lrRange;
-      if (lrRange.ended === 'time') cut('lr-range');
+      const { batchSize, steps, skipped } = planLrRange(probe.trials, knee, deadline - Date.now());
+      if (skipped) {
+        cut('lr-range');
+        doc.notes.push(skipped);
+      } else {
+        if (share.note) doc.notes.push(share.note);
+        lrRange = await timed('lr-range', () =>
+          findLearningRate(tf, workload, {
+            batchSize,
+            steps,
+            deadline,
+            seed: opts.seed,
+            signal: opts.signal,
+            onStep: (step, total, lr, loss) => opts.onProgress({ type: 'lr-step', step, steps: total, lr, loss }),
+          }),
+        );
+        doc.lrRange = lrRange;
+        if (lrRange.ended === 'time') cut('lr-range');
+      }
     } else cutUnlessSkipped('lr-range');
 
     let search: SearchOutcome | null = null;

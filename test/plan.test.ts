@@ -1,4 +1,4 @@
-import { LR_FACTORS, PLAN, adviseBudget, budgetForSearch, lrRangeDeadline, minimalSearchSeconds, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
+import { LR_FACTORS, PLAN, adviseBudget, budgetForSearch, lrRangeDeadline, planLrRange, minimalSearchSeconds, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
 import { trial } from './helpers/trials';
 
 test('the probe gets 30 % of the budget, less the reserve', () => {
@@ -131,5 +131,21 @@ describe('adviseBudget', () => {
     const advice = adviseBudget(at(stepMs), 16, 10, budget);
     if (expected === null) expect(advice).toBeNull();
     else expect(advice).toMatch(expected);
+  });
+});
+
+describe('planLrRange', () => {
+  // 10 ms a step at every size (+ a third for the read-back: 13.3 ms).
+  const trials = [8, 16, 32, 64, 128, 256].map((b) => trial(b, b * 100, 1));
+  test.each([
+    ['time for 100 steps: 100, at the largest size up to the knee and 128', 256, 60_000, { batchSize: 128, steps: 100, skipped: null }],
+    ['a knee below 128 bounds the size', 32, 60_000, { batchSize: 32, steps: 100, skipped: null }],
+    ['time for 25: never fewer than 30 planned (the deadline still ends it)', 256, 25 * 13.3 + 1, { batchSize: 128, steps: 30, skipped: null }],
+  ] as const)('%s', (_name, knee, millis, expected) => {
+    expect(planLrRange(trials, knee, millis)).toEqual(expected);
+  });
+  test('fewer than the 20 steps a suggestion needs: not run, and it says why', () => {
+    expect(planLrRange(trials, 256, 20 * 13.3 + 1).skipped).toBeNull();
+    expect(planLrRange(trials, 256, 100).skipped).toBe('the LR range test was not run: the 20 steps it needs for a suggestion take about 0.3s at batch 128, more than its 0.1s');
   });
 });
