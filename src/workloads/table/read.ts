@@ -54,7 +54,12 @@ export async function readTable(file: string, options: ReadOptions = {}): Promis
     throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code})`, { cause: err });
   }
   const progress = throttledProgress(file, totalBytes, options.onProgress);
-  const table = ext === '.json' ? readJsonDocument(file, options.decimal) : ext === '.jsonl' || ext === '.ndjson' ? await readJsonLines(file, progress, options.decimal) : await readDelimited(file, ext, options, progress);
+  const table =
+    ext === '.json'
+      ? readJsonDocument(file, options)
+      : ext === '.jsonl' || ext === '.ndjson'
+        ? await readJsonLines(file, progress, options)
+        : await readDelimited(file, ext, options, progress);
   progress.done(table.rows);
   return table;
 }
@@ -166,7 +171,7 @@ function uniqueNames(cells: readonly string[]): string[] {
   });
 }
 
-function readJsonDocument(file: string, decimal: DecimalMark = '.'): RawTable {
+function readJsonDocument(file: string, options: ReadOptions): RawTable {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
@@ -181,10 +186,10 @@ function readJsonDocument(file: string, decimal: DecimalMark = '.'): RawTable {
     throw new InputError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   if (!Array.isArray(doc)) throw new InputError(`${file}: expected a JSON array of rows (objects or arrays)`);
-  return tableFromItems(file, doc, (i) => `item ${i + 1}`, 1, undefined, decimal);
+  return tableFromItems(file, doc, (i) => `item ${i + 1}`, 1, undefined, options.decimal, options.header);
 }
 
-async function readJsonLines(file: string, progress: Progress, decimal: DecimalMark = '.'): Promise<RawTable> {
+async function readJsonLines(file: string, progress: Progress, options: ReadOptions): Promise<RawTable> {
   const items: unknown[] = [];
   const lines: number[] = [];
   const input = readline.createInterface({ input: openStream(file, progress, () => items.length), crlfDelay: Infinity });
@@ -200,14 +205,16 @@ async function readJsonLines(file: string, progress: Progress, decimal: DecimalM
     }
     lines.push(n);
   }
-  return tableFromItems(file, items, (i) => `line ${lines[i]}`, lines[0] ?? 1, undefined, decimal);
+  return tableFromItems(file, items, (i) => `line ${lines[i]}`, lines[0] ?? 1, undefined, options.decimal, options.header);
 }
 
 /**
- * A table from rows given as values: objects (keys are columns, from the first row) or
- * arrays (columns named by position unless `names` are given). Numbers and booleans
- * become their text; null and undefined are missing; texts of numbers are read with
- * `decimal` as the decimal mark (JavaScript numbers are numbers either way).
+ * A table from rows given as values: objects (the columns are every key any row has, in
+ * the order they first appear; a key a row lacks is a missing cell) or arrays (a first
+ * array of names is a header when `detectHeader` says so, or `header` is true; else
+ * columns are named by position, unless `names` are given). Numbers and booleans become
+ * their text; null and undefined are missing; texts of numbers are read with `decimal`
+ * as the decimal mark (JavaScript numbers are numbers either way).
  * @throws InputError naming `where(i)` for a row that does not fit the first.
  */
 export function tableFromItems(
@@ -217,27 +224,35 @@ export function tableFromItems(
   firstLine: number,
   names?: readonly string[],
   decimal: DecimalMark = '.',
+  header?: boolean,
 ): RawTable {
   if (items.length === 0) throw new InputError(`${file}: the file has no rows`);
   if (items.every((item) => Array.isArray(item))) {
-    const width = (items[0] as unknown[]).length;
-    const builder = new TableBuilder(names && names.length === width ? names : Array.from({ length: width }, (_, i) => String(i)), decimal);
-    items.forEach((item, i) => {
-      const row = item as unknown[];
+    const rows = items as unknown[][];
+    const width = rows[0].length;
+    const named =
+      !names && (header ?? (rows[0].every((v) => typeof v === 'string') && detectHeader(rows.slice(0, HEADER_SAMPLE_ROWS + 1).map((row) => row.map((v) => cellText(v, decimal) ?? '')))));
+    const builder = new TableBuilder(
+      named ? uniqueNames(rows[0] as string[]) : names && names.length === width ? names : Array.from({ length: width }, (_, i) => String(i)),
+      decimal,
+    );
+    rows.forEach((row, i) => {
+      if (named && i === 0) return;
       if (row.length !== width) throw new InputError(`${file}: ${where(i)}: ${row.length} values where the first row has ${width}`);
       builder.add(row.map((value) => cellText(value, decimal)));
     });
-    return builder.finish({ file, firstLine, header: false, delimiter: null });
+    if (named && rows.length === 1) throw new InputError(`${file}: the file has a header but no data rows`);
+    return builder.finish({ file, firstLine, header: named, delimiter: null });
   }
   if (items.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item))) {
-    const columns = Object.keys(items[0] as object);
+    const keys = new Set<string>();
+    for (const item of items) for (const key of Object.keys(item as object)) keys.add(key);
+    const columns = [...keys];
     const builder = new TableBuilder(columns, decimal);
-    items.forEach((item, i) => {
+    for (const item of items) {
       const record = item as Record<string, unknown>;
-      const missing = columns.find((c) => !(c in record));
-      if (missing !== undefined) throw new InputError(`${file}: ${where(i)}: has no "${missing}"`);
       builder.add(columns.map((c) => cellText(record[c], decimal)));
-    });
+    }
     return builder.finish({ file, firstLine, header: true, delimiter: null });
   }
   throw new InputError(`${file}: rows must be all objects or all arrays`);

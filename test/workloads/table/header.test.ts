@@ -9,7 +9,8 @@ test.each([
   ['text rows whose first row repeats below', 'Male,Adult,No\nFemale,Child,Yes\nMale,Adult,No\nFemale,Adult,Yes', false],
   ['a numeric first cell counts against', '2019,x\n1,a\n2,b', false],
   ['an empty name among names over numbers', ',price,y\n1,2,0\n2,3,1', true],
-  ['repeated names are data', 'a,a,y\nb,c,d\ne,f,g', false],
+  ['repeated names over texts are data', 'a,a,y\nb,c,d\ne,f,g', false],
+  ['a name used twice over numbers is a header', 'x,x,z,y\n1,2,3,a\n4,5,6,b', true],
   ['a header alone', 'a,b,y', true],
   ['one numeric row alone', '1,2,3', false],
 ])('%s → %p', (_name, text, expected) => {

@@ -81,6 +81,22 @@ describe('readTable', () => {
     expect(t.rows).toBe(2);
   });
 
+  test('JSON rows: every key any row has is a column, a key a row lacks a missing cell', async () => {
+    const t = await readTable(files.write('keys.jsonl', '{"a":1,"y":0}\n{"a":2,"b":"x"}\n{"y":1,"b":"z"}\n'));
+    expect(t.columns.map((c) => c.name)).toEqual(['a', 'y', 'b']);
+    expect(cells(t)).toEqual([['1', '0', null], ['2', null, 'x'], [null, '1', 'z']]);
+  });
+
+  test('a JSON array of arrays whose first array names the columns', async () => {
+    const t = await readTable(files.write('arrays.json', '[["x","x","y"],[0.5,1,"p"],[0.25,2,"q"]]'));
+    expect(t.header).toBe(true);
+    expect(t.columns.map((c) => c.name)).toEqual(['x', 'x.1', 'y']);
+    expect(t.rows).toBe(2);
+    const plain = await readTable(files.write('plain.json', '[[0.5,1,"p"],[0.25,2,"q"]]'));
+    expect(plain.header).toBe(false);
+    expect(plain.rows).toBe(2);
+  });
+
   test('progress ends with every byte and row', async () => {
     const seen: { bytes: number; totalBytes: number; rows: number }[] = [];
     const file = files.write('p.csv', 'a,y\n1,0\n2,1\n3,0\n');
@@ -109,7 +125,7 @@ describe('readTable', () => {
     ['quotes.csv', 'a,b\n1,"x\n', 'line'],
     ['bad.json', '{"a":', 'not valid JSON'],
     ['notarray.json', '{"a":1}', 'expected a JSON array'],
-    ['missing-key.jsonl', '{"a":1,"y":0}\n{"a":2}\n', 'line 2: has no "y"'],
+    ['header-only.json', '[["a","b","y"]]', 'has a header but no data rows'],
     ['mixed.json', '[[1,2],{"a":1}]', 'rows must be all objects or all arrays'],
     ['data.xlsx', 'x', 'unknown data format ".xlsx"'],
   ])('%s: %s', async (name, text, message) => {
