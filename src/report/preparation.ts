@@ -60,5 +60,6 @@ export function labelLine(preparation: Preparation): string {
         ? `regression, target standardized (mean ${formatValue(label.transform.mean)}, deviation ${formatValue(label.transform.std)}): the model predicts (y − mean) / deviation`
         : 'regression, target as is';
   const dropped = label.droppedRows ? `; ${label.droppedRows.toLocaleString('en-US')} rows without a label left out` : '';
-  return `${source.rows.toLocaleString('en-US')} rows; label "${label.name}": ${what}${dropped}; ${preparation.features.length} features`;
+  const encoding = source.encoding === 'windows-1252' ? ' (read as Windows-1252: the file is not valid UTF-8)' : '';
+  return `${source.rows.toLocaleString('en-US')} rows${encoding}; label "${label.name}": ${what}${dropped}; ${preparation.features.length} features`;
 }

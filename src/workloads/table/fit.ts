@@ -40,7 +40,15 @@ export function fitPreparation(table: RawTable, label: ChosenLabel, trainRows: A
   }
   const labelColumn = table.columns[label.index];
   return {
-    source: { file: table.file, header: table.header, delimiter: table.delimiter, decimal: table.decimal, columns: names, rows: table.rows },
+    source: {
+      file: table.file,
+      header: table.header,
+      delimiter: table.delimiter,
+      decimal: table.decimal,
+      ...(table.encoding ? { encoding: table.encoding } : {}),
+      columns: names,
+      rows: table.rows,
+    },
     missingMarkers: [...MISSING_MARKERS],
     label: {
       name: label.name,

@@ -62,6 +62,11 @@ export const PreparationSchema = Type.Object(
       header: Type.Boolean({ description: 'Whether the first row named the columns' }),
       delimiter: Type.Union([Type.String(), Type.Null()]),
       decimal: Type.Union([Type.Literal('.'), Type.Literal(',')], { description: 'The decimal mark of its numbers: "," in `;`-delimited European exports' }),
+      encoding: Type.Optional(
+        Type.Union([Type.Literal('utf-8'), Type.Literal('windows-1252')], {
+          description: 'The text encoding the file was read with: windows-1252 when it is not valid UTF-8 (added in 0.4)',
+        }),
+      ),
       columns: Type.Array(Type.String(), { description: 'Every column of the file, in file order' }),
       rows: Type.Number(),
     }),

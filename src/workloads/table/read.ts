@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -5,7 +6,8 @@ import Papa from 'papaparse';
 import { InputError } from '../../errors';
 import { detectDecimalMark, type DecimalMark } from './cell';
 import { detectHeader, HEADER_SAMPLE_ROWS } from './header';
-import { TableBuilder, type RawTable } from './store';
+import { TableBuilder, type RawTable, type TextEncoding } from './store';
+import { Transform, type Readable } from 'node:stream';
 
 export const DATA_EXTENSIONS = ['.csv', '.tsv', '.txt', '.jsonl', '.ndjson', '.json'] as const;
 
@@ -90,6 +92,56 @@ function openStream(file: string, progress: Progress, rows: () => number): fs.Re
   return stream;
 }
 
+/**
+ * The file's text, decoded as `encoding` chunk by chunk: a character whose bytes straddle
+ * two chunks is decoded whole (a Buffer chunk decoded alone would split it in two).
+ */
+function openTextStream(file: string, progress: Progress, rows: () => number, encoding: TextEncoding): { text: Readable; close: () => void } {
+  const raw = openStream(file, progress, rows);
+  const decoder = new TextDecoder(encoding);
+  const text = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, done) {
+      const decoded = decoder.decode(chunk, { stream: true });
+      done(null, decoded === '' ? undefined : decoded);
+    },
+    flush(done) {
+      const rest = decoder.decode();
+      done(null, rest === '' ? undefined : rest);
+    },
+  });
+  raw.on('error', (err) => text.destroy(err));
+  raw.pipe(text);
+  return { text, close: () => (raw.destroy(), text.destroy()) };
+}
+
+/** Bytes read at a time while checking that a file is UTF-8. */
+const ENCODING_CHUNK = 1 << 20;
+
+/**
+ * The file's text encoding: UTF-8 when every byte sequence in it is valid UTF-8 (ASCII
+ * is), else Windows-1252, the encoding of spreadsheets saved on Windows in Western
+ * Europe and the Americas (Latin-1's superset: `é` is the single byte 0xE9). Read as UTF-8,
+ * such a file turns `café` and `cafè` into the same `caf�`.
+ */
+export function detectEncoding(file: string): TextEncoding {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(ENCODING_CHUNK);
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, ENCODING_CHUNK, null);
+      decoder.decode(buffer.subarray(0, n), { stream: n > 0 });
+      if (n === 0) return 'utf-8';
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return 'windows-1252';
+    throw err;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function readDelimited(file: string, ext: string, options: ReadOptions, progress: Progress): Promise<RawTable> {
   return new Promise((resolve, reject) => {
     const head: string[][] = [];
@@ -98,7 +150,8 @@ function readDelimited(file: string, ext: string, options: ReadOptions, progress
     let hasHeader = false;
     let failure: InputError | null = null;
     let delimiter = ext === '.tsv' ? '\t' : ',';
-    const stream = openStream(file, progress, () => builder?.rows ?? 0);
+    const encoding = detectEncoding(file);
+    const stream = openTextStream(file, progress, () => builder?.rows ?? 0, encoding);
 
     // The first rows wait until the header is decided; after that, rows go straight in.
     const start = () => {
@@ -117,7 +170,7 @@ function readDelimited(file: string, ext: string, options: ReadOptions, progress
       builder!.add(row);
     };
     let index = 0;
-    Papa.parse<string[]>(stream as unknown as File, {
+    Papa.parse<string[]>(stream.text as unknown as File, {
       delimiter: ext === '.tsv' ? '\t' : '',
       delimitersToGuess: [...DELIMITERS],
       skipEmptyLines: 'greedy',
@@ -141,14 +194,14 @@ function readDelimited(file: string, ext: string, options: ReadOptions, progress
         }
       },
       complete() {
-        stream.destroy();
+        stream.close();
         if (failure) return reject(failure);
         try {
           if (!builder) start();
           if (!builder) throw new InputError(`${file}: the file is empty`);
           if (builder.rows === 0) throw new InputError(`${file}: the file has a header but no data rows`);
           // Papa reports line numbers only for errors; with blank lines skipped, count rows.
-          resolve(builder.finish({ file, firstLine: hasHeader ? 2 : 1, header: hasHeader, delimiter }));
+          resolve(builder.finish({ file, firstLine: hasHeader ? 2 : 1, header: hasHeader, delimiter, encoding }));
         } catch (err) {
           reject(err);
         }
@@ -174,7 +227,8 @@ function uniqueNames(cells: readonly string[]): string[] {
 function readJsonDocument(file: string, options: ReadOptions): RawTable {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const bytes = fs.readFileSync(file);
+    text = new TextDecoder(isUtf8(bytes) ? 'utf-8' : 'windows-1252').decode(bytes).replace(/^\uFEFF/, '');
   } catch (err) {
     throw new InputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code})`, { cause: err });
   }

@@ -41,7 +41,12 @@ export interface RawTable {
   readonly delimiter: string | null;
   /** How its numbers write the decimal point. */
   readonly decimal: DecimalMark;
+  /** The text encoding it was read with: `windows-1252` when the file is not valid UTF-8 (see `detectEncoding`). */
+  readonly encoding?: TextEncoding;
 }
+
+/** Text encodings a data file is read with. */
+export type TextEncoding = 'utf-8' | 'windows-1252';
 
 /** Where row `row` of `table` came from, for error messages. */
 export function lineOf(table: RawTable, row: number): number {

@@ -17,6 +17,9 @@ function readmeSnippet(): string {
   return block[1];
 }
 
+/** Text as Windows-1252 bytes: Latin-1 for the characters it shares, 0x80 for the euro sign. */
+const windows1252 = (text: string) => Buffer.from([...text].map((ch) => (ch === '€' ? 0x80 : ch.charCodeAt(0))));
+
 // Python is not a dependency of autobatch: without it there is nothing to run.
 (python ? test.each([',', ';'])
   : test.skip.each([',', ';']))("the README's Python snippet encodes a table as applyPreparation does (delimiter %s)", async (delimiter) => {
@@ -29,11 +32,15 @@ function readmeSnippet(): string {
     return delimiter === ';' ? `${grouped},${cents} €` : `"${i % 2 ? '-' : ''}$${grouped}.${cents}"`;
   };
   const share = (i: number) => `${decimal(i * 2.5 - 20)}${i % 3 ? '%' : ' %'}`;
+  // The ;-file is saved as Windows-1252, as a spreadsheet on Windows saves it: two cities differ only by an accent.
   const lines = Array.from({ length: 40 }, (_, i) =>
-    [i % 6 === 0 ? 'NA' : 20 + i, `"${['Oslo', 'Rome', 'Lima', '', 'Kyiv'][i % 5]}"`, decimal(i * 1.5), money(i), share(i), i % 2 ? 'yes' : 'no'].join(delimiter),
+    [i % 6 === 0 ? 'NA' : 20 + i, `"${['Oslo', 'Rome', 'Lima', '', delimiter === ';' ? 'Bogotá' : 'Kyiv', delimiter === ';' ? 'Bogotà' : 'Kyiv'][i % 6]}"`, decimal(i * 1.5), money(i), share(i), i % 2 ? 'yes' : 'no'].join(delimiter),
   );
-  const csv = files.write('train.csv', `${['age', 'city', 'score', 'revenue', 'margin', 'y'].join(delimiter)}\n${lines.join('\n')}\n`);
+  const text = `${['age', 'city', 'score', 'revenue', 'margin', 'y'].join(delimiter)}\n${lines.join('\n')}\n`;
+  const csv = files.write('train.csv', delimiter === ';' ? windows1252(text) : text);
   const { preparation } = await loadDataFile(csv, { standardize: true, seed: 2, validationSplit: 0.25 });
+  expect(preparation.source.encoding).toBe(delimiter === ';' ? 'windows-1252' : 'utf-8');
+  if (delimiter === ';') expect(preparation.columns.find((c) => c.name === 'city')!.categorical!.categories).toEqual(expect.arrayContaining(['Bogotá', 'Bogotà']));
   // The formatted columns are numbers, not text.
   for (const name of ['revenue', 'margin']) expect(preparation.columns.find((c) => c.name === name)!.kind).toBe('numeric');
   fs.writeFileSync(path.join(files.dir(), 'rec.json'), JSON.stringify({ preparation }));

@@ -97,6 +97,21 @@ describe('readTable', () => {
     expect(plain.rows).toBe(2);
   });
 
+  test('UTF-8: a character split between two chunks of the stream is read whole', async () => {
+    // "café,1\n" is 8 bytes; after the 4-byte header, the é of row 8,191 spans bytes 65,535–65,536,
+    // across the stream's first 64 KiB chunk.
+    const t = await readTable(files.write('split.csv', `a,y\n${'café,1\n'.repeat(10_000)}`));
+    expect(t.encoding).toBe('utf-8');
+    expect(t.columns[0].dictionary).toEqual(['café']);
+  });
+
+  test('a file that is not valid UTF-8 is read as Windows-1252: café and cafè stay two values', async () => {
+    const bytes = Buffer.concat([Buffer.from('mot,y\n'), ...Array.from({ length: 6 }, (_, i) => Buffer.from([0x63, 0x61, 0x66, i % 2 ? 0xe8 : 0xe9, 0x2c, 0x30 + (i % 2), 0x0a]))]);
+    const t = await readTable(files.write('cp1252.csv', bytes));
+    expect(t.encoding).toBe('windows-1252');
+    expect(t.columns[0].dictionary).toEqual(['café', 'cafè']);
+  });
+
   test('progress ends with every byte and row', async () => {
     const seen: { bytes: number; totalBytes: number; rows: number }[] = [];
     const file = files.write('p.csv', 'a,y\n1,0\n2,1\n3,0\n');
