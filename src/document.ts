@@ -84,7 +84,7 @@ const ProbeSchema = Type.Object({
 });
 
 const NoiseEstimateSchema = Type.Object({
-  bSimple: Type.Number({ description: 'B_simple = tr(Σ)/|G|²' }),
+  bSimple: Type.Number({ description: 'B_simple = tr(Σ)/|G|²; where gradSq ≤ 0 (the gradient lost in the noise) not measurable: the ratio capped at 1e12, used by no decision' }),
   gradSq: Type.Number({ description: '|G|²' }),
   traceSigma: Type.Number({ description: 'tr(Σ)' }),
   standardError: Nullable(Type.Number({ description: 'Jackknife standard error of bSimple' })),

@@ -2,7 +2,7 @@ import type { Alternative, Candidate, NoiseEstimate, Phase, ProbeResult, Recomme
 import { LONG_HORIZON, decideForHorizon, resolveHorizon, type HorizonDecision } from './lr/for-horizon';
 import type { HorizonOption } from './lr/horizon';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
-import { credibleNoiseScale, noiseWeight } from './noise/credible';
+import { credibleNoiseScale, measurable, noiseWeight } from './noise/credible';
 import { PLAN, ROUND_GROWTH } from './plan';
 import { KNEE_FRACTION, OOM_SAFETY_FRACTION } from './probe/stopping';
 import { TIE_MAX_RELATIVE, TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
@@ -137,9 +137,13 @@ function suggestionOf(inputs: RecommendInputs): { batchSize: number; suggestion:
 
 function noiseReason(atInit: NoiseEstimate | null, atEnd: NoiseEstimate | null, b: number): string {
   const parts: string[] = [];
-  if (atInit) parts.push(`${round(atInit.bSimple)} at the initial weights`);
-  if (atEnd) parts.push(`${round(atEnd.bSimple)} after the search's training`);
+  const value = (e: NoiseEstimate) => (measurable(e) ? round(e.bSimple) : 'not measurable (the gradient lost in the noise)');
+  if (atInit) parts.push(`${value(atInit)} at the initial weights`);
+  if (atEnd) parts.push(`${value(atEnd)} after the search's training`);
   const used = (atEnd ?? atInit)!;
+  if (!measurable(used)) {
+    return `Gradient noise scale B_simple: ${parts.join(' and ')}. It is larger than this measurement can tell; the decisions use no noise-scale correction.`;
+  }
   const bNoise = credibleNoiseScale(used)!;
   const ratio = bNoise / b;
   // A noisy estimate is discounted in the decisions: say so, with the value they used.

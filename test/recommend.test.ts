@@ -140,7 +140,20 @@ describe('recommend', () => {
     expect(certain.schedule.peakLearningRate).not.toBeCloseTo(plain.schedule.peakLearningRate, 6);
   });
 
-  test('a search of fewer sizes than it needs says what was not compared', () => {
+  test('a noise scale whose |G|² came out negative is "not measurable", and no decision uses its capped 1e12', () => {
+    const lost = { bSimple: 1e12, gradSq: -5.6e-4, traceSigma: 560, standardError: 1.32e12 };
+    const inputs = { ...base, lrRange: { batchSize: 8, suggestion: 0.05 } };
+    const rec = recommend({ ...inputs, noiseAtInit: lost })!;
+    const reasons = rec.reasons.join(' ');
+    expect(reasons).toContain('Gradient noise scale B_simple: not measurable (the gradient lost in the noise) at the initial weights');
+    expect(reasons).not.toMatch(/1,000,000,000,000|1\.00e\+12/);
+    // Scaled as with no noise scale at all.
+    const plain = recommend({ ...inputs, noiseAtInit: { ...lost, bSimple: 0 } })!;
+    expect(rec.schedule.peakLearningRate).toBeCloseTo(plain.schedule.peakLearningRate, 9);
+    expect(rec.statisticalEfficiency).toBeCloseTo(plain.statisticalEfficiency!, 9);
+  });
+
+    test('a search of fewer sizes than it needs says what was not compared', () => {
     const search = (sizes: number[]) =>
       searched(
         sizes.map((b) => candidate(b, 0.5, true)),

@@ -10,9 +10,21 @@
  * a precision weight: an estimate to ±10 % keeps 99 % of its value, one to ±100 % half,
  * one whose error is ten times itself 1 %.
  */
-export function credibleNoiseScale(estimate: { bSimple: number; standardError: number | null } | null | undefined): number | null {
-  if (!estimate || !Number.isFinite(estimate.bSimple) || estimate.bSimple <= 0) return estimate ? 0 : null;
+export function credibleNoiseScale(estimate: { bSimple: number; standardError: number | null; gradSq?: number } | null | undefined): number | null {
+  if (!estimate || !measurable(estimate) || !Number.isFinite(estimate.bSimple) || estimate.bSimple <= 0) return estimate ? 0 : null;
   return estimate.bSimple * noiseWeight(estimate);
+}
+
+/**
+ * Whether a noise estimate measured a noise scale at all. |G|² is estimated as a
+ * difference of two noisy sums; where the gradient is lost in the noise of the
+ * measurement (late in training, or from few gradients), that estimate is 0 or negative
+ * and B_simple = tr(Σ)/|G|² is only "larger than this measurement can tell": the JSON
+ * keeps the capped ratio (`ratio`), the output says "not measurable", and the decisions
+ * use no noise-scale correction, as for any estimate they cannot trust.
+ */
+export function measurable(estimate: { gradSq?: number }): boolean {
+  return !(estimate.gradSq !== undefined && estimate.gradSq <= 0);
 }
 
 /** The weight `credibleNoiseScale` gives an estimate: 1 without a standard error. */

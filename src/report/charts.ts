@@ -1,4 +1,5 @@
 import type { AutobatchDocument } from '../document';
+import { measurable } from '../noise/credible';
 
 /** A Vega-Lite spec; kept loose: the compiler checks it. */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -151,7 +152,7 @@ export function buildCharts(doc: AutobatchDocument): ChartSpec[] {
     }
   }
   const noisy = doc.candidates.filter((c) => c.noiseToSignal !== null);
-  if (doc.noise && noisy.length) {
+  if (doc.noise && measurable(doc.noise) && noisy.length) {
     const bSimple = doc.noise.bSimple;
     const sizes = noisy.map((c) => c.batchSize);
     const lo = Math.min(...sizes, bSimple) / 2;

@@ -1,4 +1,5 @@
 import type { AutobatchDocument } from '../document';
+import { measurable } from '../noise/credible';
 
 /**
  * Shell assignments for `eval "$(autobatch probe --format env)"`. Values are numbers
@@ -20,7 +21,7 @@ export function formatEnv(doc: AutobatchDocument): string {
     ['AUTOBATCH_COMPLETE', doc.complete],
     ['AUTOBATCH_BACKEND', doc.backend?.name],
     ['AUTOBATCH_MAX_FEASIBLE_BATCH', doc.probe?.maxFeasibleBatch],
-    ['AUTOBATCH_NOISE_SCALE', doc.noise?.bSimple],
+    ['AUTOBATCH_NOISE_SCALE', doc.noise && measurable(doc.noise) ? doc.noise.bSimple : undefined],
     ['AUTOBATCH_GLOBAL_BATCH_SIZE', rec?.workers?.globalBatchSize],
     ['AUTOBATCH_GLOBAL_LEARNING_RATE', rec?.workers?.learningRate],
   ];

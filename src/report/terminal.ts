@@ -1,4 +1,5 @@
-import type { AutobatchDocument, Trial } from '../document';
+import type { AutobatchDocument, NoiseEstimate, Trial } from '../document';
+import { measurable } from '../noise/credible';
 import { formatBytes, formatNumber, formatSeconds } from '../units';
 import { formatTable } from './table';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
@@ -71,11 +72,14 @@ export function formatSummary(doc: AutobatchDocument): string {
 
   if (doc.noise) {
     const n = doc.noise;
-    const se = (e: { standardError: number | null }) => (e.standardError === null ? '' : ` ± ${num(e.standardError)}`);
+    const value = (e: NoiseEstimate) =>
+      measurable(e)
+        ? `${num(e.bSimple)}${e.standardError === null ? '' : ` ± ${num(e.standardError)}`}`
+        : 'not measurable: the gradient was lost in the noise of this measurement (|G|² estimated ≤ 0)';
     out.push('', 'Gradient noise scale (B_simple = tr(Σ)/|G|²)');
-    if (n.atInit) out.push(`  at the initial weights   ${num(n.atInit.bSimple)}${se(n.atInit)}`);
-    if (n !== n.atInit && doc.candidates.length) out.push(`  after the search         ${num(n.bSimple)}${se(n)}`);
-    if (n.preconditioned) out.push(`  Adam-preconditioned      ${num(n.preconditioned.bSimple)}${se(n.preconditioned)}`);
+    if (n.atInit) out.push(`  at the initial weights   ${value(n.atInit)}`);
+    if (n !== n.atInit && doc.candidates.length) out.push(`  after the search         ${value(n)}`);
+    if (n.preconditioned) out.push(`  Adam-preconditioned      ${value(n.preconditioned)}`);
   }
   if (doc.lrRange) {
     const r = doc.lrRange;

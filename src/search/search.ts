@@ -1,6 +1,6 @@
 import type { Candidate, NoiseEstimate, ProbeResult, Trial } from '../document';
 import { scaleLearningRate } from '../lr/scaling';
-import { credibleNoiseScale } from '../noise/credible';
+import { credibleNoiseScale, measurable } from '../noise/credible';
 import { combineNoise, type NoiseEstimateWithError } from '../noise/estimator';
 import type { ProgressEvent } from '../progress';
 import type { TF } from '../tf';
@@ -399,7 +399,7 @@ function toCandidate(r: CandidateRun, trial: Trial | undefined, round: number, r
     valLoss: r.valLoss,
     trainLoss: r.trainLoss,
     gradientVariance: r.noise ? r.noise.plain.traceSigma / r.batchSize : null,
-    noiseToSignal: r.noise ? r.noise.plain.bSimple / r.batchSize : null,
+    noiseToSignal: r.noise && measurable(r.noise.plain) ? r.noise.plain.bSimple / r.batchSize : null,
     diverged: r.diverged,
     steps: r.steps,
     samplesSeen: r.samplesSeen,
