@@ -6,7 +6,8 @@ import { MIN_RANGE_POINTS } from './lr/suggest';
  * How one `--time-budget` is shared by the phases. Each phase gets a deadline when it
  * starts, from what is left, so time a phase does not use flows to the later ones.
  *
- *   probe      at most 30 % of the whole budget
+ *   probe      at most 30 % of what is left when it starts (after reading the data
+ *              and starting the backend), less the reserve; with no search, all of it
  *   noise      at most 10 % of what is left after the probe: K = 64 small-batch
  *              gradients (256 when too noisy) where that fits, fewer (at least 16) where not
  *   lr-range   at most 20 % of what is left after the probe and the noise
@@ -31,8 +32,13 @@ export const PLAN = {
   candidates: 5,
 } as const;
 
-export function probeDeadline(start: number, totalSeconds: number): number {
-  return start + PLAN.probeShare * totalSeconds * 1000 - PLAN.reserveSeconds * 1000;
+/**
+ * The probe's deadline: `probeShare` of the time left (less the reserve), counted from
+ * when it starts, so a large file's reading does not eat its share; with no search to
+ * follow (`--no-search`), all of it.
+ */
+export function probeDeadline(now: number, end: number, searching = true): number {
+  return now + (searching ? PLAN.probeShare : 1) * Math.max(0, end - now - PLAN.reserveSeconds * 1000);
 }
 
 export function noiseDeadline(now: number, end: number): number {

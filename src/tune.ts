@@ -92,7 +92,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
         warmupSteps: opts.warmupSteps,
         minSteps: opts.minSteps,
         minSeconds: opts.minTrialSeconds,
-        deadline: allot('probe', probeDeadline(started, opts.timeBudgetSeconds)),
+        deadline: allot('probe', probeDeadline(Date.now(), end, opts.search)),
         signal: opts.signal,
         onProgress: opts.onProgress,
       }),

@@ -1,8 +1,11 @@
 import { LR_FACTORS, PLAN, adviseBudget, budgetForSearch, lrRangeDeadline, planLrRange, minimalSearchSeconds, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
 import { trial } from './helpers/trials';
 
-test('the probe gets 30 % of the budget, less the reserve', () => {
-  expect(probeDeadline(0, 100)).toBe(30_000 - PLAN.reserveSeconds * 1000);
+test('the probe gets 30 % of what is left when it starts, less the reserve; all of it without a search', () => {
+  // 5 s went to reading a large file: the probe's share is of the 100 - 5 - 2 s left.
+  expect(probeDeadline(5_000, 100_000)).toBe(5_000 + 0.3 * (100_000 - 5_000 - PLAN.reserveSeconds * 1000));
+  expect(probeDeadline(5_000, 100_000, false)).toBe(100_000 - PLAN.reserveSeconds * 1000);
+  expect(probeDeadline(99_000, 100_000)).toBe(99_000);
 });
 
 test('the LR range test gets 20 % of what is left', () => {
