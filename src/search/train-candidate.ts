@@ -131,7 +131,7 @@ export function inProcessWorker(tf: TF, workload: Workload): RunWorker {
 }
 
 /**
- * The compiled loss of every sample, evaluated in chunks so memory stays bounded. The
+ * The compiled loss of every sample (averaged over its output's values), evaluated in chunks so memory stays bounded. The
  * chunks are gathered, not sliced: wasm's Slice reads its whole input each time.
  */
 export function perSampleLosses(tf: TF, model: tfTypes.LayersModel, data: Dataset, chunk = 512): Float32Array {
@@ -143,7 +143,9 @@ export function perSampleLosses(tf: TF, model: tfTypes.LayersModel, data: Datase
     const values = tf.tidy(() => {
       const rows = tf.range(begin, begin + size, 1, 'int32');
       const prediction = model.predict(tf.gather(data.x, rows)) as tfTypes.Tensor;
-      return lossFn(tf.gather(data.y, rows), prediction).reshape([size]).dataSync();
+      // A loss over outputs of more than one value per sample (an image's pixels, a
+      // sequence's steps) is reduced over them as the compiled loss's mean is.
+      return lossFn(tf.gather(data.y, rows), prediction).reshape([size, -1]).mean(1).dataSync();
     });
     out.set(values, begin);
   }

@@ -104,6 +104,28 @@ describe('trainCandidate with a step count', () => {
     }
   });
 
+    test('a model whose output is more than one value a sample (an autoencoder\'s image) is measured per sample', async () => {
+    const definition = {
+      ...tinyWorkload(),
+      name: 'tiny-image',
+      loss: 'meanSquaredError',
+      buildModel: (t: typeof tf) =>
+        t.sequential({ layers: [t.layers.dense({ inputShape: [4], units: 4, kernelInitializer: t.initializers.glorotUniform({ seed: 1 }) }), t.layers.reshape({ targetShape: [2, 2] })] }),
+      loadData: (t: typeof tf) => {
+        const x = t.randomNormal([80, 4], 0, 1, 'float32', 3);
+        return { train: { x: x.slice(0, 64), y: x.slice(0, 64).reshape([64, 2, 2]) }, validation: { x: x.slice(64), y: x.slice(64).reshape([16, 2, 2]) } };
+      },
+    };
+    const workload = await createWorkload(tf, definition as never, SETTINGS);
+    try {
+      const run = await trainCandidate(tf, workload, { batchSize: 8, learningRate: 0.01, steps: 5, seconds: 60, seed: 1, precondition: false, maxBatch: 8, measureNoise: false });
+      expect(run.valLosses).toHaveLength(16);
+      expect(run.valLoss).toBeGreaterThan(0);
+    } finally {
+      workload.dispose();
+    }
+  });
+
     test('the wall-time cap still ends a run whose steps would take too long', async () => {
     const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
     try {
