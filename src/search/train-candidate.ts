@@ -55,13 +55,19 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     const start = performance.now();
     let diverged = false;
     let elapsed = 0;
+    // The wall-time cap counts from the end of the first step: that step builds the
+    // model's kernels for this batch's shapes (in a fresh search process, the backend's
+    // too), which took most of a short run's cap, so the first run of each process
+    // trained fewer steps than the rest of its round.
+    let firstStepMs = 0;
     const more = () =>
       losses.length < 2 ||
-      (elapsed < options.seconds * 1000 && (options.steps === undefined || losses.length < options.steps));
+      (elapsed - firstStepMs < options.seconds * 1000 && (options.steps === undefined || losses.length < options.steps));
     while (more()) {
       if (schedule.kind !== 'constant') setLearningRate(model.optimizer, learningRateAt(schedule, losses.length));
       const loss = await step();
       elapsed = performance.now() - start;
+      if (losses.length === 0) firstStepMs = elapsed;
       losses.push([elapsed / 1000, loss]);
       values.push(loss);
       if (isDiverging(values)) {

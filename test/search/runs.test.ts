@@ -1,3 +1,4 @@
+import type * as tfTypes from '@tensorflow/tfjs';
 import type { ProbeResult } from '../../src/document';
 import type { SearchPlan } from '../../src/plan';
 import type { ProgressEvent } from '../../src/progress';
@@ -121,6 +122,40 @@ describe('trainCandidate with a step count', () => {
       const run = await trainCandidate(tf, workload, { batchSize: 8, learningRate: 0.01, steps: 5, seconds: 60, seed: 1, precondition: false, maxBatch: 8, measureNoise: false });
       expect(run.valLosses).toHaveLength(16);
       expect(run.valLoss).toBeGreaterThan(0);
+    } finally {
+      workload.dispose();
+    }
+  });
+
+    test("the wall-time cap counts from the end of the first step: a slow first step (kernels built) does not cut the run", async () => {
+    // A layer whose first forward pass takes 400 ms, as building kernels does in a fresh process.
+    class SlowFirst extends tf.layers.Layer {
+      static className = 'SlowFirst';
+      private calls = 0;
+      override computeOutputShape(shape: number[]) {
+        return shape;
+      }
+      override call(inputs: tfTypes.Tensor | tfTypes.Tensor[]) {
+        if (this.calls++ === 0) {
+          const end = Date.now() + 400;
+          while (Date.now() < end);
+        }
+        return Array.isArray(inputs) ? inputs[0] : inputs;
+      }
+    }
+    const base = tinyWorkload();
+    const definition = {
+      ...base,
+      buildModel: (t: typeof tf) => {
+        const model = base.buildModel(t) as tfTypes.Sequential;
+        return t.sequential({ layers: [t.layers.inputLayer({ inputShape: [4] }), new SlowFirst({}), ...model.layers] });
+      },
+    };
+    const workload = await createWorkload(tf, definition as never, SETTINGS);
+    try {
+      const run = await trainCandidate(tf, workload, { batchSize: 8, learningRate: 0.01, steps: 20, seconds: 0.3, seed: 1, precondition: false, maxBatch: 8, measureNoise: false });
+      expect(run.steps).toBe(20);
+      expect(run.trainSeconds).toBeGreaterThan(0.4);
     } finally {
       workload.dispose();
     }
