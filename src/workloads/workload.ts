@@ -95,7 +95,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
     template = await definition.buildModel(tf);
     const loss = definition.loss ?? compiledLossOf(template, definition.name);
     const optimizer = definition.optimizer ?? optimizerSpecOf(template) ?? { name: 'adam', learningRate: 0.001 };
-    checkCompatible(template, trainPart, definition.name);
+    checkCompatible(template, trainPart, definition.name, typeof loss === 'string' ? loss : loss.name);
     const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
     const parameters = template.countParams();
     // Layer names are numbered per process (dense_Dense3, dense_Dense5): not architecture.
@@ -188,7 +188,7 @@ function optimizerSpecOf(model: tfTypes.LayersModel): OptimizerSpec | undefined 
  * Data and model must fit: the features' shape against the model's input, the targets'
  * against its output. Runs before any training so the message names both shapes.
  */
-export function checkCompatible(model: tfTypes.LayersModel, data: Dataset, name: string): void {
+export function checkCompatible(model: tfTypes.LayersModel, data: Dataset, name: string, loss?: string): void {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new InputError(`${name}: models with ${model.inputs.length} inputs and ${model.outputs.length} outputs are not supported yet`);
   }
@@ -201,7 +201,9 @@ export function checkCompatible(model: tfTypes.LayersModel, data: Dataset, name:
   }
   const output = model.outputs[0].shape.slice(1);
   const y = data.y.shape.slice(1);
-  if (!fits(output, y)) {
+  // Sparse categorical cross-entropy takes one class index a sample, [N] or [N, 1], for C outputs.
+  const sparse = loss !== undefined && /^sparse_?categorical_?crossentropy$/i.test(loss) && output.length === 1 && (y.length === 0 || (y.length === 1 && y[0] === 1));
+  if (!sparse && !fits(output, y)) {
     throw new InputError(`${name}: the model outputs shape [${output.map((d) => d ?? '?').join(', ')}] but the targets have shape [${y.join(', ')}]`);
   }
   if (data.x.shape[0] !== data.y.shape[0]) {

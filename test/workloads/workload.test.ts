@@ -31,3 +31,39 @@ test('createModel leaks no tensor when the factory compiles its model (its optim
     workload.dispose();
   }
 });
+
+describe('targets against the model output', () => {
+  const classifier = (loss: string) => ({
+    name: 'sparse',
+    source: 'module' as const,
+    buildModel: (t: typeof tf) => {
+      const model = t.sequential({ layers: [t.layers.dense({ inputShape: [2], units: 3, activation: 'softmax' })] });
+      model.compile({ optimizer: t.train.adam(0.01), loss });
+      return model;
+    },
+  });
+  test.each([
+    ['class indices [N]', [20]],
+    ['class indices [N, 1]', [20, 1]],
+  ])('sparse categorical cross-entropy takes %s for 3 outputs, and trains', async (_name, shape) => {
+    const definition: WorkloadDefinition = {
+      ...classifier('sparseCategoricalCrossentropy'),
+      loadData: (t) => ({ train: { x: t.randomNormal([20, 2], 0, 1, 'float32', 1), y: t.tensor(Array.from({ length: 20 }, (_, i) => i % 3), shape) } }),
+    };
+    const workload = await createWorkload(tf, definition, { seed: 1, validationSplit: 0.2 });
+    try {
+      const model = await workload.createModel({ learningRate: 0.1 });
+      expect(Number.isFinite((await model.trainOnBatch(workload.train.x, workload.train.y)) as number)).toBe(true);
+      disposeModel(model);
+    } finally {
+      workload.dispose();
+    }
+  });
+  test('any other loss still wants the output\'s shape', async () => {
+    const definition: WorkloadDefinition = {
+      ...classifier('categoricalCrossentropy'),
+      loadData: (t) => ({ train: { x: t.ones([20, 2]), y: t.zeros([20]) } }),
+    };
+    await expect(createWorkload(tf, definition, { seed: 1, validationSplit: 0.2 })).rejects.toThrow('the model outputs shape [3] but the targets have shape []');
+  });
+});
