@@ -299,6 +299,12 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
         `short runs reward rates past where the loss starts to fall fastest only because they end before the cost shows.`
       : '';
     out.push(`Horizon trend: trained with the schedule's shape at several peaks, batch ${b} did best at ${seen}. ${trend}${limit}`);
+  } else if (d.heldAtRangeTestFrom !== null) {
+    out.push(
+      `The search's rate ${fmt(searchPeak)} comes from runs of at most ${round(d.heldAtRangeTestFrom)} steps, which did not measure how it moves with the length of training; ` +
+        `for a run ${fmt(h.steps / d.heldAtRangeTestFrom)}× longer the peak is held at the LR range test's rate, ${fmt(d.schedule.peakLearningRate)}: ` +
+        `short runs reward rates past where the loss starts to fall fastest only because they end before the cost shows.`,
+    );
   } else if (searched || ranged) {
     out.push(`The peak is the ${searched ? "search's rate" : "LR range test's rate, scaled"} ${fmt(searchPeak)}: no run of several peaks measured how it moves with the length of training.`);
   }

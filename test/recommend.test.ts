@@ -126,7 +126,20 @@ describe('recommend', () => {
     expect(rec.reasons.join(' ')).toMatch(/no run of several peaks measured how it moves/);
   });
 
-  test('a noise scale with a huge standard error weighs next to nothing, and the reasons say so', () => {
+  test('without a trend, a long horizon still holds the peak at the LR range test\'s rate when the search\'s was above it', () => {
+    const search = searched([candidate(8, 0.5, true), candidate(16, 0.4, true), candidate(64, 0.6)], { scores: [0.25, 0, 0.5], tied: [0, 1], winner: 1, best: 1 }, 80);
+    // The range test's 0.004 at 32, scaled to 16, is below the search's 0.016; 20 epochs at 16 is far more than 3 × its 10-step runs.
+    const rec = recommend({ ...base, search, lrRange: { batchSize: 32, suggestion: 0.004 } })!;
+    expect(rec.batchSize).toBe(16);
+    expect(rec.horizonTrend).toBeNull();
+    expect(rec.schedule.peakLearningRate).toBeLessThan(0.016);
+    expect(rec.reasons.join(' ')).toMatch(/comes from runs of at most 10 steps, which did not measure how it moves .* the peak is held at the LR range test's rate/);
+    // A horizon as short as the search's runs keeps the search's rate.
+    const short = recommend({ ...base, search, lrRange: { batchSize: 32, suggestion: 0.004 }, horizon: { epochs: (20 * 16) / 10_000, source: 'given' } })!;
+    expect(short.schedule.peakLearningRate).toBe(0.016);
+  });
+
+    test('a noise scale with a huge standard error weighs next to nothing, and the reasons say so', () => {
     const noisy = { bSimple: 5560, gradSq: 1, traceSigma: 5560, standardError: 8e11 };
     // The range test at batch 8, the recommendation at the knee (32): the rate is scaled.
     const inputs = { ...base, lrRange: { batchSize: 8, suggestion: 0.05 } };

@@ -23,6 +23,12 @@ export interface HorizonDecision {
   /** The constant rate for the horizon: see `constantEquivalent`. */
   learningRate: number;
   trend: HorizonTrend | null;
+  /**
+   * Without a trend: the search's longest run at this size, in steps, when the horizon
+   * is at least `LONG_HORIZON` × it and the peak was held at the LR range test's rate
+   * (the search's rate was above it); null otherwise.
+   */
+  heldAtRangeTestFrom: number | null;
 }
 
 /** The user's training run in epochs and steps at `batchSize`, and in seconds where throughput is known. */
@@ -59,9 +65,15 @@ export const LONG_HORIZON = 3;
 export function decideForHorizon(inputs: HorizonInputs): HorizonDecision {
   const horizon = resolveHorizon(inputs.horizon, inputs.batchSize, inputs.trainSamples, inputs.samplesPerSec);
   const trend = measureTrend(inputs, horizon.steps);
-  const peak = !trend ? inputs.fallbackPeak : trend.limitedByRangeTest ? trend.rangeTestRate! : trend.measuredRate * trend.factor;
+  // Without a trend, the same bound for a long horizon: the search's rate at this size
+  // comes from runs too short or too few to say how it moves, and short runs reward
+  // rates a long one pays for (in bench/, 2–10× the best for 20 epochs).
+  const longest = Math.max(0, ...(inputs.candidates.find((c) => c.batchSize === inputs.batchSize)?.runs ?? []).map((r) => r.steps));
+  const held =
+    !trend && longest > 0 && horizon.steps >= LONG_HORIZON * longest && inputs.rangeTestRate !== null && inputs.rangeTestRate < inputs.fallbackPeak;
+  const peak = held ? inputs.rangeTestRate! : !trend ? inputs.fallbackPeak : trend.limitedByRangeTest ? trend.rangeTestRate! : trend.measuredRate * trend.factor;
   const schedule = linearDecaySchedule(peak, horizon.steps);
-  return { horizon, schedule, learningRate: constantEquivalent(schedule), trend };
+  return { horizon, schedule, learningRate: constantEquivalent(schedule), trend, heldAtRangeTestFrom: held ? longest : null };
 }
 
 function measureTrend(inputs: HorizonInputs, targetSteps: number): HorizonTrend | null {
