@@ -191,7 +191,7 @@ function searchReasons(search: SearchOutcome, pick: { index: number; longRun: bo
   const out = [searchSummary(search.candidates) + `batch ${best.batchSize} reached the lowest validation loss, ${fmt(best.valLoss!)}.`];
   if (pick.index !== score.winner) {
     out.push(
-      `Batch ${b} is ${winner === best ? 'the best and' : ''} tied with ${winner === best ? `batch ${search.candidates[score.winner].batchSize}` : 'it'} ` +
+      `Batch ${b} is ${winner === best ? 'the best and ' : ''}tied with ${winner === best ? `batch ${search.candidates[score.winner].batchSize}` : 'it'} ` +
         `(within ${TIE_STANDARD_ERRORS} paired standard errors and ${TIE_MAX_RELATIVE * 100} %), and for a training run at least ${LONG_HORIZON}× as long as the ` +
         `search's, ties go to the largest batch: the critical batch grows as training goes on` +
         `${bNoise !== null ? ` (the noise scale reached ${round(bNoise)} in the search alone)` : ''}, and short runs favour small batches, ` +

@@ -52,7 +52,11 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         break;
       }
       case 'search-pool':
-        write(`autobatch: the search trains ${event.size} runs side by side, one process each (pid ${event.pids.join(', ')})`);
+        write(
+          event.size === 1
+            ? `autobatch: the search trains in one process (pid ${event.pids.join(', ')}), one run at a time`
+            : `autobatch: the search trains ${event.size} runs side by side, one process each (pid ${event.pids.join(', ')})`,
+        );
         break;
       case 'candidate-start':
         flight.set(event.index, `batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}`);

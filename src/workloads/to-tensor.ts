@@ -15,6 +15,10 @@ export function toTensor(tf: TF, value: unknown, what: string, owned = true): tf
   if (value instanceof tf.Tensor) tensor = owned ? value : value.clone();
   else if (value && typeof (value as { arraySync?: unknown }).arraySync === 'function' && Array.isArray((value as { shape?: unknown }).shape)) {
     tensor = tf.tensor((value as { arraySync(): number[] }).arraySync());
+  } else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof tf.Tensor || (v && typeof (v as { arraySync?: unknown }).arraySync === 'function'))) {
+    // Ours to release, as a tensor given alone would be.
+    if (owned) for (const t of value) (t as { dispose?: () => void }).dispose?.();
+    throw new InputError(`${what}: an array of ${value.length} tensors (one a model input or output): models with several inputs or outputs are not supported yet`);
   } else if (Array.isArray(value) || ArrayBuffer.isView(value)) {
     try {
       tensor = tf.tensor(value as number[]);

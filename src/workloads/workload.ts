@@ -190,7 +190,8 @@ function optimizerSpecOf(model: tfTypes.LayersModel): OptimizerSpec | undefined 
  */
 export function checkCompatible(model: tfTypes.LayersModel, data: Dataset, name: string, loss?: string): void {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new InputError(`${name}: models with ${model.inputs.length} inputs and ${model.outputs.length} outputs are not supported yet`);
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    throw new InputError(`${name}: models with ${count(model.inputs.length, 'input')} and ${count(model.outputs.length, 'output')} are not supported yet: one input and one output`);
   }
   const fits = (expected: (number | null)[], actual: number[]) =>
     expected.length === actual.length && expected.every((d, i) => d === null || d === actual[i]);

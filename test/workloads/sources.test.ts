@@ -82,6 +82,7 @@ describe('module workloads', () => {
     ['not-a-model.cjs', `exports.createModel = () => 42; exports.loadData = () => ({ x: [[1], [2], [3], [4], [5]], y: [1, 2, 3, 4, 5] });`, 'createModel returned number, not a tf.LayersModel'],
     ['data-throws.cjs', `exports.createModel = (tf) => tf.sequential(); exports.loadData = () => { throw new Error('no disk'); };`, 'loadData threw: no disk'],
     ['bad-data.cjs', `exports.createModel = (tf) => tf.sequential(); exports.loadData = () => ({ x: 'nope', y: [1] });`, 'expected a tensor or an array, got string'],
+    ['two-targets.cjs', `exports.createModel = (tf) => tf.sequential(); exports.loadData = (tf) => ({ x: [[1], [2]], y: [tf.ones([2, 1]), tf.zeros([2, 3])] });`, 'an array of 2 tensors (one a model input or output): models with several inputs or outputs are not supported yet'],
     ['nan-data.cjs', `exports.createModel = (tf) => tf.sequential(); exports.loadData = () => ({ x: [[1], [NaN]], y: [1, 2] });`, 'contains NaN or infinite values'],
     [
       'shape.cjs',
