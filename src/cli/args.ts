@@ -27,7 +27,7 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   },
   data: {
     flag: 'data',
-    yargs: { type: 'string', describe: 'Training data: .csv, .tsv, .txt, .json or .jsonl; without --model a default MLP is sized to it' },
+    yargs: { type: 'string', describe: 'Training data: .csv, .tsv, .txt, .data, .json or .jsonl; without --model a default MLP is sized to it' },
   },
   label: {
     flag: 'label',

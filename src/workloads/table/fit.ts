@@ -3,7 +3,7 @@ import { assertUsableNumeric, countColumn, decideKind, givenKind, type GivenKind
 import type { ChosenLabel } from './label';
 import { MISSING_MARKERS } from './missing';
 import type { ColumnPreparation, Preparation } from './preparation';
-import { MISSING, OVERFLOW, type RawColumn, type RawTable } from './store';
+import { MISSING, OVERFLOW, didYouMean, type RawColumn, type RawTable } from './store';
 
 /** A categorical column gets at most this many one-hot features besides "other" and "missing". */
 export const MAX_CATEGORIES = 32;
@@ -26,7 +26,7 @@ export function fitPreparation(table: RawTable, label: ChosenLabel, trainRows: A
   const names = table.columns.map((c) => c.name);
   for (const [option, list] of Object.entries({ features: options.features, categorical: options.categorical, numeric: options.numeric, ignore: options.ignore })) {
     for (const name of list ?? []) {
-      if (!names.includes(name)) throw new InputError(`${table.file}: no ${option === 'features' ? 'feature' : option} column "${name}"; columns: ${names.join(', ')}`);
+      if (!names.includes(name)) throw new InputError(`${table.file}: no ${option === 'features' ? 'feature' : option} column "${name}"${didYouMean(name, names)}; columns: ${names.join(', ')}`);
       if (name === label.name) throw new InputError(`${table.file}: column "${name}" is the label; it cannot also be ${option === 'ignore' ? 'ignored' : `a ${option === 'features' ? 'feature' : `${option} feature`}`}`);
     }
   }

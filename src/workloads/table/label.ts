@@ -1,7 +1,7 @@
 import { InputError } from '../../errors';
 import type { Task } from './preparation';
 import { countColumn } from './kinds';
-import { MISSING, lineOf, type RawTable } from './store';
+import { MISSING, didYouMean, lineOf, type RawTable } from './store';
 
 
 /** Integer labels with at most this many distinct values read as classes. */
@@ -36,7 +36,7 @@ export interface ChosenLabel {
 export function chooseLabel(table: RawTable, options: LabelOptions = {}): ChosenLabel {
   const names = table.columns.map((c) => c.name);
   const index = options.label === undefined ? names.length - 1 : names.indexOf(options.label);
-  if (index < 0) throw new InputError(`${table.file}: no label column "${options.label}"; columns: ${names.join(', ')}`);
+  if (index < 0) throw new InputError(`${table.file}: no label column "${options.label}"${didYouMean(options.label!, names)}; columns: ${names.join(', ')}`);
   const column = table.columns[index];
   const keptRows: number[] = [];
   for (let r = 0; r < table.rows; r++) if (column.codes[r] !== MISSING) keptRows.push(r);

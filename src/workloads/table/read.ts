@@ -9,7 +9,7 @@ import { detectHeader, HEADER_SAMPLE_ROWS } from './header';
 import { TableBuilder, type RawTable, type TextEncoding } from './store';
 import { Transform, type Readable } from 'node:stream';
 
-export const DATA_EXTENSIONS = ['.csv', '.tsv', '.txt', '.jsonl', '.ndjson', '.json'] as const;
+export const DATA_EXTENSIONS = ['.csv', '.tsv', '.txt', '.data', '.jsonl', '.ndjson', '.json'] as const;
 
 /** Delimiters a `.csv` or `.txt` file may use; Papa Parse picks the one that splits the first rows evenly. */
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -43,9 +43,6 @@ const PROGRESS_INTERVAL_MS = 250;
  */
 export async function readTable(file: string, options: ReadOptions = {}): Promise<RawTable> {
   const ext = path.extname(file).toLowerCase();
-  if (!(DATA_EXTENSIONS as readonly string[]).includes(ext)) {
-    throw new InputError(`${file}: unknown data format "${ext || '(none)'}"; use ${DATA_EXTENSIONS.join(', ')}`);
-  }
   let totalBytes: number;
   try {
     const stat = fs.statSync(file);
@@ -53,7 +50,10 @@ export async function readTable(file: string, options: ReadOptions = {}): Promis
     totalBytes = stat.size;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code})`, { cause: err });
+    throw new InputError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory, not a data file` : `${file}: cannot be read (${code})`, { cause: err });
+  }
+  if (!(DATA_EXTENSIONS as readonly string[]).includes(ext)) {
+    throw new InputError(`${file}: unknown data format "${ext || '(none)'}"; use ${DATA_EXTENSIONS.join(', ')} (a delimited text file under another name: rename it .csv)`);
   }
   const progress = throttledProgress(file, totalBytes, options.onProgress);
   const table =

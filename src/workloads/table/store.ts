@@ -146,3 +146,10 @@ export class TableBuilder {
     }
   }
 }
+
+/** ` (did you mean "Survived"?)` when `name` matches one of `names` but for case and surrounding spaces; else empty. */
+export function didYouMean(name: string, names: readonly string[]): string {
+  const key = name.trim().toLowerCase();
+  const match = names.find((n) => n.trim().toLowerCase() === key);
+  return match === undefined ? '' : ` (did you mean "${match}"?)`;
+}

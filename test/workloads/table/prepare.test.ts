@@ -112,6 +112,7 @@ describe('fitPreparation and encodeTable', () => {
 
   test.each([
     ['a missing label column', 'a,y\n1,0\n2,1\n', { label: 'z' }, 'no label column "z"; columns: a, y'],
+    ['a label named in another case', 'a,Survived\n1,0\n2,1\n', { label: 'survived' }, 'no label column "survived" (did you mean "Survived"?); columns: a, Survived'],
     ['a missing feature column', 'a,y\n1,0\n2,1\n', { features: ['q'] }, 'no feature column "q"'],
     ['an unknown categorical column', 'a,y\n1,0\n2,1\n', { categorical: ['q'] }, 'no categorical column "q"'],
     ['the label as a feature', 'a,y\n1,0\n2,1\n', { features: ['y'] }, 'is the label; it cannot also be a feature'],

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { readTable, tableFromItems } from '../../../src/workloads/table/read';
 import { MAX_DICTIONARY, MISSING, OVERFLOW, type RawTable } from '../../../src/workloads/table/store';
 import { tempDir } from '../../helpers/files';
@@ -8,6 +9,12 @@ const files = tempDir('read');
 function cells(table: RawTable): (string | null)[][] {
   return Array.from({ length: table.rows }, (_, r) => table.columns.map((c) => (c.codes[r] === MISSING ? null : c.dictionary[c.codes[r]])));
 }
+
+const makeDir = (name: string) => {
+  const dir = `${files.dir()}/${name}`;
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+};
 
 describe('readTable', () => {
   test('CSV with a header', async () => {
@@ -112,6 +119,12 @@ describe('readTable', () => {
     expect(t.columns[0].dictionary).toEqual(['café', 'cafè']);
   });
 
+  test('a UCI .data file is a delimited table', async () => {
+    const t = await readTable(files.write('adult.data', '39, State-gov, 77516, <=50K\n50, Self-emp, 83311, >50K\n'));
+    expect(t.rows).toBe(2);
+    expect(t.columns).toHaveLength(4);
+  });
+
   test('progress ends with every byte and row', async () => {
     const seen: { bytes: number; totalBytes: number; rows: number }[] = [];
     const file = files.write('p.csv', 'a,y\n1,0\n2,1\n3,0\n');
@@ -142,9 +155,10 @@ describe('readTable', () => {
     ['notarray.json', '{"a":1}', 'expected a JSON array'],
     ['header-only.json', '[["a","b","y"]]', 'has a header but no data rows'],
     ['mixed.json', '[[1,2],{"a":1}]', 'rows must be all objects or all arrays'],
-    ['data.xlsx', 'x', 'unknown data format ".xlsx"'],
+    ['data.xlsx', 'x', 'unknown data format ".xlsx"; use .csv, .tsv, .txt, .data, .jsonl, .ndjson, .json (a delimited text file under another name: rename it .csv)'],
+    ['folder.csv', 'dir', 'folder.csv: is a directory, not a data file'],
   ])('%s: %s', async (name, text, message) => {
-    const file = text === null ? `${files.dir()}/${name}` : files.write(name, text);
+    const file = text === null ? `${files.dir()}/${name}` : text === 'dir' ? makeDir(name) : files.write(name, text);
     await expect(readTable(file)).rejects.toEqual(expect.objectContaining({ code: 'E_INPUT', message: expect.stringContaining(message) }));
   });
 });
