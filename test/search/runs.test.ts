@@ -61,6 +61,16 @@ describe('fitRounds', () => {
 });
 
 describe('trainCandidate with a step count', () => {
+  /** One run on `definition`'s workload (a tiny model's defaults), the workload released after. */
+  const runOnce = async (definition: unknown, options: { steps: number; seconds?: number }) => {
+    const workload = await createWorkload(tf, definition as never, SETTINGS);
+    try {
+      return await trainCandidate(tf, workload, { batchSize: 8, learningRate: 0.01, seconds: 60, seed: 1, precondition: false, maxBatch: 8, measureNoise: false, ...options });
+    } finally {
+      workload.dispose();
+    }
+  };
+
   const run = async (seed: number) => {
     const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
     try {
@@ -105,7 +115,7 @@ describe('trainCandidate with a step count', () => {
     }
   });
 
-    test('a model whose output is more than one value a sample (an autoencoder\'s image) is measured per sample', async () => {
+  test('a model whose output is more than one value a sample (an autoencoder\'s image) is measured per sample', async () => {
     const definition = {
       ...tinyWorkload(),
       name: 'tiny-image',
@@ -117,17 +127,12 @@ describe('trainCandidate with a step count', () => {
         return { train: { x: x.slice(0, 64), y: x.slice(0, 64).reshape([64, 2, 2]) }, validation: { x: x.slice(64), y: x.slice(64).reshape([16, 2, 2]) } };
       },
     };
-    const workload = await createWorkload(tf, definition as never, SETTINGS);
-    try {
-      const run = await trainCandidate(tf, workload, { batchSize: 8, learningRate: 0.01, steps: 5, seconds: 60, seed: 1, precondition: false, maxBatch: 8, measureNoise: false });
-      expect(run.valLosses).toHaveLength(16);
-      expect(run.valLoss).toBeGreaterThan(0);
-    } finally {
-      workload.dispose();
-    }
+    const run = await runOnce(definition, { steps: 5 });
+    expect(run.valLosses).toHaveLength(16);
+    expect(run.valLoss).toBeGreaterThan(0);
   });
 
-    test("the wall-time cap counts from the end of the first step: a slow first step (kernels built) does not cut the run", async () => {
+  test("the wall-time cap counts from the end of the first step: a slow first step (kernels built) does not cut the run", async () => {
     // A layer whose first forward pass takes 400 ms, as building kernels does in a fresh process.
     class SlowFirst extends tf.layers.Layer {
       static className = 'SlowFirst';
@@ -151,17 +156,12 @@ describe('trainCandidate with a step count', () => {
         return t.sequential({ layers: [t.layers.inputLayer({ inputShape: [4] }), new SlowFirst({}), ...model.layers] });
       },
     };
-    const workload = await createWorkload(tf, definition as never, SETTINGS);
-    try {
-      const run = await trainCandidate(tf, workload, { batchSize: 8, learningRate: 0.01, steps: 20, seconds: 0.3, seed: 1, precondition: false, maxBatch: 8, measureNoise: false });
-      expect(run.steps).toBe(20);
-      expect(run.trainSeconds).toBeGreaterThan(0.4);
-    } finally {
-      workload.dispose();
-    }
+    const run = await runOnce(definition, { steps: 20, seconds: 0.3 });
+    expect(run.steps).toBe(20);
+    expect(run.trainSeconds).toBeGreaterThan(0.4);
   });
 
-    test('the wall-time cap still ends a run whose steps would take too long', async () => {
+  test('the wall-time cap still ends a run whose steps would take too long', async () => {
     const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
     try {
       const result = await trainCandidate(tf, workload, {
