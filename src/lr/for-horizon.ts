@@ -65,15 +65,21 @@ export const LONG_HORIZON = 3;
 export function decideForHorizon(inputs: HorizonInputs): HorizonDecision {
   const horizon = resolveHorizon(inputs.horizon, inputs.batchSize, inputs.trainSamples, inputs.samplesPerSec);
   const trend = measureTrend(inputs, horizon.steps);
-  // Without a trend, the same bound for a long horizon: the search's rate at this size
-  // comes from runs too short or too few to say how it moves, and short runs reward
-  // rates a long one pays for (in bench/, 2–10× the best for 20 epochs).
+  // Without a trend, the same bound: the search's rate at this size comes from runs too
+  // short or too few to say how it moves, and short runs reward rates a long one pays for.
   const longest = Math.max(0, ...(inputs.candidates.find((c) => c.batchSize === inputs.batchSize)?.runs ?? []).map((r) => r.steps));
-  const held =
-    !trend && longest > 0 && horizon.steps >= LONG_HORIZON * longest && inputs.rangeTestRate !== null && inputs.rangeTestRate < inputs.fallbackPeak;
+  const held = !trend && longest > 0 && heldByRangeTest(horizon.steps, longest, inputs.rangeTestRate, inputs.fallbackPeak);
   const peak = held ? inputs.rangeTestRate! : !trend ? inputs.fallbackPeak : trend.limitedByRangeTest ? trend.rangeTestRate! : trend.measuredRate * trend.factor;
   const schedule = linearDecaySchedule(peak, horizon.steps);
   return { horizon, schedule, learningRate: constantEquivalent(schedule), trend, heldAtRangeTestFrom: held ? longest : null };
+}
+
+/**
+ * Whether the LR range test's rate bounds a `peak` measured on search runs of at most
+ * `measuredSteps`: for a horizon at least `LONG_HORIZON` × them, when the rate is lower.
+ */
+function heldByRangeTest(horizonSteps: number, measuredSteps: number, rangeTestRate: number | null, peak: number): boolean {
+  return horizonSteps >= LONG_HORIZON * measuredSteps && rangeTestRate !== null && rangeTestRate < peak;
 }
 
 function measureTrend(inputs: HorizonInputs, targetSteps: number): HorizonTrend | null {
@@ -88,8 +94,7 @@ function measureTrend(inputs: HorizonInputs, targetSteps: number): HorizonTrend 
   const exponent = exponents.length ? median(exponents) : null;
   const longest = points[points.length - 1];
   const carried = extrapolateRate({ steps: longest.steps, rate: longest.bestRate }, exponent, targetSteps);
-  const long = targetSteps >= LONG_HORIZON * longest.steps;
-  const limitedByRangeTest = long && rangeTestRate !== null && rangeTestRate < carried.rate;
+  const limitedByRangeTest = heldByRangeTest(targetSteps, longest.steps, rangeTestRate, carried.rate);
   return {
     batchSize,
     points,
