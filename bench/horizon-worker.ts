@@ -3,8 +3,8 @@
  * seed, same weights and split as the parent's), then trains the jobs it is sent, one
  * at a time. wasm trains on one thread, so two workers use both cores of this machine.
  */
-import { activateBackend } from '../src/backend';
-import { loadTf } from '../src/tf';
+import { activateBackend } from '../src/platform/backend';
+import { loadTf } from '../src/platform/tf';
 import type { Workload } from '../src/workloads/workload';
 import { trainToHorizon, type HorizonJob } from './train-to-horizon';
 import { benchWorkloads, buildWorkload } from './workloads';

@@ -15,7 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HorizonTrend } from '../src/document';
-import { median } from '../src/stats';
+import { median } from '../src/util/stats';
 import { tune } from '../src/tune';
 import type { HorizonJob, HorizonRun } from './train-to-horizon';
 import type { BenchWorkload } from './workloads';

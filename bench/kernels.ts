@@ -8,9 +8,9 @@
  * Every number that matters is a ratio against a configuration measured alongside: the
  * machine is shared and noisy, absolute rates mean little.
  */
-import { activateBackend } from '../src/backend';
+import { activateBackend } from '../src/platform/backend';
 import { builtInKernel, registerTrainingKernels, restoreBuiltInKernels } from '../src/kernels/register';
-import { loadTf, type TF } from '../src/tf';
+import { loadTf, type TF } from '../src/platform/tf';
 
 const tf = loadTf();
 const BATCH = 32;

@@ -16,14 +16,14 @@
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BackendName, ProbeResult } from '../src/document';
-import { PLAN, planSearch } from '../src/plan';
-import { prepareWorkload } from '../src/prepare';
+import { PLAN, planSearch } from '../src/search/plan';
+import { prepareWorkload } from '../src/platform/prepare';
 import { probeCapacity } from '../src/probe/probe';
 import { IsolatedRunner } from '../src/runner/isolated';
 import { RunPool } from '../src/runner/pool';
 import { choosePoolSize, freeCores, perProcessBytes } from '../src/runner/pool-size';
 import { searchBatchSizes, type SearchOutcome } from '../src/search/search';
-import { loadTf } from '../src/tf';
+import { loadTf } from '../src/platform/tf';
 import { resolveWorkload, type WorkloadSpec } from '../src/workloads/spec';
 import type { Workload } from '../src/workloads/workload';
 import type { ExampleName } from '../src/options';

@@ -9,18 +9,18 @@
  * shared and noisy, absolute times mean little.
  */
 import * as os from 'node:os';
-import { activateBackend } from '../src/backend';
+import { activateBackend } from '../src/platform/backend';
 import type { AutobatchDocument, Trial } from '../src/document';
 import { predictPeakBytes } from '../src/probe/memory-model';
 import { estimateGradientNoise } from '../src/noise/measure';
 import { trainCandidate } from '../src/search/train-candidate';
 import { ShuffledBatches } from '../src/runner/batches';
 import { trainingStep } from '../src/runner/in-process';
-import { median as medianOf } from '../src/stats';
+import { median as medianOf } from '../src/util/stats';
 import { disposeModel } from '../src/workloads/workload';
-import { loadTf, type TF } from '../src/tf';
+import { loadTf, type TF } from '../src/platform/tf';
 import { tune } from '../src/tune';
-import { TOOL_VERSION } from '../src/version';
+import { TOOL_VERSION } from '../src/util/version';
 import type { Workload } from '../src/workloads/workload';
 import { leastSquares } from '../test/helpers/least-squares';
 import { benchHorizon, type HorizonResult } from './horizon';

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Papa from 'papaparse';
-import { createRandom } from '../src/random';
+import { createRandom } from '../src/util/random';
 import { tune } from '../src/tune';
 import { loadDataFile } from '../src/workloads/data-file';
 import { readTable } from '../src/workloads/table/read';

@@ -8,8 +8,8 @@ import { setLearningRate } from '../src/lr/set-learning-rate';
 import { ShuffledBatches } from '../src/runner/batches';
 import { trainingStep } from '../src/runner/in-process';
 import { perSampleLosses } from '../src/search/train-candidate';
-import { mean } from '../src/stats';
-import type { TF } from '../src/tf';
+import { mean } from '../src/util/stats';
+import type { TF } from '../src/platform/tf';
 import { disposeModel, type Workload } from '../src/workloads/workload';
 import { epochSteps } from '../src/lr/horizon';
 

@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TuneOptions } from '../src/options';
-import type { TF } from '../src/tf';
+import type { TF } from '../src/platform/tf';
 import { resolveWorkload } from '../src/workloads/spec';
 import { createWorkload, type Workload } from '../src/workloads/workload';
 

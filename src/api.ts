@@ -7,7 +7,7 @@ import type { NoiseEstimate } from './document';
 import { findLearningRate as sweep, type LrRangeResult } from './lr/range-test';
 import { estimateGradientNoise as measure, type GradientNoiseOptions } from './noise/measure';
 import type { DataInput, ModelFactory } from './options';
-import { loadTf } from './tf';
+import { loadTf } from './platform/tf';
 import { resolveWorkload } from './workloads/spec';
 import { toDataset } from './workloads/to-tensor';
 import { createWorkload } from './workloads/workload';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DocumentSchema, type AutobatchDocument } from './document';
-import { InputError } from './errors';
+import { InputError } from './util/errors';
 import { writeFileAtomic } from './report/write-file';
 import { Value } from '@sinclair/typebox/value';
 

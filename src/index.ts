@@ -3,7 +3,7 @@
  * list is pinned by test/index.test.ts. Internals (the trial runners, the stopping
  * rules, the scoring, the CLI) stay unexported so they can change.
  */
-import { loadTf } from './tf';
+import { loadTf } from './platform/tf';
 
 /**
  * The TensorFlow.js instance autobatch uses. Build tensors and models with it (or with
@@ -61,4 +61,4 @@ export {
   type TrialStatus,
   type WorkloadInfo,
 } from './document';
-export { AutobatchError, BackendError, InputError, TrainingError, UsageError, type ErrorCode } from './errors';
+export { AutobatchError, BackendError, InputError, TrainingError, UsageError, type ErrorCode } from './util/errors';

@@ -1,12 +1,12 @@
 import type { BackendName } from './document';
 import type { HorizonOption } from './lr/horizon';
-import { UsageError } from './errors';
+import { UsageError } from './util/errors';
 import type { ProgressEvent } from './progress';
-import { parseBytes, parseDuration } from './units';
+import { parseBytes, parseDuration } from './util/units';
 import { TASKS, type Task } from './workloads/table/preparation';
 import type { WorkloadSpec } from './workloads/spec';
 import type { LayersModel } from '@tensorflow/tfjs';
-import type { TF } from './tf';
+import type { TF } from './platform/tf';
 
 /** Built-in example workloads. */
 export const EXAMPLE_NAMES = ['mnist-mlp', 'mnist-cnn', 'synthetic-regression'] as const;

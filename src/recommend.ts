@@ -3,11 +3,11 @@ import { LONG_HORIZON, decideForHorizon, resolveHorizon, type HorizonDecision } 
 import type { HorizonOption } from './lr/horizon';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
 import { credibleNoiseScale, measurable, noiseWeight } from './noise/credible';
-import { PLAN, ROUND_GROWTH } from './plan';
+import { PLAN, ROUND_GROWTH } from './search/plan';
 import { KNEE_FRACTION, OOM_SAFETY_FRACTION } from './probe/stopping';
 import { TIE_MAX_RELATIVE, TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
 import type { SearchOutcome } from './search/search';
-import { formatBytes } from './units';
+import { formatBytes } from './util/units';
 
 const STOP_WORDS: Record<StopReason, string> = {
   memory: 'the memory budget',

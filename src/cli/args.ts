@@ -1,5 +1,5 @@
 import type { Options } from 'yargs';
-import { UsageError } from '../errors';
+import { UsageError } from '../util/errors';
 import { BACKEND_CHOICES, DEFAULT_OPTIONS, EXAMPLE_NAMES, type TuneOptions } from '../options';
 import { TASKS } from '../workloads/table/preparation';
 

@@ -1,4 +1,4 @@
-import { AutobatchError } from '../errors';
+import { AutobatchError } from '../util/errors';
 
 /** Exit statuses of the `autobatch` command. Stable: pipelines branch on them. */
 export const EXIT_CODES = {

@@ -1,6 +1,6 @@
 import yargs from 'yargs';
-import { AutobatchError, UsageError, describeError } from '../errors';
-import { TOOL_VERSION } from '../version';
+import { AutobatchError, UsageError, describeError } from '../util/errors';
+import { TOOL_VERSION } from '../util/version';
 import { OUTPUT_FLAGS, TUNE_FLAGS, toOutputArgs, toTuneOptions } from './args';
 import { EXIT_CODES, exitCodeFor } from './exit-codes';
 

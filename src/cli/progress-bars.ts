@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Phase, ProgressEvent } from '../progress';
-import { formatSeconds } from '../units';
+import { formatSeconds } from '../util/units';
 import { readLine } from './progress-log';
 
 const TITLES: Partial<Record<Phase, string>> = {

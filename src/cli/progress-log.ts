@@ -1,5 +1,5 @@
 import type { ProgressEvent } from '../progress';
-import { formatBytes, formatSeconds } from '../units';
+import { formatBytes, formatSeconds } from '../util/units';
 
 /**
  * Writes progress to a stream (stderr): one line per event worth a line. On a

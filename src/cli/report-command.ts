@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import * as fs from 'node:fs';
 import { DocumentSchema, SCHEMA_VERSION, type AutobatchDocument } from '../document';
-import { InputError } from '../errors';
+import { InputError } from '../util/errors';
 import { renderHtmlReport } from '../report/html';
 import { assertWritable, writeFileAtomic } from '../report/write-file';
 import { EXIT_CODES } from './exit-codes';

@@ -5,7 +5,7 @@
  * hand; a `KernelComposer` keeps the list and frees all but the result.
  */
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 
 /** The backends autobatch registers training kernels on. */
 export type KernelBackendName = 'wasm' | 'cpu';

@@ -6,7 +6,7 @@
  * (`[oh, ow, n, co]`), dilated by the forward stride.
  */
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import type { KernelComposer, KernelInputs } from './compose';
 import { filterGradAxis, type ConvGradientAttrs, type Pad } from './conv-geometry';
 

@@ -5,7 +5,7 @@
  * loop; this runs through XNNPACK. It is also the forward pass of Conv2DTranspose.
  */
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import type { KernelComposer, KernelInputs } from './compose';
 import { inputGradAxis, zeroDilate, type ConvGradientAttrs } from './conv-geometry';
 

@@ -5,7 +5,7 @@
  * forward stride), and the batch sum is taken afterwards.
  */
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import type { KernelComposer, KernelInputs } from './compose';
 import { filterGradAxis, pair, type ConvGradientAttrs } from './conv-geometry';
 

@@ -4,7 +4,7 @@
  * the forward pass), then a sum over the channel multiplier.
  */
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import type { KernelComposer, KernelInputs } from './compose';
 import { inputGradAxis, pair, zeroDilate, type ConvGradientAttrs } from './conv-geometry';
 

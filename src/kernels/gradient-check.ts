@@ -5,7 +5,7 @@
  * the pack fails here, before a single trial trains on wrong gradients.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import { callKernel, type KernelBackendName } from './compose';
 import { TRAINING_KERNELS } from './pack';
 import { builtInKernel, isPackKernel } from './register';

@@ -7,7 +7,7 @@
  * a 5,000-word embedding's gradient). Its other gradients gain nothing and stay.
  */
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import { untransposedMatMul } from './batch-mat-mul';
 import { composite, type KernelBackendName } from './compose';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';

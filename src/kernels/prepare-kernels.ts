@@ -2,7 +2,7 @@
  * The training kernels as a backend is activated: registered, then checked against the
  * cpu backend's own kernels, once per TensorFlow.js instance and backend.
  */
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import type { KernelBackendName } from './compose';
 import { checkTrainingKernels } from './gradient-check';
 import { registerPack, restoreBuiltInKernels } from './register';

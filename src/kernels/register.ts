@@ -6,7 +6,7 @@
  * (a failed gradient check).
  */
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import type { KernelBackendName } from './compose';
 import { TRAINING_KERNELS } from './pack';
 

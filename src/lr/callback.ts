@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import { UsageError } from '../errors';
-import { loadTf, type TF } from '../tf';
+import { UsageError } from '../util/errors';
+import { loadTf, type TF } from '../platform/tf';
 import { learningRateAt, type LearningRateSchedule } from './schedule';
 import { setLearningRate } from './set-learning-rate';
 

@@ -1,5 +1,5 @@
 import type { Candidate, Horizon, HorizonTrend } from '../document';
-import { median } from '../stats';
+import { median } from '../util/stats';
 import { epochSteps, extrapolateRate, horizonExponent, horizonPoints, type HorizonOption, type HorizonPoint } from './horizon';
 import { constantEquivalent, linearDecaySchedule, type LearningRateSchedule } from './schedule';
 

@@ -1,6 +1,6 @@
 import { ShuffledBatches } from '../runner/batches';
 import { trainingStep } from '../runner/in-process';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import { disposeModel, type Workload } from '../workloads/workload';
 import { setLearningRate } from './set-learning-rate';
 import { assessLrRange, hasDiverged, smoothLosses, type LrPoint } from './suggest';

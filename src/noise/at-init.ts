@@ -1,5 +1,5 @@
 import type { NoiseEstimate, Trial } from '../document';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import { disposeModel, type Workload } from '../workloads/workload';
 import { estimateGradientNoise } from './measure';
 

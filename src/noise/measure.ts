@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { IndependentBatches } from '../runner/batches';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import type { Dataset } from '../workloads/workload';
 import { adamPreconditioner, estimateNoiseFromGroups, type GradientGroup, type NoiseEstimateWithError } from './estimator';
 

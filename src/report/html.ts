@@ -1,6 +1,6 @@
 import type { AutobatchDocument } from '../document';
-import { importEsm } from '../esm';
-import { formatBytes, formatNumber, formatSeconds } from '../units';
+import { importEsm } from '../platform/esm';
+import { formatBytes, formatNumber, formatSeconds } from '../util/units';
 import { buildCharts, type ChartSpec } from './charts';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
 import { searchLine } from './search-line';

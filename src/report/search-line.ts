@@ -1,5 +1,5 @@
 import type { SearchInfo } from '../document';
-import { formatSeconds } from '../units';
+import { formatSeconds } from '../util/units';
 
 /**
  * "on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s)": how the

@@ -1,6 +1,6 @@
 import type { AutobatchDocument, NoiseEstimate, Trial } from '../document';
 import { measurable } from '../noise/credible';
-import { formatBytes, formatNumber, formatSeconds } from '../units';
+import { formatBytes, formatNumber, formatSeconds } from '../util/units';
 import { formatTable } from './table';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
 import { searchLine } from './search-line';

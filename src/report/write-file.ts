@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../errors';
+import { InputError } from '../util/errors';
 
 /**
  * Writes `text` to `file` so that readers see the old file or the whole new one, never

@@ -1,5 +1,5 @@
-import type { TF } from '../tf';
-import { createRandom, shuffledIndices } from '../random';
+import type { TF } from '../platform/tf';
+import { createRandom, shuffledIndices } from '../util/random';
 import type { Dataset } from '../workloads/workload';
 
 /** A source of training batches; the caller disposes each batch. */

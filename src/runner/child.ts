@@ -7,10 +7,10 @@
  * This file is a process's entry point, imported by nothing: it may reach up to the
  * search's `trainCandidate` without making an import circle.
  */
-import { AutobatchError, describeError } from '../errors';
-import { prepareWorkload } from '../prepare';
+import { AutobatchError, describeError } from '../util/errors';
+import { prepareWorkload } from '../platform/prepare';
 import { trainCandidate } from '../search/train-candidate';
-import { loadTf, type TF } from '../tf';
+import { loadTf, type TF } from '../platform/tf';
 import { resolveWorkload } from '../workloads/spec';
 import type { Workload } from '../workloads/workload';
 import { InProcessRunner } from './in-process';

@@ -1,8 +1,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Trial } from '../document';
-import { TrainingError, describeError } from '../errors';
-import { median } from '../stats';
-import type { TF } from '../tf';
+import { TrainingError, describeError } from '../util/errors';
+import { median } from '../util/stats';
+import type { TF } from '../platform/tf';
 import { disposeModel, type Workload } from '../workloads/workload';
 import { BatchCursor, type BatchSource } from './batches';
 import { isOutOfMemoryError } from './oom';

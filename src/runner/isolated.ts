@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendName, Trial, WorkloadInfo } from '../document';
-import { AutobatchError, InputError, TrainingError, type ErrorCode } from '../errors';
+import { AutobatchError, InputError, TrainingError, type ErrorCode } from '../util/errors';
 import type { BackendChoice } from '../options';
 import type { WorkloadSpec } from '../workloads/spec';
 import { classifyChildExit } from './child-exit';

@@ -1,4 +1,4 @@
-import { describeError } from '../errors';
+import { describeError } from '../util/errors';
 
 /**
  * Error texts that mean "out of memory", from the places TensorFlow.js can run out:

@@ -1,5 +1,5 @@
 import type { BackendName } from '../document';
-import { formatBytes } from '../units';
+import { formatBytes } from '../util/units';
 
 export interface PoolSizeInput {
   /** `--parallel`, or null to choose. */

@@ -1,7 +1,7 @@
 import type { Trial } from '../document';
 import { gradientMs } from '../noise/at-init';
-import type { SearchPlan } from '../plan';
-import { formatSeconds } from '../units';
+import type { SearchPlan } from './plan';
+import { formatSeconds } from '../util/units';
 
 /** Rows a search run evaluates in one forward pass (see `perSampleLosses`). */
 export const EVALUATION_CHUNK = 512;

@@ -1,4 +1,4 @@
-import { mean } from '../stats';
+import { mean } from '../util/stats';
 
 /** What scoring needs to know of one candidate's run. */
 export interface ScoreInput {

@@ -1,7 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import { InputError } from '../errors';
-import { createRandom, shuffledIndices } from '../random';
-import type { TF } from '../tf';
+import { InputError } from '../util/errors';
+import { createRandom, shuffledIndices } from '../util/random';
+import type { TF } from '../platform/tf';
 import { encodeTable } from './table/encode';
 import { fitPreparation } from './table/fit';
 import type { GivenKinds } from './table/kinds';

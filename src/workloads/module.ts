@@ -2,9 +2,9 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../document';
-import { InputError, describeError } from '../errors';
-import { importEsm } from '../esm';
-import type { TF } from '../tf';
+import { InputError, describeError } from '../util/errors';
+import { importEsm } from '../platform/esm';
+import type { TF } from '../platform/tf';
 import { toDataSplit } from './to-tensor';
 import { DEFAULT_LEARNING_RATES, type DataSplit, type LossFunction, type OptimizerSpec, type WorkloadDefinition } from './workload';
 

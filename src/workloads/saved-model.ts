@@ -1,8 +1,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError, describeError } from '../errors';
-import type { TF } from '../tf';
+import { InputError, describeError } from '../util/errors';
+import type { TF } from '../platform/tf';
 
 interface ModelJson {
   modelTopology?: unknown;

@@ -1,10 +1,10 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import { InputError, UsageError } from '../errors';
+import { InputError, UsageError } from '../util/errors';
 import type { DataInput, ExampleName, ModelFactory } from '../options';
-import type { TF } from '../tf';
+import type { TF } from '../platform/tf';
 import { loadDataFile, defaultMlp, type LoadedDataFile, type TargetStyle } from './data-file';
-import { exampleWorkload } from './examples';
+import { exampleWorkload } from './examples/index';
 import { MODULE_EXTENSIONS, buildUserModel, moduleWorkload } from './module';
 import { toDataSplit } from './to-tensor';
 import { readSavedModel } from './saved-model';

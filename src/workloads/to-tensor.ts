@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import { InputError } from '../errors';
-import type { TF } from '../tf';
+import { InputError } from '../util/errors';
+import type { TF } from '../platform/tf';
 import type { DataSplit, Dataset } from './workload';
 
 /**

@@ -1,9 +1,9 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { OPTIMIZER_NAMES, type OptimizerName, type WorkloadInfo } from '../document';
-import { InputError } from '../errors';
-import { createRandom, shuffledIndices } from '../random';
-import type { TF } from '../tf';
+import { InputError } from '../util/errors';
+import { createRandom, shuffledIndices } from '../util/random';
+import type { TF } from '../platform/tf';
 import type { Preparation } from './table/preparation';
 
 export type { OptimizerName };

@@ -1,5 +1,5 @@
-import { createRandom, normalFrom } from '../../src/random';
-import type { TF } from '../../src/tf';
+import { createRandom, normalFrom } from '../../src/util/random';
+import type { TF } from '../../src/platform/tf';
 
 /**
  * Least squares with Gaussian inputs: x ~ N(0, I_d), y = w*·x + σε, a linear model

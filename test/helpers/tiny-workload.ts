@@ -1,4 +1,4 @@
-import type { TF } from '../../src/tf';
+import type { TF } from '../../src/platform/tf';
 import type { WorkloadDefinition } from '../../src/workloads/workload';
 
 /**

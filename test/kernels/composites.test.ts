@@ -1,8 +1,8 @@
 import type { KernelBackend, NamedAttrMap } from '@tensorflow/tfjs';
-import { activateBackend } from '../../src/backend';
+import { activateBackend } from '../../src/platform/backend';
 import { GRADIENT_TOLERANCE, relativeError, runKernelCase, type CheckCase } from '../../src/kernels/gradient-check';
 import { builtInKernel } from '../../src/kernels/register';
-import { loadTf } from '../../src/tf';
+import { loadTf } from '../../src/platform/tf';
 
 const tf = loadTf();
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];

@@ -1,7 +1,7 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
-import { activateBackend } from '../../src/backend';
+import { activateBackend } from '../../src/platform/backend';
 import { registerTrainingKernels, restoreBuiltInKernels } from '../../src/kernels/register';
-import { loadTf, type TF } from '../../src/tf';
+import { loadTf, type TF } from '../../src/platform/tf';
 
 const tf = loadTf();
 const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });

@@ -1,10 +1,10 @@
 import type { KernelFunc } from '@tensorflow/tfjs';
-import { activateBackend } from '../../src/backend';
+import { activateBackend } from '../../src/platform/backend';
 import { checkTrainingKernels } from '../../src/kernels/gradient-check';
 import { verifyKernelsFor } from '../../src/kernels/prepare-kernels';
 import { builtInKernel, isPackKernel, registerTrainingKernels, restoreBuiltInKernels, unsupportedVersion } from '../../src/kernels/register';
-import type { TF } from '../../src/tf';
-import { loadTf } from '../../src/tf';
+import type { TF } from '../../src/platform/tf';
+import { loadTf } from '../../src/platform/tf';
 
 const tf = loadTf();
 

@@ -1,6 +1,6 @@
-import { activateBackend } from '../../src/backend';
+import { activateBackend } from '../../src/platform/backend';
 import { CONV3D_REFUSAL } from '../../src/kernels/conv3d-refusal';
-import { loadTf, type TF } from '../../src/tf';
+import { loadTf, type TF } from '../../src/platform/tf';
 
 const tf = loadTf();
 type Model = ReturnType<TF['sequential']>;

@@ -1,8 +1,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import { UsageError } from '../../src/errors';
+import { UsageError } from '../../src/util/errors';
 import { learningRateSchedule } from '../../src/lr/callback';
 import { learningRateAt, type LearningRateSchedule } from '../../src/lr/schedule';
-import { loadTf } from '../../src/tf';
+import { loadTf } from '../../src/platform/tf';
 
 const tf = loadTf();
 beforeAll(async () => {

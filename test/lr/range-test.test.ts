@@ -1,6 +1,6 @@
 import { findLearningRate, setLearningRate } from '../../src/lr/range-test';
-import { loadTf } from '../../src/tf';
-import { exampleWorkload } from '../../src/workloads/examples';
+import { loadTf } from '../../src/platform/tf';
+import { exampleWorkload } from '../../src/workloads/examples/index';
 import { createWorkload, disposeModel } from '../../src/workloads/workload';
 
 import { SETTINGS } from '../helpers/tiny-workload';

@@ -1,6 +1,6 @@
 import { assessLrRange, hasDiverged, smoothLosses, smoothCentered, suggestLearningRate, type LrPoint } from '../../src/lr/suggest';
 import { scaleLearningRate } from '../../src/lr/scaling';
-import { createRandom, normalFrom } from '../../src/random';
+import { createRandom, normalFrom } from '../../src/util/random';
 
 /** A textbook LR range curve: flat, a descent centred on `centre`, a minimum, then divergence. */
 function curve(options: { centre?: number; spike?: boolean; noise?: number; n?: number } = {}): LrPoint[] {

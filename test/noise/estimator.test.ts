@@ -1,5 +1,5 @@
 import { combineNoise, estimateNoiseFromGroups, ratio, type GradientGroup } from '../../src/noise/estimator';
-import { createRandom, normalFrom } from '../../src/random';
+import { createRandom, normalFrom } from '../../src/util/random';
 
 /**
  * Synthetic gradients with a known mean G and isotropic per-sample variance s², so a

@@ -1,5 +1,5 @@
 import { estimateGradientNoise } from '../../src/noise/measure';
-import { loadTf } from '../../src/tf';
+import { loadTf } from '../../src/platform/tf';
 import { leastSquares } from '../helpers/least-squares';
 
 const tf = loadTf();

@@ -1,7 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { InProcessRunner } from '../../src/runner/in-process';
 import type { TrialSpec } from '../../src/runner/runner';
-import { loadTf } from '../../src/tf';
+import { loadTf } from '../../src/platform/tf';
 import { createWorkload, type WorkloadDefinition } from '../../src/workloads/workload';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
 

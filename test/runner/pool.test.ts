@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProbeResult } from '../../src/document';
-import type { SearchPlan } from '../../src/plan';
+import type { SearchPlan } from '../../src/search/plan';
 import { recommend } from '../../src/recommend';
 import { dispatchInOrder } from '../../src/runner/dispatch';
 import { RunPool } from '../../src/runner/pool';
 import type { RunSpec } from '../../src/runner/run-spec';
 import { searchBatchSizes, type SearchOutcome } from '../../src/search/search';
 import { trainCandidate } from '../../src/search/train-candidate';
-import { loadTf } from '../../src/tf';
+import { loadTf } from '../../src/platform/tf';
 import { resolveWorkload, type WorkloadSpec } from '../../src/workloads/spec';
 import { createWorkload, type Workload } from '../../src/workloads/workload';
 import { tempDir } from '../helpers/files';

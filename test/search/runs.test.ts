@@ -1,11 +1,11 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { ProbeResult } from '../../src/document';
-import type { SearchPlan } from '../../src/plan';
+import type { SearchPlan } from '../../src/search/plan';
 import type { ProgressEvent } from '../../src/progress';
 import { chooseEntrants, equalTime, FIT_MARGIN, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
 import { evaluationSample, trainCandidate } from '../../src/search/train-candidate';
 import { EVALUATION, evaluationRows, evaluationSeconds, searchCannotStart } from '../../src/search/evaluation-cost';
-import { loadTf } from '../../src/tf';
+import { loadTf } from '../../src/platform/tf';
 import { createWorkload } from '../../src/workloads/workload';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
 import { paperProbe, trial } from '../helpers/trials';

@@ -1,8 +1,8 @@
-import { prepareWorkload } from '../../src/prepare';
+import { prepareWorkload } from '../../src/platform/prepare';
 import { BatchCursor } from '../../src/runner/batches';
 import { trainingStep } from '../../src/runner/in-process';
-import { loadTf } from '../../src/tf';
-import { exampleWorkload } from '../../src/workloads/examples';
+import { loadTf } from '../../src/platform/tf';
+import { exampleWorkload } from '../../src/workloads/examples/index';
 import { disposeModel } from '../../src/workloads/workload';
 
 const tf = loadTf();

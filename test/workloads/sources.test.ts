@@ -1,7 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadTf } from '../../src/tf';
+import { loadTf } from '../../src/platform/tf';
 import { resolveWorkload, type WorkloadSpec } from '../../src/workloads/spec';
 import { createWorkload, disposeModel } from '../../src/workloads/workload';
 import { blobsCsv, tempDir } from '../helpers/files';

@@ -1,4 +1,4 @@
-import { loadTf } from '../../src/tf';
+import { loadTf } from '../../src/platform/tf';
 import { createWorkload, disposeModel, type WorkloadDefinition } from '../../src/workloads/workload';
 
 const tf = loadTf();

@@ -1,5 +1,5 @@
-import { createRandom, shuffledIndices } from '../../random';
-import type { TF } from '../../tf';
+import { createRandom, shuffledIndices } from '../../util/random';
+import type { TF } from '../../platform/tf';
 import type { WorkloadDefinition } from '../workload';
 
 const PIXELS = 28 * 28;

@@ -1,4 +1,4 @@
-import { createRandom, normalFrom } from '../../random';
+import { createRandom, normalFrom } from '../../util/random';
 import type { WorkloadDefinition } from '../workload';
 
 const FEATURES = 16;

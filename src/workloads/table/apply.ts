@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import { InputError } from '../../errors';
-import { loadTf } from '../../tf';
+import { InputError } from '../../util/errors';
+import { loadTf } from '../../platform/tf';
 import { encodeTable } from './encode';
 import type { Preparation } from './preparation';
 import { readTable, tableFromItems } from './read';

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors';
+import { InputError } from '../../util/errors';
 import type { ColumnPreparation, Preparation } from './preparation';
 import { MISSING, OVERFLOW, lineOf, type RawColumn, type RawTable } from './store';
 

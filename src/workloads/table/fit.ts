@@ -1,4 +1,4 @@
-import { InputError } from '../../errors';
+import { InputError } from '../../util/errors';
 import { assertUsableNumeric, countColumn, decideKind, givenKind, type GivenKinds } from './kinds';
 import type { ChosenLabel } from './label';
 import { MISSING_MARKERS } from './missing';

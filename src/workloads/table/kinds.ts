@@ -1,4 +1,4 @@
-import { InputError } from '../../errors';
+import { InputError } from '../../util/errors';
 import type { ColumnKind, KindReason } from './preparation';
 import { MISSING, OVERFLOW, lineOf, type RawColumn, type RawTable } from './store';
 

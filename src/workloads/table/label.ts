@@ -1,4 +1,4 @@
-import { InputError } from '../../errors';
+import { InputError } from '../../util/errors';
 import type { Task } from './preparation';
 import { countColumn } from './kinds';
 import { MISSING, didYouMean, lineOf, type RawTable } from './store';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import Papa from 'papaparse';
-import { InputError } from '../../errors';
+import { InputError } from '../../util/errors';
 import { detectDecimalMark, type DecimalMark } from './cell';
 import { detectHeader, HEADER_SAMPLE_ROWS } from './header';
 import { TableBuilder, type RawTable, type TextEncoding } from './store';

@@ -1,6 +1,6 @@
 import { applyPreparation, restoreTarget } from '../../../src/workloads/table/apply';
 import { loadDataFile } from '../../../src/workloads/data-file';
-import { loadTf } from '../../../src/tf';
+import { loadTf } from '../../../src/platform/tf';
 import { tempDir } from '../../helpers/files';
 
 const files = tempDir('apply');

@@ -1,7 +1,7 @@
-import type { BackendName } from './document';
-import { AutobatchError, BackendError, describeError } from './errors';
-import type { BackendChoice } from './options';
-import { registerKernelsFor, verifyKernelsFor } from './kernels/prepare-kernels';
+import type { BackendName } from '../document';
+import { AutobatchError, BackendError, describeError } from '../util/errors';
+import type { BackendChoice } from '../options';
+import { registerKernelsFor, verifyKernelsFor } from '../kernels/prepare-kernels';
 import type { TF } from './tf';
 
 /** The order `auto` tries backends in: fastest kernels first. */

@@ -1,4 +1,4 @@
-import { formatBytes, parseBytes, parseDuration } from '../src/units';
+import { formatBytes, parseBytes, parseDuration } from '../../src/util/units';
 
 describe('parseBytes', () => {
   test.each([

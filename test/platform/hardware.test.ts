@@ -1,5 +1,5 @@
-import type { HardwareInfo } from '../src/document';
-import { defaultMemoryBudget } from '../src/hardware';
+import type { HardwareInfo } from '../../src/document';
+import { defaultMemoryBudget } from '../../src/platform/hardware';
 
 const GiB = 2 ** 30;
 const machine = (availableGiB: number): HardwareInfo => ({

@@ -1,5 +1,5 @@
 import * as si from 'systeminformation';
-import type { BackendName, HardwareInfo } from './document';
+import type { BackendName, HardwareInfo } from '../document';
 
 /**
  * What the machine has: CPU, memory, GPUs, OS, Node. Each probe of `systeminformation`

@@ -1,12 +1,12 @@
 import { selectBackend, type BackendSelection } from './backend';
-import { InputError } from './errors';
-import type { BackendChoice } from './options';
-import type { ProgressEvent } from './progress';
-import { BatchCursor } from './runner/batches';
-import { trainingStep } from './runner/in-process';
+import { InputError } from '../util/errors';
+import type { BackendChoice } from '../options';
+import type { ProgressEvent } from '../progress';
+import { BatchCursor } from '../runner/batches';
+import { trainingStep } from '../runner/in-process';
 import type { TF } from './tf';
-import type { WorkloadSpec } from './workloads/spec';
-import { createWorkload, disposeModel, type Workload, type WorkloadDefinition } from './workloads/workload';
+import type { WorkloadSpec } from '../workloads/spec';
+import { createWorkload, disposeModel, type Workload, type WorkloadDefinition } from '../workloads/workload';
 
 /**
  * Picks the backend and builds the workload on it. One real training step at the

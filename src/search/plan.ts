@@ -1,6 +1,6 @@
-import type { Trial } from './document';
-import { formatSeconds } from './units';
-import { MIN_RANGE_POINTS } from './lr/suggest';
+import type { Trial } from '../document';
+import { formatSeconds } from '../util/units';
+import { MIN_RANGE_POINTS } from '../lr/suggest';
 
 /**
  * How one `--time-budget` is shared by the phases. Each phase gets a deadline when it

@@ -1,11 +1,11 @@
 import * as os from 'node:os';
-import type { BackendName, HardwareInfo, Trial } from './document';
-import { describeError } from './errors';
-import { RAM_BUDGET_FRACTION } from './hardware';
-import type { NormalizedOptions } from './options';
-import { RunPool } from './runner/pool';
-import { choosePoolSize, freeCores, perProcessBytes } from './runner/pool-size';
-import type { Workload } from './workloads/workload';
+import type { BackendName, HardwareInfo, Trial } from '../document';
+import { describeError } from '../util/errors';
+import { RAM_BUDGET_FRACTION } from '../platform/hardware';
+import type { NormalizedOptions } from '../options';
+import { RunPool } from '../runner/pool';
+import { choosePoolSize, freeCores, perProcessBytes } from '../runner/pool-size';
+import type { Workload } from '../workloads/workload';
 
 /** Where the search's runs train, and why: a pool of `size` processes, or this process. */
 export interface SearchPoolChoice {

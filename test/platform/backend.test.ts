@@ -1,9 +1,9 @@
-import { selectBackend } from '../src/backend';
-import { loadTf } from '../src/tf';
-import { createWorkload } from '../src/workloads/workload';
-import { BatchCursor } from '../src/runner/batches';
-import { trainingStep } from '../src/runner/in-process';
-import { SETTINGS, tinyWorkload } from './helpers/tiny-workload';
+import { selectBackend } from '../../src/platform/backend';
+import { loadTf } from '../../src/platform/tf';
+import { createWorkload } from '../../src/workloads/workload';
+import { BatchCursor } from '../../src/runner/batches';
+import { trainingStep } from '../../src/runner/in-process';
+import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
 
 const tf = loadTf();
 

@@ -1,5 +1,5 @@
-import { LR_FACTORS, PLAN, adviseBudget, budgetForSearch, lrRangeDeadline, planLrRange, minimalSearchSeconds, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../src/plan';
-import { trial } from './helpers/trials';
+import { LR_FACTORS, PLAN, adviseBudget, budgetForSearch, lrRangeDeadline, planLrRange, minimalSearchSeconds, noiseDeadline, planNoise, planSearch, probeDeadline, searchShapes, shapeCost } from '../../src/search/plan';
+import { trial } from '../helpers/trials';
 
 test('the probe gets 30 % of what is left when it starts, less the reserve; all of it without a search', () => {
   // 5 s went to reading a large file: the probe's share is of the 100 - 5 - 2 s left.

@@ -1,6 +1,6 @@
-import type { HardwareInfo } from '../src/document';
-import { chooseSearchPool } from '../src/search-pool';
-import { MiB, trial } from './helpers/trials';
+import type { HardwareInfo } from '../../src/document';
+import { chooseSearchPool } from '../../src/search/pool';
+import { MiB, trial } from '../helpers/trials';
 
 const GiB = 2 ** 30;
 const hardware = (availableBytes: number) => ({ memory: { totalBytes: 2 * availableBytes, availableBytes } }) as HardwareInfo;
