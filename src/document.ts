@@ -11,6 +11,7 @@
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { SCHEDULE_KINDS } from './lr/schedule';
 import { PreparationSchema } from './workloads/table/preparation';
+import { ModelSummarySchema } from './workloads/model-summary';
 
 export const SCHEMA_VERSION = 2;
 
@@ -61,6 +62,8 @@ const WorkloadSchema = Type.Object({
   valSamples: Type.Number(),
   loss: Type.String(),
   optimizer: Type.Object({ name: literals(OPTIMIZER_NAMES), learningRate: Type.Number() }),
+  model: Type.Optional(ModelSummarySchema),
+  savedModel: Type.Optional(Type.String({ description: 'The folder --save-model wrote the model to (model.json, weights.bin): untrained, the initial weights every run started from' })),
 });
 
 const TrialSchema = Type.Object({
@@ -132,9 +135,20 @@ const CandidateSchema = Type.Object({
       process: Type.Optional(Type.Number({ description: "The search pool's process (slot, 0-based) that trained this run; absent when the tuner's own process did" })),
       status: Type.Optional(Type.Union([Type.Literal('oom'), Type.Literal('crashed')], { description: 'Set when the process training this run died: the run failed, the search went on' })),
       error: Type.Optional(Type.String({ description: "How the run's process died" })),
+      seed: Type.Optional(Type.Number({ description: "The run's data order, where a round trained its closest contenders on several (the search's seed when absent)" })),
+      length: Type.Optional(Type.Number({ description: "The run's length in the horizon's unit (epochs, or seconds with --train-time)" })),
     }),
     { description: 'Every training run of this batch size in the search, round by round' },
   )),
+});
+
+const RungSchema = Type.Object({
+  unit: literals(['epochs', 'seconds'] as const),
+  length: Type.Number({ description: 'Every run of the rung trained this many epochs (or seconds)' }),
+  fraction: Type.Number({ description: 'length / the horizon: 1 is the user\'s whole run' }),
+  sizes: Type.Number({ description: 'Batch sizes that trained in it' }),
+  runs: Type.Number(),
+  seeds: Type.Number({ description: 'Most data orders any of its configurations trained with' }),
 });
 
 const SearchInfoSchema = Type.Object(
@@ -148,6 +162,13 @@ const SearchInfoSchema = Type.Object(
     failedRuns: Type.Number({ description: 'Runs whose process died (out of memory or crashed); each is in its candidate\'s runs' }),
     evaluatedRows: Type.Optional(Type.Array(Type.Number(), {
       description: "Validation rows each round's runs were measured on, round by round: a seeded sample, the same for every run of a round, as many as fit in a quarter of a run's training time (at least 512); workload.valSamples where all",
+    })),
+    rungs: Type.Optional(Type.Array(RungSchema, { description: "The search's rounds in the horizon's unit, lowest first; the last is the top rung" })),
+    measuredAtHorizon: Type.Optional(Type.Boolean({ description: "True when the top rung was the user's whole run: the answer was measured, not extrapolated" })),
+    plan: Type.Optional(Type.Object({
+      shape: Type.String(),
+      estimatedSeconds: Type.Number({ description: 'What the plan expected the search to take' }),
+      why: Type.String(),
     })),
   },
   { description: 'How the search ran: the pool of processes and its throughput' },
@@ -217,6 +238,13 @@ const RecommendationSchema = Type.Object({
   horizon: HorizonSchema,
   schedule: ScheduleSchema,
   horizonTrend: Nullable(HorizonTrendSchema),
+  measured: Type.Optional(Type.Object(
+    {
+      atHorizon: Type.Boolean({ description: "True: the batch and peak were chosen on runs of the user's whole horizon, and no extrapolation rule applied" }),
+      extrapolation: Type.Number({ description: 'The horizon ÷ the longest search run at the recommended size (1 when measured at the horizon)' }),
+    },
+    { description: 'Whether the answer was measured at the horizon or extrapolated, and how far' },
+  )),
   reasons: Type.Array(Type.String()),
   expected: Type.Object({ samplesPerSec: Nullable(Type.Number()), peakBytes: Nullable(Type.Number()) }),
   statisticalEfficiency: Nullable(Type.Number()),
@@ -274,6 +302,7 @@ export type NoiseResult = Static<typeof NoiseSchema>;
 export type LrRange = Static<typeof LrRangeSchema>;
 export type Candidate = Static<typeof CandidateSchema>;
 export type SearchInfo = Static<typeof SearchInfoSchema>;
+export type SearchRung = Static<typeof RungSchema>;
 export type Alternative = Static<typeof AlternativeSchema>;
 export type WorkersAdvice = Static<typeof WorkersSchema>;
 export type Recommendation = Static<typeof RecommendationSchema>;
@@ -282,3 +311,4 @@ export type HorizonTrend = Static<typeof HorizonTrendSchema>;
 export type Schedule = Static<typeof ScheduleSchema>;
 export type AutobatchDocument = Static<typeof DocumentSchema>;
 export type { Preparation } from './workloads/table/preparation';
+export type { LayerSummary, ModelSummary } from './workloads/model-summary';

@@ -1,19 +1,18 @@
-import type { BackendName } from './document';
+import { BACKEND_CHOICES, type BackendChoice } from './platform/backend';
 import type { HorizonOption } from './lr/horizon';
 import { UsageError } from './util/errors';
 import type { ProgressEvent } from './progress';
 import { parseBytes, parseDuration } from './util/units';
 import { TASKS, type Task } from './workloads/table/preparation';
 import type { WorkloadSpec } from './workloads/spec';
-import type { LayersModel } from '@tensorflow/tfjs';
-import type { TF } from './platform/tf';
 
-/** Built-in example workloads. */
-export const EXAMPLE_NAMES = ['mnist-mlp', 'mnist-cnn', 'synthetic-regression'] as const;
-export type ExampleName = (typeof EXAMPLE_NAMES)[number];
+import { EXAMPLE_NAMES, type ExampleName } from './workloads/examples/names';
+import type { DataInput, ModelFactory } from './workloads/inputs';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoice = 'auto' | BackendName;
+export { EXAMPLE_NAMES, type ExampleName } from './workloads/examples/names';
+export type { DataInput, ModelFactory } from './workloads/inputs';
+
+export { BACKEND_CHOICES, type BackendChoice } from './platform/backend';
 
 /** Options of `tune()`. The CLI's flags map onto these one to one (`src/cli/args.ts`). */
 export interface TuneOptions {
@@ -139,6 +138,14 @@ export interface TuneOptions {
    */
   refresh?: boolean;
   /**
+   * A folder to write the model autobatch tunes to, untrained (the initial weights every
+   * run started from), as a TensorFlow.js LayersModel (`model.json`, `weights.bin`),
+   * before the probe starts. A folder autobatch wrote before is replaced; a file, or a
+   * folder of other files, is refused.
+   * @default not saved
+   */
+  saveModel?: string;
+  /**
    * Run each capacity trial in a child process, so an out-of-memory that kills the
    * process (wasm heap, V8 heap, the kernel's OOM killer) is a measured limit instead of
    * the end of the run. Needs a workload given by files or an example.
@@ -205,14 +212,6 @@ export const DEFAULT_OPTIONS = {
   minTrialSeconds: 1,
 } as const;
 
-/** Returns a fresh model; autobatch passes its TensorFlow.js in. */
-export type ModelFactory = (tf: TF) => LayersModel | Promise<LayersModel>;
-
-/** Data given in code: tensors (of the same TensorFlow.js) or nested arrays. */
-export type DataInput =
-  | { x: unknown; y: unknown }
-  | { train: { x: unknown; y: unknown }; validation?: { x: unknown; y: unknown } };
-
 /** `TuneOptions` with defaults applied and sizes parsed. */
 export interface NormalizedOptions {
   /** Where the workload comes from, as the trial process needs it. */
@@ -238,6 +237,7 @@ export interface NormalizedOptions {
   parallel: number | null;
   cache: string | null;
   refresh: boolean;
+  saveModel: string | null;
   onProgress: (event: ProgressEvent) => void;
   signal: AbortSignal | undefined;
 }
@@ -330,6 +330,7 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     parallel: options.parallel === undefined ? null : requireInteger('parallel', options.parallel, 1),
     cache: options.cache ?? null,
     refresh: options.refresh ?? false,
+    saveModel: normalizeSaveModel(options.saveModel),
     onProgress: options.onProgress ?? (() => {}),
     signal: options.signal,
   };
@@ -345,6 +346,14 @@ function normalizeHorizon(options: TuneOptions): HorizonOption {
     throw new UsageError(`epochs must be a positive number, got ${JSON.stringify(options.epochs)}`, { option: 'epochs' });
   }
   return { epochs: options.epochs, source: 'given' };
+}
+
+function normalizeSaveModel(value: unknown): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new UsageError(`saveModel must be a folder path, got ${JSON.stringify(value)}`, { option: 'saveModel' });
+  }
+  return value;
 }
 
 function parseBytesOption(value: number | string | undefined): number | null {

@@ -1,4 +1,4 @@
-import type { Alternative, Candidate, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
+import type { Alternative, Candidate, NoiseEstimate, SearchRung, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
 import { LONG_HORIZON, decideForHorizon, resolveHorizon, type HorizonDecision } from './lr/for-horizon';
 import type { HorizonOption } from './lr/horizon';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
@@ -60,6 +60,9 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   const batchSize = winner?.batchSize ?? knee;
   // A size the search trained keeps the peak it trained best at; others get the scaled rate.
   const searched = (b: number) => search?.candidates.find((c) => c.batchSize === b && !c.diverged);
+  // A size that trained in the search's last round, when that round was the whole horizon.
+  const lastRound = Math.max(-1, ...(search?.candidates ?? []).map((c) => c.round ?? 0));
+  const atHorizon = (b: number) => search?.measuredAtHorizon === true && searched(b)?.round === lastRound;
   const forHorizon = (b: number): HorizonDecision => {
     const decision = decideForHorizon({
       batchSize: b,
@@ -69,6 +72,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
       candidates: search?.candidates ?? [],
       fallbackPeak: searched(b)?.learningRate ?? lrFor(b),
       rangeTestRate: ranged ? lrFor(b) : null,
+      measuredAtHorizon: atHorizon(b),
     });
     // With no measured rate at all, the optimizer's default stays what it is: a constant rate.
     return ranged || searched(b) ? decision : { ...decision, learningRate: optimizer.learningRate };
@@ -115,6 +119,7 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
     horizon: decision.horizon,
     schedule: decision.schedule,
     horizonTrend: decision.trend,
+    measured: decision.measured,
     reasons,
     expected: { samplesPerSec: at(batchSize)?.samplesPerSec ?? null, peakBytes: at(batchSize)?.peakBytes ?? null },
     statisticalEfficiency: bNoise === null ? null : statisticalEfficiency(batchSize, smallest, bNoise),
@@ -174,6 +179,8 @@ export function chooseWinner(
   samplesPerSec: (b: number) => number | null,
 ): { index: number; longRun: boolean } {
   const score = search.score!;
+  // Measured on the user's own run: the winner is the answer; no rule about longer runs applies.
+  if (search.measuredAtHorizon) return { index: score.winner, longRun: false };
   const scored = search.candidates[score.winner];
   const epochs = resolveHorizon(horizon, scored.batchSize, trainSamples, samplesPerSec(scored.batchSize)).epochs;
   const longRun = epochs >= LONG_HORIZON * (scored.samplesSeen / trainSamples);
@@ -188,7 +195,7 @@ function searchReasons(search: SearchOutcome, pick: { index: number; longRun: bo
   const winner = search.candidates[pick.index];
   const b = winner.batchSize;
   const trained = search.candidates.filter((c) => !c.diverged);
-  const out = [searchSummary(search.candidates) + `batch ${best.batchSize} reached the lowest validation loss, ${fmt(best.valLoss!)}.`];
+  const out = [searchSummary(search.candidates, search.rungs) + `batch ${best.batchSize} reached the lowest validation loss, ${fmt(best.valLoss!)}.`];
   if (pick.index !== score.winner) {
     out.push(
       `Batch ${b} is ${winner === best ? 'the best and ' : ''}tied with ${winner === best ? `batch ${search.candidates[score.winner].batchSize}` : 'it'} ` +
@@ -222,7 +229,7 @@ function searchReasons(search: SearchOutcome, pick: { index: number; longRun: bo
 }
 
 /** What the search ran, round by round, in one sentence up to its verdict. */
-function searchSummary(candidates: readonly Candidate[]): string {
+function searchSummary(candidates: readonly Candidate[], rungs: readonly SearchRung[] = []): string {
   const sizes = candidates.map((c) => c.batchSize).join(', ');
   const rounds = Math.max(...candidates.map((c) => c.round ?? 0)) + 1;
   const rates = new Set((candidates[0].runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate)).size;
@@ -232,6 +239,19 @@ function searchSummary(candidates: readonly Candidate[]): string {
     candidates.length === 1
       ? `only batch ${sizes}, the one size the probe measured (the batch size was not searched),`
       : `${candidates.length} batch sizes (${sizes})${candidates.length < PLAN.minCandidates ? `, fewer than the ${PLAN.minCandidates} a search of sizes needs (the probe measured no more),` : ''}`;
+  if (rungs.length) {
+    const unit = rungs[0].unit === 'epochs' ? 'epochs' : 's';
+    const top = rungs[rungs.length - 1];
+    const lengths = rungs.map((r) => `${fmt(r.length)}`).join(', ');
+    const seeds = top.seeds > 1 ? `; at the top rung its closest contenders trained on up to ${top.seeds} data orders` : '';
+    return (
+      `Search: ${what} ${rates > 1 ? `each at ${rates} learning rates around its scaled rate, ` : ''}every run complete in itself ` +
+      `(from the same initial weights, the schedule over its own length), compared at equal ${rungs[0].unit === 'epochs' ? 'epochs' : 'training time'}: ` +
+      `rungs of ${lengths} ${unit} (${rungs.map((r) => r.sizes).join(' → ')} sizes)` +
+      `${Math.abs(top.fraction - 1) < 1e-9 ? ', the last your whole horizon' : `, the last ${fmt(top.fraction * 100)} % of your horizon`}${seeds}; ` +
+      `${diverged.length ? `${diverged.join(', ')} diverged; ` : ''}at the top rung `
+    );
+  }
   const first =
     `Search: ${what} ` +
     (rates > 1 ? `each at ${rates} learning rates around its scaled rate, ` : '') +
@@ -282,7 +302,17 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
       `${round(h.steps)} steps at batch ${b}${h.seconds === null ? '' : `, about ${humanDuration(h.seconds)} at the measured throughput`}.`,
   ];
   const t = d.trend;
-  if (t && t.points.length) {
+  if (d.measured.atHorizon) {
+    out.push(
+      `Measured at your horizon: batch ${b} and its peak ${fmt(searchPeak)} were chosen on runs of the whole ${round(h.steps)} steps, with the schedule below, ` +
+        `from the same initial weights; no extrapolation rule applies.`,
+    );
+  } else if (searched && d.measured.extrapolation > 1) {
+    out.push(`Extrapolated ×${fmt(d.measured.extrapolation)}: the search's longest run at batch ${b} was ${round(h.steps / d.measured.extrapolation)} steps of the horizon's ${round(h.steps)}.`);
+  }
+  if (d.measured.atHorizon) {
+    // Nothing to carry.
+  } else if (t && t.points.length) {
     const edgeWords = { low: ', the lowest tried', high: ', the highest tried' } as const;
     const seen = t.points.map((p) => `${fmt(p.bestRate)} after ${round(p.steps)} steps${p.edge ? edgeWords[p.edge] : ''}`).join('; ');
     const longest = t.points[t.points.length - 1];

@@ -12,7 +12,8 @@ import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
 import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './options';
-import { PLAN, adviseBudget, kneeStepMs, lrRangeDeadline, noiseDeadline, planLrRange, planNoise, planSearch, probeDeadline } from './search/plan';
+import { PLAN, adviseBudget, kneeStepMs, lrRangeDeadline, noiseDeadline, planLrRange, planNoise, probeDeadline } from './search/plan';
+import { NO_PLAN, planForHorizon } from './search/rungs';
 import { probeCapacity } from './probe/probe';
 import { recommend } from './recommend';
 import { InProcessRunner } from './runner/in-process';
@@ -22,6 +23,7 @@ import { loadTf, type TF } from './platform/tf';
 import { TOOL_VERSION } from './util/version';
 import { resolveWorkload } from './workloads/spec';
 import { createWorkload, type WorkloadDefinition } from './workloads/workload';
+import { assertModelFolder, saveWorkloadModel } from './workloads/save-model';
 
 /**
  * Measures the model on this machine and recommends a batch size and learning rate:
@@ -58,6 +60,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
 
   // Files first: a bad one should fail in a moment, before TensorFlow.js starts.
   if (opts.cache) prepareCacheDir(opts.cache);
+  if (opts.saveModel) assertModelFolder(opts.saveModel);
   const readStarted = Date.now();
   const definition = await resolveWorkload(opts.workload, opts.inline, (progress) => opts.onProgress({ type: 'data-read', ...progress }));
   if (opts.workload.data) doc.timings.data = (Date.now() - readStarted) / 1000;
@@ -69,6 +72,15 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
   doc.notes = workload.notes;
   doc.backend = { name, fallbackReason };
   doc.workload = workload.info;
+  if (opts.saveModel) {
+    // Before any measuring: an interrupted run still leaves the model it was tuning.
+    const savedModel = await saveWorkloadModel(tf, workload, opts.saveModel).catch(async (err: unknown) => {
+      await runner.close();
+      workload.dispose();
+      throw err;
+    });
+    doc.workload = { ...workload.info, savedModel };
+  }
   const memoryBudgetBytes = opts.maxMemoryBytes ?? defaultMemoryBudget(doc.hardware, name);
   doc.budget.memoryBytes = memoryBudgetBytes;
 
@@ -79,6 +91,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     workload.dispose();
     cached.notes = [...cached.notes, `cached result from ${cached.createdAt} reused (--refresh measures again)`];
     cached.cache = { key: key!, hit: true };
+    cached.workload = doc.workload;
     return cached;
   }
 
@@ -157,10 +170,20 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     } else cutUnlessSkipped('lr-range');
 
     let search: SearchOutcome | null = null;
-    let plan = planSearch(Date.now(), end, PLAN.candidates, choice.size);
-    const cannotStart = searchCannotStart(plan, probe.trials, workload.info, safe, (end - Date.now()) / 1000 - PLAN.reserveSeconds);
+    const planFor = (parallel: number) =>
+      planForHorizon({
+        probe,
+        noiseAtInit,
+        data: workload.info,
+        maxBatch: safe,
+        horizon: opts.horizon,
+        parallel,
+        secondsAvailable: (end - Date.now()) / 1000 - PLAN.reserveSeconds,
+      });
+    let plan = planFor(choice.size);
+    const cannotStart = plan ? searchCannotStart(plan, probe.trials, workload.info, safe, (end - Date.now()) / 1000 - PLAN.reserveSeconds) : NO_PLAN;
     if (searching && cannotStart) doc.notes.push(cannotStart);
-    if (searching && !aborted() && plan.count >= PLAN.minCandidates && !cannotStart) {
+    if (searching && !aborted() && plan && plan.count > 0 && !cannotStart) {
       if (choice.note) doc.notes.push(choice.note);
       const { outcome, parallel } = await timed('search', async () => {
         let pool: RunPool | null = null;
@@ -170,7 +193,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
           pool = await openSearchPool(opts, name, choice.size, doc.notes);
           if (pool) opts.onProgress({ type: 'search-pool', size: pool.size, pids: pool.pids() });
           // Its start took time: plan again for what is left.
-          plan = planSearch(Date.now(), end, PLAN.candidates, pool?.size ?? 1);
+          plan = planFor(pool?.size ?? 1) ?? plan;
         }
         try {
           const searched = await searchBatchSizes(tf, workload, {
@@ -181,7 +204,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
             referenceBatch: lrRange?.batchSize ?? knee,
             maxBatch: safe,
             optimizer: workload.info.optimizer,
-            plan,
+            plan: plan!,
             deadline: allot('search', end - PLAN.reserveSeconds * 1000),
             seed: opts.seed,
             precondition: isAdaptive(workload.info.optimizer.name),
@@ -206,6 +229,9 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
         stepsPerSecond: wallSeconds ? search.steps / wallSeconds : null,
         failedRuns: search.failures,
         evaluatedRows: search.evaluatedRows,
+        rungs: search.rungs,
+        measuredAtHorizon: search.measuredAtHorizon,
+        plan: { shape: plan!.shape, estimatedSeconds: plan!.estimatedSeconds, why: plan!.why },
       };
       if (search.noise && doc.noise) {
         doc.noise = { ...search.noise, atInit: noiseAtInit, preconditioned: search.preconditioned };

@@ -68,6 +68,27 @@ describe('tune() for pipelines', () => {
     tf.dispose([x, y]);
   });
 
+  test('saveModel: written before the probe; a cache hit saves it again and names this run\'s folder', async () => {
+    const { x, y, model } = pipeline();
+    const options = { ...QUICK, model, data: { x, y }, search: false, cache: `${files.dir()}/cache-save` };
+    const first = `${files.dir()}/first`;
+    let savedAtProbe = false;
+    const onProgress = (e: ProgressEvent) => {
+      if (e.type === 'phase-start' && e.phase === 'probe') savedAtProbe = fs.existsSync(`${first}/model.json`);
+    };
+    const doc = await tune({ ...options, saveModel: first, onProgress });
+    expect(savedAtProbe).toBe(true); // an interrupted run still leaves it
+    expect(validate(doc)).toBe(true);
+    expect(doc.workload).toMatchObject({ savedModel: first, model: { className: 'Sequential', inputShape: [null, 6], layers: [{ units: 16, activation: 'relu' }, { units: 1 }] } });
+    const second = `${files.dir()}/second`;
+    const hit = await tune({ ...options, saveModel: second });
+    expect(hit.cache!.hit).toBe(true);
+    expect(hit.workload!.savedModel).toBe(second);
+    expect(fs.readFileSync(`${second}/weights.bin`)).toEqual(fs.readFileSync(`${first}/weights.bin`));
+    expect((await tune(options)).workload!.savedModel).toBeUndefined();
+    tf.dispose([x, y]);
+  });
+
   test('data in code without a model in code is a usage error', async () => {
     await expect(tune({ data: { x: [[1]], y: [1] } })).rejects.toMatchObject({ code: 'E_USAGE', option: 'data' });
   });

@@ -33,6 +33,7 @@ describe('normalizeOptions', () => {
     [{ timeBudget: 'forever' }, 'timeBudget'],
     [{ parallel: 0 }, 'parallel'],
     [{ parallel: 1.5 }, 'parallel'],
+    [{ saveModel: '' }, 'saveModel'],
   ])('%p is refused, naming %s', (options, option) => {
     expect(() => normalizeOptions(options)).toThrow(expect.objectContaining({ code: 'E_USAGE', option }));
   });

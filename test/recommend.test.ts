@@ -22,8 +22,10 @@ const candidate = (batchSize: number, valLoss: number | null, tied = false): Can
   runs: [{ round: 0, learningRate: batchSize / 1000, steps: 10, valLoss, diverged: valLoss === null }],
 });
 /** A search's outcome from its candidates and score; no noise unless given, nothing cut. */
-const searched = (candidates: Candidate[], score: NonNullable<SearchOutcome['score']>, bNoise: number | null = null): SearchOutcome => ({
+const searched = (candidates: Candidate[], score: NonNullable<SearchOutcome['score']>, bNoise: number | null = null, measuredAtHorizon = false): SearchOutcome => ({
   candidates,
+  rungs: [],
+  measuredAtHorizon,
   score,
   noise: bNoise === null ? null : { bSimple: bNoise, gradSq: 1, traceSigma: bNoise, standardError: null },
   preconditioned: null,
@@ -137,6 +139,35 @@ describe('recommend', () => {
     // A horizon as short as the search's runs keeps the search's rate.
     const short = recommend({ ...base, search, lrRange: { batchSize: 32, suggestion: 0.004 }, horizon: { epochs: (20 * 16) / 10_000, source: 'given' } })!;
     expect(short.schedule.peakLearningRate).toBe(0.016);
+  });
+
+  test('measured at the horizon: the winner and the rate it trained best at over the whole run; no extrapolation rule applies', () => {
+    // The same evidence as above (the range test's rate below the search's; a trend from two
+    // rounds of several peaks), but the last round trained the user's whole horizon.
+    const runs = [
+      ...[0.01, 0.02, 0.04].map((lr, i) => ({ round: 0, learningRate: lr, steps: 20, valLoss: [0.6, 0.5, 0.6][i], diverged: false })),
+      ...[0.008, 0.016, 0.032].map((lr, i) => ({ round: 1, learningRate: lr, steps: 20 * 625, valLoss: [0.45, 0.4, 0.45][i], diverged: false })),
+    ];
+    const winner = { ...candidate(16, 0.4), learningRate: 0.016, runs, round: 1 };
+    const other = { ...candidate(64, 0.6), round: 1 };
+    const score = { scores: [0, 0.5], tied: [0], winner: 0, best: 0 };
+    const lrRange = { batchSize: 32, suggestion: 0.001 };
+    const measured = recommend({ ...base, lrRange, search: searched([winner, other], score, 80, true) })!;
+    expect(measured.batchSize).toBe(16);
+    expect(measured.schedule.peakLearningRate).toBe(0.016);
+    expect(measured.schedule.totalSteps).toBe(20 * 625);
+    expect(measured.horizonTrend).toBeNull();
+    expect(measured.measured).toEqual({ atHorizon: true, extrapolation: 1 });
+    expect(measured.reasons.join(' ')).toMatch(/Measured at your horizon: batch 16 and its peak 0\.016 were chosen on runs of the whole 12,500 steps/);
+    expect(measured.reasons.join(' ')).not.toMatch(/held at the LR range test's rate|falls as steps/);
+    // A size that did not reach the last round is not measured at the horizon.
+    expect(recommend({ ...base, lrRange, search: searched([winner, { ...other, round: 0 }], score, 80, true) })!.alternatives.fastest).toBeDefined();
+    // The same search, not at the horizon: the rules apply, and the reasons say how far it was carried.
+    const carried = recommend({ ...base, lrRange, search: searched([winner, other], score, 80, false), horizon: { epochs: 60, source: 'given' } })!;
+    expect(carried.schedule.peakLearningRate).toBeLessThan(0.016);
+    expect(carried.measured!.atHorizon).toBe(false);
+    expect(carried.measured!.extrapolation).toBeCloseTo(3, 9);
+    expect(carried.reasons.join(' ')).toMatch(/Extrapolated ×3: the search's longest run at batch 16 was 12,500 steps of the horizon's 37,500/);
   });
 
     test('a noise scale with a huge standard error weighs next to nothing, and the reasons say so', () => {

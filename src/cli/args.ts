@@ -114,6 +114,10 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
     flag: 'refresh',
     yargs: { type: 'boolean', describe: 'With --cache: measure again and replace the cached result' },
   },
+  saveModel: {
+    flag: 'save-model',
+    yargs: { type: 'string', describe: 'Write the model tuned, untrained (its initial weights), to DIR as a TensorFlow.js LayersModel' },
+  },
   isolate: {
     flag: 'isolate',
     yargs: {

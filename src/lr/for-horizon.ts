@@ -15,6 +15,11 @@ export interface HorizonInputs {
   fallbackPeak: number;
   /** The LR range test's suggestion scaled to `batchSize`; null without one. */
   rangeTestRate: number | null;
+  /**
+   * True when the search trained `batchSize` for the whole horizon and `fallbackPeak` is
+   * the rate it measured best there: the peak is that rate, and no extrapolation rule applies.
+   */
+  measuredAtHorizon?: boolean;
 }
 
 export interface HorizonDecision {
@@ -29,6 +34,8 @@ export interface HorizonDecision {
    * (the search's rate was above it); null otherwise.
    */
   heldAtRangeTestFrom: number | null;
+  /** Measured at the horizon, or extrapolated, and how far: the horizon ÷ the longest search run at this size (1 when measured; 0 with no run). */
+  measured: { atHorizon: boolean; extrapolation: number };
 }
 
 /** The user's training run in epochs and steps at `batchSize`, and in seconds where throughput is known. */
@@ -64,14 +71,20 @@ export const LONG_HORIZON = 3;
  */
 export function decideForHorizon(inputs: HorizonInputs): HorizonDecision {
   const horizon = resolveHorizon(inputs.horizon, inputs.batchSize, inputs.trainSamples, inputs.samplesPerSec);
+  const longest = Math.max(0, ...(inputs.candidates.find((c) => c.batchSize === inputs.batchSize)?.runs ?? []).map((r) => r.steps));
+  if (inputs.measuredAtHorizon) {
+    // The user's own run was measured: its best rate is the answer, carried by no rule.
+    const schedule = linearDecaySchedule(inputs.fallbackPeak, horizon.steps);
+    return { horizon, schedule, learningRate: constantEquivalent(schedule), trend: null, heldAtRangeTestFrom: null, measured: { atHorizon: true, extrapolation: 1 } };
+  }
   const trend = measureTrend(inputs, horizon.steps);
   // Without a trend, the same bound: the search's rate at this size comes from runs too
   // short or too few to say how it moves, and short runs reward rates a long one pays for.
-  const longest = Math.max(0, ...(inputs.candidates.find((c) => c.batchSize === inputs.batchSize)?.runs ?? []).map((r) => r.steps));
   const held = !trend && longest > 0 && heldByRangeTest(horizon.steps, longest, inputs.rangeTestRate, inputs.fallbackPeak);
   const peak = held ? inputs.rangeTestRate! : !trend ? inputs.fallbackPeak : trend.limitedByRangeTest ? trend.rangeTestRate! : trend.measuredRate * trend.factor;
   const schedule = linearDecaySchedule(peak, horizon.steps);
-  return { horizon, schedule, learningRate: constantEquivalent(schedule), trend, heldAtRangeTestFrom: held ? longest : null };
+  const measured = { atHorizon: false, extrapolation: longest > 0 ? horizon.steps / longest : 0 };
+  return { horizon, schedule, learningRate: constantEquivalent(schedule), trend, heldAtRangeTestFrom: held ? longest : null, measured };
 }
 
 /**

@@ -1,8 +1,11 @@
 import type { BackendName } from '../document';
 import { AutobatchError, BackendError, describeError } from '../util/errors';
-import type { BackendChoice } from '../options';
 import { registerKernelsFor, verifyKernelsFor } from '../kernels/prepare-kernels';
 import type { TF } from './tf';
+
+/** What `backend` may be: `auto` tries tensorflow (tfjs-node), then wasm, then cpu. */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = 'auto' | BackendName;
 
 /** The order `auto` tries backends in: fastest kernels first. */
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];

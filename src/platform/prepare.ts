@@ -1,6 +1,6 @@
 import { selectBackend, type BackendSelection } from './backend';
 import { InputError } from '../util/errors';
-import type { BackendChoice } from '../options';
+import type { BackendChoice } from './backend';
 import type { ProgressEvent } from '../progress';
 import { BatchCursor } from '../runner/batches';
 import { trainingStep } from '../runner/in-process';

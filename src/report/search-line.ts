@@ -22,7 +22,18 @@ export function searchLine(s: SearchInfo, valSamples?: number): string {
     valSamples !== undefined && rows.some((r) => r < valSamples)
       ? `; runs measured on ${range(rows)} of the ${count(valSamples)} validation rows (a seeded sample, more in longer rounds)`
       : '';
-  return `${where}${speed}${failed}${sampled}`;
+  return `${where}${speed}${failed}${sampled}${rungsPart(s)}`;
+}
+
+/** "; rungs of 2.22, 6.67, 20 epochs, the last your whole horizon": where the search compared, in the horizon's unit. */
+function rungsPart(s: SearchInfo): string {
+  const rungs = s.rungs ?? [];
+  if (!rungs.length) return '';
+  const unit = rungs[0].unit === 'epochs' ? 'epochs' : 's of training';
+  const top = rungs[rungs.length - 1];
+  const lengths = rungs.map((r) => Number(r.length.toPrecision(3)).toString()).join(', ');
+  const where = s.measuredAtHorizon ? 'the last your whole horizon' : `the last ${Number((100 * top.fraction).toPrecision(2))} % of your horizon`;
+  return `; rungs of ${lengths} ${unit}, ${where}`;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

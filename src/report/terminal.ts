@@ -34,6 +34,7 @@ export function formatSummary(doc: AutobatchDocument): string {
         `${workload.trainSamples} train / ${workload.valSamples} validation samples, ` +
         `${workload.loss}, ${workload.optimizer.name} lr ${workload.optimizer.learningRate}`,
     );
+    if (workload.savedModel) out.push(`          saved untrained (its initial weights) to ${workload.savedModel}: load it with tf.loadLayersModel`);
   }
   for (const note of doc.notes) out.push(`          ${note}`);
   if (doc.preparation) {

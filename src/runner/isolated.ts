@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendName, Trial, WorkloadInfo } from '../document';
 import { AutobatchError, InputError, TrainingError, type ErrorCode } from '../util/errors';
-import type { BackendChoice } from '../options';
+import type { BackendChoice } from '../platform/backend';
 import type { WorkloadSpec } from '../workloads/spec';
 import { classifyChildExit } from './child-exit';
 import type { FromChild, ToChild } from './protocol';

@@ -1,5 +1,5 @@
 import type { BackendName, Trial, WorkloadInfo } from '../document';
-import type { BackendChoice } from '../options';
+import type { BackendChoice } from '../platform/backend';
 import type { WorkloadSpec } from '../workloads/spec';
 import type { CandidateRun, RunSpec } from './run-spec';
 import type { TrialSpec } from './runner';

@@ -44,6 +44,11 @@ export interface CandidateRunOptions {
    * @default all of them
    */
   evaluationRows?: number;
+  /**
+   * Seed of that sample: runs of several data orders (`seed`) are measured on the same rows.
+   * @default seed
+   */
+  evaluationSeed?: number;
   signal?: AbortSignal;
 }
 

@@ -126,7 +126,28 @@ export interface RoundShape {
 export interface SearchPlan {
   /** Batch sizes in the first round (0 when there is no time to search). */
   count: number;
-  rounds: { batchSizes: number; trainSeconds: number; lrFactors: readonly number[] }[];
+  /** The sizes themselves, when the planner chose them (see `planRungs`); otherwise the search does. */
+  sizes?: number[];
+  rounds: PlannedRound[];
+  /**
+   * Seeds (data orders) the closest contenders of a last round at the horizon train with
+   * (see `planRungs`); 1 or absent: one.
+   */
+  seeds?: number;
+}
+
+/** One round: its sizes, rates, and how long each run trains. */
+export interface PlannedRound {
+  batchSizes: number;
+  /** Training seconds of a run: the round's length where no `length` is given, an estimate where one is. */
+  trainSeconds: number;
+  lrFactors: readonly number[];
+  /**
+   * The round's length in the horizon's unit (see `planRungs`): every run trains this many
+   * epochs (steps from the data's size at its batch), or seconds (steps from its step time).
+   * Absent: `trainSeconds` of training for every run, as steps from the probe's step time.
+   */
+  length?: { unit: 'epochs' | 'seconds'; value: number; fraction: number };
 }
 
 /** Learning rates a round of several rates tries around each batch size's rate. */

@@ -34,6 +34,13 @@ export const TIE_STANDARD_ERRORS = 2;
 export const TIE_MAX_RELATIVE = 0.1;
 
 /**
+ * The same limit where the candidates trained the user's whole horizon: their losses are
+ * the answer itself, not a forecast of it, so a tie may cost the user at most this much
+ * final loss (for the faster size).
+ */
+export const HORIZON_TIE_RELATIVE = 0.01;
+
+/**
  * Scores candidates on validation loss. The lowest mean loss is the best; candidates
  * within `TIE_STANDARD_ERRORS` paired standard errors of it, and no more than
  * `TIE_MAX_RELATIVE` above it, are tied with it; among the
@@ -41,8 +48,8 @@ export const TIE_MAX_RELATIVE = 0.1;
  * the noise scale measured at the end of the search to correct for that.
  * @returns null when every candidate diverged.
  */
-export function scoreCandidates(inputs: readonly ScoreInput[]): ScoreResult | null {
-  const ties = findTies(inputs.map((c) => c.valLosses));
+export function scoreCandidates(inputs: readonly ScoreInput[], maxRelative = TIE_MAX_RELATIVE): ScoreResult | null {
+  const ties = findTies(inputs.map((c) => c.valLosses), maxRelative);
   if (!ties) return null;
   const { best, tied, means } = ties;
   const winner = tied.reduce((a, b) => (inputs[b].goodput > inputs[a].goodput ? b : a));
@@ -55,7 +62,7 @@ export function scoreCandidates(inputs: readonly ScoreInput[]): ScoreResult | nu
  * included): within `TIE_STANDARD_ERRORS` paired standard errors and `TIE_MAX_RELATIVE`.
  * Runs without losses (diverged) are never tied. Null when every run diverged.
  */
-export function findTies(valLosses: readonly (Float32Array | null)[]): { best: number; tied: number[]; means: (number | null)[] } | null {
+export function findTies(valLosses: readonly (Float32Array | null)[], maxRelative = TIE_MAX_RELATIVE): { best: number; tied: number[]; means: (number | null)[] } | null {
   const means = valLosses.map((v) => (v ? mean(v) : null));
   let best = -1;
   means.forEach((m, i) => {
@@ -70,7 +77,7 @@ export function findTies(valLosses: readonly (Float32Array | null)[]): { best: n
       if (m === null || !Number.isFinite(m)) return false;
       if (i === best) return true;
       const { mean: d, standardError } = pairedDifference(valLosses[i]!, bestLosses);
-      return d <= TIE_STANDARD_ERRORS * standardError && m <= (1 + TIE_MAX_RELATIVE) * means[best]!;
+      return d <= TIE_STANDARD_ERRORS * standardError && m <= (1 + maxRelative) * means[best]!;
     });
   return { best, tied, means };
 }

@@ -5,14 +5,17 @@ import { combineNoise, type NoiseEstimateWithError } from '../noise/estimator';
 import type { ProgressEvent } from '../progress';
 import type { TF } from '../platform/tf';
 import type { OptimizerSpec, Workload } from '../workloads/workload';
-import { NOISE_BATCHES, PLAN, type SearchPlan } from './plan';
+import { NOISE_BATCHES, PLAN, type PlannedRound, type SearchPlan } from './plan';
+import { epochSteps } from '../lr/horizon';
+import type { SearchRung } from '../document';
 import { NOISE_BATCH, gradientMs } from '../noise/at-init';
 import { chooseCandidates } from './candidates';
 import { evaluationRowSeconds, evaluationRows, evaluationSeconds } from './evaluation-cost';
-import { pickRate, scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
+import { HORIZON_TIE_RELATIVE, TIE_MAX_RELATIVE, pickRate, scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
 import { dispatchInOrder } from '../runner/dispatch';
 import type { RunOutcome, RunSpec, RunWorker } from '../runner/run-spec';
 import { inProcessWorker, type CandidateRun } from './train-candidate';
+import { LR_EDGE_STEP, bestRate, mergeSeeds, refineAtHorizon, type Config } from './refine';
 
 export interface SearchOptions {
   probe: ProbeResult;
@@ -62,6 +65,10 @@ export interface SearchOutcome {
   failures: number;
   /** Validation rows each round's runs were measured on (see `EVALUATION`), one per round that ran. */
   evaluatedRows: number[];
+  /** The rounds that ran, in the horizon's unit (plans with `length`); empty for rounds of plain seconds. */
+  rungs: SearchRung[];
+  /** True when the last round that ran was the user's whole horizon, uncut: its decision needs no extrapolation. */
+  measuredAtHorizon: boolean;
 }
 
 /** One training run of the search, as the document records it. */
@@ -84,12 +91,14 @@ interface Entrant {
 export async function searchBatchSizes(tf: TF, workload: Workload, options: SearchOptions): Promise<SearchOutcome> {
   const { plan } = options;
   const ok = options.probe.trials.filter((t) => t.status === 'ok');
-  const sizes = chooseCandidates(
-    ok.map((t) => t.batchSize).filter((b) => b <= options.maxBatch),
-    Math.min(options.probe.throughputKnee!, options.maxBatch),
-    credibleNoiseScale(options.noiseAtInit),
-    plan.count,
-  );
+  const sizes =
+    plan.sizes?.filter((b) => b <= options.maxBatch) ??
+    chooseCandidates(
+      ok.map((t) => t.batchSize).filter((b) => b <= options.maxBatch),
+      Math.min(options.probe.throughputKnee!, options.maxBatch),
+      credibleNoiseScale(options.noiseAtInit),
+      plan.count,
+    );
   // A noise scale weighs as much as its standard error allows (see `credibleNoiseScale`).
   const bNoiseInit = credibleNoiseScale(options.noiseAtInit) ?? 0;
   const trialOf = (b: number) => ok.find((t) => t.batchSize === b);
@@ -128,48 +137,28 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   const overheadFor = (trainSeconds: number) =>
     evaluationSeconds(rowsFor(trainSeconds), trainSamples, rowSeconds()) + (runsDone ? otherSeconds / runsDone : 0);
   const roundRows: number[] = [];
+  const rungs: SearchRung[] = [];
   // How much slower runs train than the probe's lone step times said: processes side by
   // side slow each other (15-20 % on 2 cores), and a machine can get busier. Runs keep
   // their step counts; the time they take is what the rounds left and the deadline see.
   let trainedSeconds = 0;
   let expectedTrainSeconds = 0;
   const slowdown = () => (expectedTrainSeconds > 0 ? Math.max(1, trainedSeconds / expectedTrainSeconds) : 1);
-  for (const [round, planned] of plan.rounds.entries()) {
-    if (options.signal?.aborted || !entrants.length || cut) break;
-    if (round > 0 && options.deadline !== undefined) {
-      const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds * slowdown() }));
-      scale = fitRounds(left, (options.deadline - Date.now()) / 1000, overheadFor, workers.length);
+  const overrun = workers.length > 1 ? SLOT_OVERRUN * POOL_OVERRUN : SLOT_OVERRUN;
+  // A run's steps and wall-time cap: its round's length in the horizon's unit, or its training seconds.
+  const lengthOf = (spec: PlannedRound, b: number): { seconds: number; steps?: number } => {
+    const stepMs = trialOf(b)?.stepMs ?? null;
+    if (spec.length?.unit === 'epochs') {
+      const runSteps = epochSteps(spec.length.value, trainSamples, b);
+      // Every size trains the same epochs: a busy machine may slow a run, never shorten it, short of a stall.
+      return { steps: runSteps, seconds: stepMs ? EPOCH_OVERRUN * ((runSteps * stepMs) / 1000) + 2 : Number.POSITIVE_INFINITY };
     }
-    const spec = { ...planned, trainSeconds: planned.trainSeconds * scale };
-    // Every run of the round is measured on the same validation rows.
-    const rows = rowsFor(spec.trainSeconds);
-    const factors = spec.lrFactors;
-    // A round of several rates measures noise at the size's own rate (factor 1) alone, and
-    // only in the last round, where the candidates' records come from: one measurement per
-    // size, whichever rate it keeps (the final weights differ little between them).
-    const measureNoiseAt = (factor: number) => factors.length === 1 || (round === rounds - 1 && factor === 1);
-    const tried = new Map<number, CandidateRun[]>();
-    const jobs = chooseEntrants(entrants, spec.batchSizes).flatMap((entrant) =>
-      factors.map((factor) => {
-        const { batchSize } = entrant;
-        // The last round's measurement is the one the decision and the document use: it may
-        // take as long as the run's training; earlier rounds', half of it.
-        const noiseBatches = measureNoiseAt(factor) ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs, round === rounds - 1 ? 1 : NOISE_SHARE_OF_RUN) : 0;
-        const run: RunSpec = {
-          batchSize,
-          learningRate: entrant.learningRate * factor,
-          ...equalTime(spec.trainSeconds, trialOf(batchSize)?.stepMs ?? null, workers.length > 1 ? SLOT_OVERRUN * POOL_OVERRUN : SLOT_OVERRUN),
-          schedule: 'linear-decay',
-          seed: options.seed,
-          precondition: options.precondition,
-          maxBatch: options.maxBatch,
-          measureNoise: noiseBatches > 0,
-          noiseBatches,
-          evaluationRows: rows,
-        };
-        return run;
-      }),
-    );
+    return equalTime(spec.length?.value ?? spec.trainSeconds, stepMs, overrun);
+  };
+  const atHorizon = (spec: PlannedRound) => spec.length !== undefined && Math.abs(spec.length.fraction - 1) < 1e-9;
+
+  /** Trains `jobs` (in order, across the workers), records each in its size's history, and returns the runs that trained. */
+  const dispatch = async (jobs: RunSpec[], spec: PlannedRound, round: number, rounds: number): Promise<(CandidateRun | null)[]> => {
     const first = index;
     const started = new Map<number, number>();
     let inFlight = 0;
@@ -191,7 +180,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           inFlight++;
           const { batchSize, learningRate } = jobs[i];
           options.onProgress?.({
-            type: 'candidate-start', batchSize, learningRate, index: first + i, count: runsPlanned, seconds: spec.trainSeconds, searchSeconds, round, rounds,
+            type: 'candidate-start', batchSize, learningRate, index: first + i, count: Math.max(runsPlanned, first + jobs.length), seconds: spec.trainSeconds, searchSeconds, round, rounds,
             process: workers[w].slot, inFlight,
           });
         },
@@ -213,35 +202,113 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           }
           const candidate = outcome.run ? toCandidate(outcome.run, trialOf(jobs[i].batchSize), round, []) : null;
           options.onProgress?.({
-            type: 'candidate-end', candidate: candidate ?? failedCandidate(jobs[i], round), index: first + i, count: runsPlanned, round, rounds,
+            type: 'candidate-end', candidate: candidate ?? failedCandidate(jobs[i], round), index: first + i, count: Math.max(runsPlanned, first + jobs.length), round, rounds,
             process: workers[w].slot, inFlight, ...(outcome.failure ? { failure: outcome.failure } : {}),
           });
         },
       },
     );
     // Gathered in the plan's order, whichever process ran each run and whenever it ended.
-    for (const [i, outcome] of outcomes.entries()) {
-      if (!outcome) continue;
-      const { batchSize, learningRate } = jobs[i];
-      history.get(batchSize)!.push(runRecord(round, learningRate, outcome));
+    return outcomes.map((outcome, i) => {
+      if (!outcome) return null;
+      const { batchSize, learningRate, seed } = jobs[i];
+      const extra = { ...(seed !== options.seed ? { seed } : {}), ...(spec.length ? { length: spec.length.value } : {}) };
+      history.get(batchSize)!.push({ ...runRecord(round, learningRate, outcome), ...extra });
       index++;
       if (!outcome.run) {
         failures++;
-        continue;
+        return null;
       }
       steps += outcome.run.steps;
-      tried.set(batchSize, [...(tried.get(batchSize) ?? []), outcome.run]);
+      return outcome.run;
+    });
+  };
+
+  let measuredAtHorizon = false;
+  for (const [round, planned] of plan.rounds.entries()) {
+    if (options.signal?.aborted || !entrants.length || cut) break;
+    if (round > 0 && options.deadline !== undefined) {
+      const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds * slowdown() }));
+      scale = fitRounds(left, (options.deadline - Date.now()) / 1000, overheadFor, workers.length);
     }
-    if (!tried.size) break;
+    const spec: PlannedRound = {
+      ...planned,
+      trainSeconds: planned.trainSeconds * scale,
+      ...(planned.length ? { length: { ...planned.length, value: planned.length.value * scale, fraction: planned.length.fraction * scale } } : {}),
+    };
+    // Every run of the round is measured on the same validation rows.
+    const rows = rowsFor(spec.trainSeconds);
+    const factors = spec.lrFactors;
+    const horizonRound = atHorizon(spec);
+    // A round of several rates measures noise at the size's own rate (factor 1) alone, and
+    // only where it is the last round of some sizes (the last, or one the next round does not
+    // train every size of), where the candidates' records come from: one measurement per
+    // size, whichever rate it keeps (the final weights differ little between them).
+    const next = plan.rounds[round + 1];
+    const lastForSome = round === rounds - 1 || next.batchSizes < Math.min(spec.batchSizes, entrants.length);
+    const measureNoiseAt = (factor: number) => factors.length === 1 || (lastForSome && factor === 1);
+    const jobFor = (batchSize: number, learningRate: number, factor: number, seed = options.seed): RunSpec => {
+      // The last round's measurement is the one the decision and the document use: it may
+      // take as long as the run's training; earlier rounds', half of it.
+      const noiseBatches = measureNoiseAt(factor) && seed === options.seed ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs, round === rounds - 1 ? 1 : NOISE_SHARE_OF_RUN) : 0;
+      return {
+        batchSize,
+        learningRate,
+        ...lengthOf(spec, batchSize),
+        schedule: 'linear-decay',
+        seed,
+        precondition: options.precondition,
+        maxBatch: options.maxBatch,
+        measureNoise: noiseBatches > 0,
+        noiseBatches,
+        evaluationRows: rows,
+        // Every data order is measured on the same validation rows, so the comparisons stay paired.
+        evaluationSeed: options.seed,
+      };
+    };
+    const chosen = chooseEntrants(entrants, spec.batchSizes);
+    const jobs = chosen.flatMap((entrant) => factors.map((factor) => jobFor(entrant.batchSize, entrant.learningRate * factor, factor)));
+    const trained = await dispatch(jobs, spec, round, rounds);
+    const runs = trained.filter((r): r is CandidateRun => r !== null);
+    if (!runs.length) break;
     roundRows.push(rows);
-    // Each size's run at the rate it goes on with (see `pickRate`); a size whose runs all diverged keeps its last.
-    const kept = [...tried.values()].map((sizeRuns) => {
-      const rate = pickRate(sizeRuns);
+    // At the user's horizon, the closest contenders settle what one data order cannot: a
+    // rate at the edge of those tried gets the next one out, and the best and those within
+    // its seeds' spread train on more data orders (see `refineAtHorizon`).
+    const configs: Config[] = runs.map((run) => ({ run, seeds: [run] }));
+    if (horizonRound && !cut && !options.signal?.aborted) {
+      await refineAtHorizon(configs, {
+        seeds: plan.seeds ?? 1,
+        seed: options.seed,
+        edgeFactor: LR_EDGE_STEP,
+        train: (wave) => dispatch(wave.map((j) => jobFor(j.batchSize, j.learningRate, 0, j.seed)), spec, round, rounds),
+        ratesTried: (b) => configs.filter((c) => c.run.batchSize === b).map((c) => c.run.learningRate),
+      });
+    }
+    const merged = configs.map(mergeSeeds);
+    // Each size's run at the rate it goes on with (see `pickRate`): at the horizon, the
+    // best measured; below it, the lowest rate tied with the best. A size whose runs all diverged keeps its last.
+    const bySize = new Map<number, CandidateRun[]>();
+    for (const run of merged) bySize.set(run.batchSize, [...(bySize.get(run.batchSize) ?? []), run]);
+    const kept = [...bySize.values()].map((sizeRuns) => {
+      const rate = horizonRound ? bestRate(sizeRuns) : pickRate(sizeRuns);
       const run = sizeRuns.find((r) => r.learningRate === rate) ?? sizeRuns[sizeRuns.length - 1];
       return { ...run, noise: run.noise ?? sizeRuns.find((r) => r.noise !== null)?.noise ?? null };
     });
     for (const run of kept) latest.set(run.batchSize, { run, round });
     lastRound = round;
+    measuredAtHorizon = horizonRound;
+    if (spec.length) {
+      const seedCounts = configs.map((c) => c.seeds.length);
+      rungs.push({
+        unit: spec.length.unit,
+        length: spec.length.value,
+        fraction: spec.length.fraction,
+        sizes: bySize.size,
+        runs: configs.reduce((sum, c) => sum + c.seeds.length, 0),
+        seeds: Math.max(1, ...seedCounts),
+      });
+    }
     // The next round: the sizes that trained without diverging, best first, each at its rate.
     entrants = kept
       .filter((r) => r.valLoss !== null)
@@ -259,11 +326,16 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   const bNoise = credibleNoiseScale(noise) ?? credibleNoiseScale(options.noiseAtInit);
   const smallest = Math.min(...reached);
   const throughput = (b: number) => trialOf(b)?.samplesPerSec ?? 0;
-  const goodput = (b: number) => throughput(b) * (bNoise === null ? 1 : statisticalEfficiency(b, smallest, bNoise));
+  // At the horizon every size trained the same epochs: its loss already holds what its
+  // statistical efficiency costs, and a tie goes to the size that trains them fastest.
+  const goodput = (b: number) => throughput(b) * (bNoise === null || measuredAtHorizon ? 1 : statisticalEfficiency(b, smallest, bNoise));
 
   // Only the last round's runs trained equally long: they alone are scored.
   const finalists = candidates.map((c, i) => i).filter((i) => candidates[i].round === lastRound);
-  const finalScore = scoreCandidates(finalists.map((i) => ({ batchSize: runs[i].batchSize, valLosses: runs[i].valLosses, goodput: goodput(runs[i].batchSize) })));
+  const finalScore = scoreCandidates(
+    finalists.map((i) => ({ batchSize: runs[i].batchSize, valLosses: runs[i].valLosses, goodput: goodput(runs[i].batchSize) })),
+    measuredAtHorizon ? HORIZON_TIE_RELATIVE : TIE_MAX_RELATIVE,
+  );
   const score: ScoreResult | null = finalScore && {
     scores: candidates.map((_, i) => (finalists.includes(i) ? finalScore.scores[finalists.indexOf(i)] : null)),
     tied: finalScore.tied.map((j) => finalists[j]),
@@ -274,7 +346,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     candidate.score = score?.scores[i] ?? null;
     candidate.tied = score?.tied.includes(i) ?? false;
   });
-  return { candidates, score, noise, preconditioned, bNoise, cut, steps, failures, evaluatedRows: roundRows };
+  return { candidates, score, noise, preconditioned, bNoise, cut, steps, failures, evaluatedRows: roundRows, rungs, measuredAtHorizon };
 }
 
 /** How far past the search's deadline a run may be expected to end: part of the reserve kept after it. */
@@ -347,6 +419,13 @@ export function fitRounds(
  * machine (a 50 s budget, mnist-mlp, two processes); a tenth of the time left absorbs that.
  */
 export const FIT_MARGIN = 0.1;
+
+/**
+ * A run of a round in epochs may take this many times its expected time before its
+ * wall-time cap ends it: every size must train the same epochs, so the cap is only a
+ * guard against a stalled machine; the deadline check keeps runs that cannot end from starting.
+ */
+export const EPOCH_OVERRUN = 3;
 
 /** How far past its slot a candidate may run when the machine slows down mid-search. */
 export const SLOT_OVERRUN = 1.5;

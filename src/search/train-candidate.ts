@@ -98,7 +98,7 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     const valCount = workload.validation.x.shape[0];
     const rows = Math.max(1, Math.min(valCount, options.evaluationRows ?? valCount));
     const evaluationStart = performance.now();
-    const validation = rows < valCount ? gatherRows(tf, workload.validation, evaluationSample(valCount, rows, options.seed)) : null;
+    const validation = rows < valCount ? gatherRows(tf, workload.validation, evaluationSample(valCount, rows, options.evaluationSeed ?? options.seed)) : null;
     const trainSubset = gatherRows(tf, workload.train, Array.from({ length: Math.min(rows, workload.train.x.shape[0]) }, (_, i) => i));
     try {
       run.valLosses = perSampleLosses(tf, model, validation ?? workload.validation, chunk);

@@ -1,7 +1,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { InputError, UsageError } from '../util/errors';
-import type { DataInput, ExampleName, ModelFactory } from '../options';
+import type { ExampleName } from './examples/names';
+import type { DataInput, ModelFactory } from './inputs';
 import type { TF } from '../platform/tf';
 import { loadDataFile, defaultMlp, type LoadedDataFile, type TargetStyle } from './data-file';
 import { exampleWorkload } from './examples/index';

@@ -5,6 +5,7 @@ import { InputError } from '../util/errors';
 import { createRandom, shuffledIndices } from '../util/random';
 import type { TF } from '../platform/tf';
 import type { Preparation } from './table/preparation';
+import { summarizeModel } from './model-summary';
 
 export type { OptimizerName };
 
@@ -98,6 +99,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
     checkCompatible(template, trainPart, definition.name, typeof loss === 'string' ? loss : loss.name);
     const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
     const parameters = template.countParams();
+    const summary = summarizeModel(template);
     // Layer names are numbered per process (dense_Dense3, dense_Dense5): not architecture.
     const architecture = JSON.stringify(template.toJSON(null, false), (key, value) => (key === 'name' ? undefined : value));
     disposeModel(template);
@@ -113,6 +115,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
         valSamples: validation.x.shape[0],
         loss: typeof loss === 'string' ? loss : loss.name || 'custom',
         optimizer: { ...optimizer },
+        model: summary,
       },
       train: trainPart,
       validation,

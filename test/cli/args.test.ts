@@ -28,6 +28,12 @@ describe('probe flags', () => {
     expect(toTuneOptions(parse(['--no-isolate']))).toEqual({ isolate: false });
   });
 
+  test('--save-model DIR is the saveModel option', () => {
+    expect(toTuneOptions(parse(['--save-model', 'out/model']))).toEqual({ saveModel: 'out/model', isolate: true });
+    expect(normalizeOptions({ saveModel: 'out/model' }).saveModel).toBe('out/model');
+    expect(normalizeOptions().saveModel).toBeNull();
+  });
+
   test('output flags', () => {
     expect(toOutputArgs(parse(['--json', '--out', 'r.json', '-q']))).toEqual({ out: 'r.json', format: 'json', quiet: true });
     expect(toOutputArgs(parse(['--format', 'env']))).toEqual({ out: undefined, format: 'env', quiet: false });

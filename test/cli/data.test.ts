@@ -1,6 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { DocumentSchema } from '../../src/document';
+import { loadTf } from '../../src/platform/tf';
+import { resolveWorkload } from '../../src/workloads/spec';
+import { createWorkload, disposeModel } from '../../src/workloads/workload';
 import { blobsCsv, tempDir } from '../helpers/files';
+import { folderHandler, topologyOf, weightBytes } from '../helpers/model-folder';
 
 /** Your data and your model through the built command, as a user runs it. */
 const BIN = path.join(__dirname, '..', '..', 'bin', 'autobatch.js');
@@ -122,5 +129,41 @@ describe('autobatch probe --data', () => {
     const r = run(['--example', 'mnist-mlp', '--data', files.write('x.csv', blobsCsv(50))]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--example cannot be combined with a model or data of your own');
+  });
+
+  test('--save-model DIR writes the default MLP it tuned, untrained, as a folder tf.loadLayersModel reads', async () => {
+    const data = files.write('save.csv', blobsCsv(200));
+    const dir = path.join(files.dir(), 'tuned-model');
+    const r = run(['--data', data, '--label', 'kind', '--save-model', dir, '--json', '--no-search', '--time-budget', '10', ...FAST]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Value.Check(DocumentSchema, doc)).toBe(true);
+    const { workload } = doc;
+    expect(workload.savedModel).toBe(dir);
+    expect(workload.model.layers.map((l: { units: number; activation: string }) => `${l.units} ${l.activation}`)).toEqual(['16 relu', '8 relu', '3 softmax']);
+
+    // The same initial weights, bit for bit, as the workload this process builds from the same file and seed.
+    const tf = loadTf();
+    await tf.setBackend('cpu');
+    const same = await createWorkload(tf, await resolveWorkload({ example: 'mnist-mlp', data, label: 'kind', standardize: true, validationSplit: 0.2, seed: 42 }), { seed: 42, validationSplit: 0.2 });
+    const fresh = await same.createModel();
+    const loaded = await tf.loadLayersModel(folderHandler(dir));
+    expect(topologyOf(loaded)).toBe(topologyOf(fresh));
+    expect(weightBytes(loaded)).toEqual(weightBytes(fresh));
+    disposeModel(loaded);
+    disposeModel(fresh);
+    same.dispose();
+  });
+
+  test('--save-model naming an existing file: one line, exit 2, nothing run', () => {
+    const data = files.write('save-file.csv', blobsCsv(100));
+    const taken = files.write('taken.txt', 'mine');
+    const r = run(['--data', data, '--save-model', taken, ...FAST]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`--save-model ${taken}: is a file, not a folder`);
+    expect(r.stdout).toBe('');
+    expect(fs.readFileSync(taken, 'utf8')).toBe('mine');
   });
 });

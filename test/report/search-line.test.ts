@@ -19,3 +19,11 @@ test.each([
 ])('searchLine, validation rows: %s', (_name, evaluatedRows, valSamples, expected) => {
   expect(searchLine({ ...info, evaluatedRows }, valSamples)).toBe(expected);
 });
+
+test.each([
+  ['measured at the horizon', true, [2.22, 6.67, 20], [1 / 9, 1 / 3, 1], '; rungs of 2.22, 6.67, 20 epochs, the last your whole horizon'],
+  ['stopped short of it', false, [0.247, 0.741], [1 / 81, 1 / 27], '; rungs of 0.247, 0.741 epochs, the last 3.7 % of your horizon'],
+])('searchLine, rungs: %s', (_name, measuredAtHorizon, lengths, fractions, expected) => {
+  const rungs = lengths.map((length, i) => ({ unit: 'epochs' as const, length, fraction: fractions[i], sizes: 3, runs: 9, seeds: 1 }));
+  expect(searchLine({ ...info, rungs, measuredAtHorizon })).toBe(`on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s)${expected}`);
+});

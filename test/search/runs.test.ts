@@ -263,6 +263,50 @@ describe('searchBatchSizes: successive halving', () => {
     expect(ends.every((e) => e.type === 'candidate-end' && e.count === 18 && e.rounds === 3)).toBe(true);
   });
 
+  test('rungs in epochs: every size trains the same epochs, the top rung is the horizon, measured and refined there', async () => {
+    // 64 training rows, a horizon of 6 epochs: rungs of 2 and 6 epochs.
+    const epochs = (value: number) => ({ unit: 'epochs' as const, value, fraction: value / 6 });
+    const rungPlan: SearchPlan = {
+      count: 3,
+      sizes: [4, 8, 16],
+      seeds: 3,
+      rounds: [
+        { batchSizes: 3, trainSeconds: 0.1, lrFactors: [0.5, 1, 2], length: epochs(2) },
+        { batchSizes: 2, trainSeconds: 0.3, lrFactors: [0.5, 1, 2], length: epochs(6) },
+      ],
+    };
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
+    const before = tf.memory().numTensors;
+    let outcome: SearchOutcome;
+    try {
+      outcome = await searchBatchSizes(tf, workload, {
+        probe, noiseAtInit: null, referenceLr: 0.02, referenceBatch: 8, optimizer: { name: 'adam', learningRate: 0.01 },
+        plan: rungPlan, maxBatch: 16, seed: 5, precondition: false,
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      workload.dispose();
+    }
+    const { candidates, rungs, measuredAtHorizon, score } = outcome;
+    const train = workload.info.trainSamples;
+    // The same epochs at every size: ⌈N/b⌉ steps an epoch (a diverged run stops early).
+    for (const c of candidates) {
+      for (const r of c.runs!.filter((run) => run.round === 0 && !run.diverged)) expect(r.steps).toBe(2 * Math.ceil(train / c.batchSize));
+      for (const r of c.runs!.filter((run) => run.round === 1 && !run.diverged)) expect(r.steps).toBe(6 * Math.ceil(train / c.batchSize));
+    }
+    expect(measuredAtHorizon).toBe(true);
+    expect(rungs.map((r) => [r.unit, r.length, r.fraction])).toEqual([['epochs', 2, 2 / 6], ['epochs', 6, 1]]);
+    // At the horizon the best configuration trained on more data orders (seeds 6 and 7), measured on the same rows.
+    const top = candidates.filter((c) => c.round === 1);
+    const seeded = top.flatMap((c) => c.runs!.filter((r) => r.seed !== undefined));
+    expect(seeded.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seeded.map((r) => r.seed))).toEqual(new Set([6, 7]));
+    expect(rungs[1].seeds).toBe(3);
+    // Each size keeps its best rate at the horizon: the candidate's loss is that configuration's over its data orders.
+    expect(score).not.toBeNull();
+    expect(candidates[score!.winner].round).toBe(1);
+  });
+
   test('past its deadline, no run starts: the search says it was cut', async () => {
     const outcome = await search({ deadline: Date.now() - 5000 });
     expect(outcome.cut).toBe(true);

@@ -1,4 +1,4 @@
-import type { ExampleName } from '../../options';
+import type { ExampleName } from './names';
 import type { WorkloadDefinition } from '../workload';
 import { mnistCnn } from './mnist-cnn';
 import { mnistMlp } from './mnist-mlp';

@@ -1,0 +1,105 @@
+import { EDGE_RUNS } from '../../src/search/refine';
+import { LEAST_RUNG_STEPS, RUNG_GROWTH, SEARCH_FLOOR_SECONDS, SEARCH_HORIZONS, planRungs, rungShapes, type RungPlanInputs } from '../../src/search/rungs';
+import { LR_FACTORS } from '../../src/search/plan';
+
+/** Sizes 16…512 at a step time that grows with the batch (1 ms + 0.05 ms a sample). */
+const sizes = (list: number[]) => list.map((b) => ({ batchSize: b, stepMs: 1 + 0.05 * b }));
+const SETS = [sizes([16, 32, 64, 128, 256, 512]), sizes([32, 64, 128, 256, 512]), sizes([32, 64, 128, 256]), sizes([64, 128, 256])];
+
+const inputs = (over: Partial<RungPlanInputs>): RungPlanInputs => ({
+  horizon: { unit: 'epochs', value: 20 },
+  trainSamples: 2_000,
+  sizeSets: SETS,
+  parallel: 1,
+  secondsAvailable: 100,
+  overheadFor: () => 0,
+  ...over,
+});
+
+/** Seconds of one run of `fraction` of 20 epochs over 2,000 rows at batch b (no overhead). */
+const runSeconds = (b: number, fraction: number, samples = 2_000, epochs = 20) => (Math.max(1, Math.round(epochs * fraction * Math.ceil(samples / b))) * (1 + 0.05 * b)) / 1000;
+
+describe('planRungs: the horizon, rows, step times and budget give the rungs', () => {
+  test.each([
+    // [what, over, top rung's fraction, shape, sizes]
+    // 20 epochs of 2,000 rows take 2.1–4.5 s a run: the top rung alone (2 sizes × 3 rates, 2 past an edge) is 8 of them.
+    ['a cheap horizon (2,000 rows): measured at the horizon, no wider than 12 of its runs', {}, 1, 'three rungs', 3],
+    // 20 epochs of 300,000 rows: minutes a run; the budget holds a rung of 1/81 of it, with every size and 5 rates.
+    ['a large table (300,000 rows) in the same time: the top rung stops short of the horizon, the search as wide as the time holds', { trainSamples: 300_000 }, 1 / 81, 'wide', 5],
+    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 3, 'two rungs', 4],
+    ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'three rungs', 6],
+  ] as [string, Partial<RungPlanInputs>, number, string, number][])('%s', (_what, over, fraction, shape, count) => {
+    const plan = planRungs(inputs(over))!;
+    expect(plan.topFraction).toBeCloseTo(fraction, 9);
+    expect(plan.shape).toBe(shape);
+    expect(plan.count).toBe(count);
+    expect(plan.rounds[plan.rounds.length - 1].length!.fraction).toBeCloseTo(fraction, 9);
+    // The plan holds its own estimate within the time available.
+    expect(plan.estimatedSeconds).toBeLessThanOrEqual(over.secondsAvailable ?? 100);
+    // Rungs grow by RUNG_GROWTH up to the top.
+    plan.rounds.slice(1).forEach((r, i) => expect(r.length!.fraction / plan.rounds[i].length!.fraction).toBeCloseTo(RUNG_GROWTH, 9));
+  });
+
+  test('the same epochs for every size: a rung of E/9 at batch b costs E/9 × ⌈N/b⌉ steps of its step time', () => {
+    const plan = planRungs(inputs({ sizeSets: [sizes([32, 64, 128])] }))!;
+    expect(plan.rounds[0].length).toEqual({ unit: 'epochs', value: 20 / 9, fraction: 1 / 9 });
+    const mean = [32, 64, 128].reduce((sum, b) => sum + runSeconds(b, 1 / 9), 0) / 3;
+    expect(plan.rounds[0].trainSeconds).toBeCloseTo(mean, 9);
+  });
+
+  test('a search no wider than the question needs: within the floor, or SEARCH_HORIZONS runs of the horizon, when the budget is larger', () => {
+    const plan = planRungs(inputs({ secondsAvailable: 1000 }))!;
+    const median = [16, 32, 64, 128, 256, 512].map((b) => runSeconds(b, 1)).sort((a, b) => a - b);
+    const enough = Math.max(SEARCH_FLOOR_SECONDS, SEARCH_HORIZONS * (median[2] + median[3]) / 2);
+    expect(plan.estimatedSeconds).toBeLessThanOrEqual(enough);
+    expect(plan.topFraction).toBe(1);
+    expect(plan.why).toMatch(/measured at the horizon \(20 epochs\); no wider than the question needs/);
+  });
+
+  test('with less time, leaner shapes before a lower top rung', () => {
+    const costs = [1000, 100, 20, 5].map((seconds) => planRungs(inputs({ trainSamples: 20_000, secondsAvailable: seconds })));
+    const tops = costs.map((p) => p?.topFraction ?? 0);
+    // Never a higher top rung with less time, and each plan within its time.
+    tops.slice(1).forEach((t, i) => expect(t).toBeLessThanOrEqual(tops[i]));
+    costs.forEach((p, i) => p && expect(p.estimatedSeconds).toBeLessThanOrEqual([1000, 100, 20, 5][i]));
+    expect(costs[0]!.topFraction).toBe(1);
+    expect(costs[3]!.topFraction).toBeLessThan(1);
+    expect(costs[3]!.why).toMatch(/the top rung is .* epochs, 1\/\d+ of the horizon/);
+  });
+
+  test('on two processes the same time reaches as high or higher', () => {
+    for (const seconds of [5, 20, 60]) {
+      const one = planRungs(inputs({ trainSamples: 50_000, secondsAvailable: seconds }));
+      const two = planRungs(inputs({ trainSamples: 50_000, secondsAvailable: seconds, parallel: 2 }));
+      expect(two?.topFraction ?? 0).toBeGreaterThanOrEqual(one?.topFraction ?? 0);
+    }
+  });
+
+  test(`no plan when no first rung reaches ${LEAST_RUNG_STEPS} steps; sizes too large for it leave the set`, () => {
+    // 40 rows: E/3 at batch 32 is ceil(40/32) × 6.67 = 13 steps; at 64 and above, 7: those sizes leave.
+    const tiny = planRungs(inputs({ trainSamples: 40, sizeSets: [sizes([8, 16, 32, 64, 128])] }))!;
+    expect(tiny.sizes).toEqual([8, 16, 32]);
+    expect(tiny.topFraction).toBe(1);
+    expect(planRungs(inputs({ trainSamples: 40, horizon: { unit: 'epochs', value: 2 }, sizeSets: [sizes([64, 128])] }))).toBeNull();
+    expect(planRungs(inputs({ sizeSets: [] }))).toBeNull();
+  });
+
+  test('the top rung at the horizon tries three rates; its contenders get seeds in the richer shapes', () => {
+    // 300 rows: a whole run takes a fraction of a second, and the floor holds the richest shape.
+    const plan = planRungs(inputs({ trainSamples: 300 }))!;
+    const top = plan.rounds[plan.rounds.length - 1];
+    expect(top.lrFactors).toEqual(LR_FACTORS);
+    expect(plan.shape).toBe('wide');
+    expect(plan.seeds).toBe(3);
+    // Below the horizon, no seeds.
+    expect(planRungs(inputs({ trainSamples: 300_000 }))!.seeds).toBe(1);
+  });
+
+  test('every shape ends on its top rung (share 1) and starts with every size', () => {
+    for (const shape of rungShapes()) {
+      expect(shape.rungs[shape.rungs.length - 1].share).toBe(1);
+      expect(shape.rungs[0].sizes).toBe(Infinity);
+    }
+    expect(EDGE_RUNS).toBeGreaterThan(0);
+  });
+});
