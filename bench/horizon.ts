@@ -11,7 +11,6 @@
  * The runs go to a pool of worker processes (wasm trains on one thread); each run is a
  * fixed number of steps, so how many ran at once changes no result.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HorizonTrend } from '../src/document';
@@ -19,6 +18,7 @@ import { median } from '../src/util/stats';
 import { tune } from '../src/tune';
 import type { HorizonJob, HorizonRun } from './train-to-horizon';
 import type { BenchWorkload } from './workloads';
+import { WorkerPool } from './worker-pool';
 
 /** Epochs every method trains for. */
 export const HORIZON_EPOCHS = 20;
@@ -58,57 +58,29 @@ export interface HorizonResult {
   reasons: string[];
 }
 
-/** A pool of worker processes that train horizon jobs; ended by `close`. */
+/** What the parent sends a horizon worker for one run. */
+interface HorizonMessage {
+  workload: string;
+  seed: number;
+  backend: string;
+  job: HorizonJob;
+}
+
+/** A pool of horizon workers; a diverged run's loss comes back as null (JSON), read as Infinity. */
 class Pool {
-  private readonly workers: ChildProcess[];
-  private readonly idle: ChildProcess[];
-  private readonly queue: { message: object; resolve: (run: HorizonRun) => void; reject: (e: Error) => void }[] = [];
-  private readonly pending = new Map<number, { worker: ChildProcess; resolve: (run: HorizonRun) => void; reject: (e: Error) => void }>();
-  private next = 0;
+  private readonly pool: WorkerPool<HorizonMessage, HorizonRun>;
 
   constructor(size: number) {
-    const script = path.join(__dirname, 'horizon-worker.ts');
-    this.workers = Array.from({ length: size }, () => fork(script, [], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
-    this.idle = [...this.workers];
-    for (const w of this.workers) {
-      w.on('message', (m: { id: number; run?: HorizonRun; error?: string }) => {
-        const p = this.pending.get(m.id)!;
-        this.pending.delete(m.id);
-        this.idle.push(p.worker);
-        if (m.run) p.resolve({ ...m.run, finalLoss: m.run.finalLoss ?? Infinity, bestLoss: m.run.bestLoss ?? Infinity });
-        else p.reject(new Error(m.error));
-        this.pump();
-      });
-      w.on('exit', (code) => {
-        for (const [id, p] of this.pending) {
-          if (p.worker === w) {
-            this.pending.delete(id);
-            p.reject(new Error(`a horizon worker exited (${code})`));
-          }
-        }
-      });
-    }
+    this.pool = new WorkerPool(path.join(__dirname, 'horizon-worker.ts'), size);
   }
 
-  run(workload: string, seed: number, backend: string, job: HorizonJob): Promise<HorizonRun> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ message: { workload, seed, backend, job }, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.idle.length && this.queue.length) {
-      const worker = this.idle.shift()!;
-      const { message, resolve, reject } = this.queue.shift()!;
-      const id = this.next++;
-      this.pending.set(id, { worker, resolve, reject });
-      worker.send({ id, ...message });
-    }
+  async run(workload: string, seed: number, backend: string, job: HorizonJob): Promise<HorizonRun> {
+    const run = await this.pool.run({ workload, seed, backend, job });
+    return { ...run, finalLoss: run.finalLoss ?? Infinity, bestLoss: run.bestLoss ?? Infinity };
   }
 
   close(): void {
-    for (const w of this.workers) w.kill();
+    this.pool.close();
   }
 }
 

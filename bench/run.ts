@@ -4,6 +4,7 @@
  *
  *   npm run bench -- --quick --json     about seven minutes on 2 cores
  *   npm run bench                       the full sweep, about 40 minutes a workload
+ *   npm run bench -- --leaderboard      every method's pick trained to the horizon (leaderboard.ts)
  *
  * Every number is a ratio against something measured in the same run: the machine is
  * shared and noisy, absolute times mean little.
@@ -24,6 +25,7 @@ import { TOOL_VERSION } from '../src/util/version';
 import type { Workload } from '../src/workloads/workload';
 import { leastSquares } from '../test/helpers/least-squares';
 import { benchHorizon, type HorizonResult } from './horizon';
+import { leaderboardMode, parseLeaderboardArgs } from './leaderboard';
 import { benchTables } from './tables';
 import { benchWorkloads, buildWorkload, type BenchWorkload } from './workloads';
 
@@ -315,9 +317,14 @@ async function tablesMode(json: boolean): Promise<void> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--leaderboard')) {
+    const parsed = parseLeaderboardArgs(args);
+    if (typeof parsed === 'string') throw new UsageError(parsed);
+    return leaderboardMode(parsed);
+  }
   // A mistyped flag must not fall through to the full mode's hours.
   const unknown = args.filter((a, i) => !['--quick', '--horizon', '--tables', '--json', '--only'].includes(a) && args[i - 1] !== '--only');
-  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick, --horizon or --tables, --json, --only NAME[,NAME])`);
+  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick, --horizon, --tables or --leaderboard, --json, --only NAME[,NAME])`);
   if (args.includes('--tables')) return tablesMode(args.includes('--json'));
   if (args.includes('--quick') && args.includes('--horizon')) throw new UsageError('--quick and --horizon are two different modes: choose one');
   if (args.includes('--only') && !args[args.indexOf('--only') + 1]) throw new UsageError('--only needs a workload name');
@@ -409,7 +416,7 @@ async function horizonMode(workloads: BenchWorkload[], json: boolean, log: (s: s
 class UsageError extends Error {}
 
 main().catch((err) => {
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || (err instanceof Error && err.name === 'UsageError')) {
     process.stderr.write(`bench: ${err.message}\n`);
     process.exit(2);
   }

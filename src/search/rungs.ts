@@ -85,6 +85,15 @@ export function rungShapes(): { name: string; rungs: RungShape[]; seeds: number 
         { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: [1] },
         { share: 1, sizes: 2, lrFactors: LR_FACTORS },
       ],
+      seeds: HORIZON_SEEDS,
+    },
+    {
+      name: 'three rungs, one data order',
+      rungs: [
+        { share: 1 / RUNG_GROWTH ** 2, sizes: Infinity, lrFactors: LR_FACTORS },
+        { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: [1] },
+        { share: 1, sizes: 2, lrFactors: LR_FACTORS },
+      ],
       seeds: 1,
     },
   ];

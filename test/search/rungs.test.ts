@@ -23,11 +23,11 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
   test.each([
     // [what, over, top rung's fraction, shape, sizes]
     // 20 epochs of 2,000 rows take 2.1–4.5 s a run: the top rung alone (2 sizes × 3 rates, 2 past an edge) is 8 of them.
-    ['a cheap horizon (2,000 rows): measured at the horizon, no wider than 12 of its runs', {}, 1, 'three rungs', 3],
+    ['a cheap horizon (2,000 rows): measured at the horizon, no wider than 12 of its runs', {}, 1, 'three rungs, one data order', 3],
     // 20 epochs of 300,000 rows: minutes a run; the budget holds a rung of 1/81 of it, with every size and 5 rates.
     ['a large table (300,000 rows) in the same time: the top rung stops short of the horizon, the search as wide as the time holds', { trainSamples: 300_000 }, 1 / 81, 'wide', 5],
     ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 3, 'two rungs', 4],
-    ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'three rungs', 6],
+    ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'three rungs, one data order', 6],
   ] as [string, Partial<RungPlanInputs>, number, string, number][])('%s', (_what, over, fraction, shape, count) => {
     const plan = planRungs(inputs(over))!;
     expect(plan.topFraction).toBeCloseTo(fraction, 9);

@@ -1,0 +1,310 @@
+"""Shared by the leaderboard's Python peers: the workload bench/torch-export.ts wrote
+(prepared data, layers, initial weights) as a torch model, its loss and optimizer, and a
+plain training loop for Optuna's trials.
+
+The network is the tf.js one: every layer's weights are copied (kernels transposed to
+torch's layout), tf.js's activations, tf.js's losses on its outputs (probabilities clipped
+at 1e-7 as Keras does) and tf.js's optimizer settings (Adam's epsilon 1e-7, RMSprop's
+decay 0.9, Adagrad's initial accumulator 0.1). Images stay channels-last between layers
+as in tf.js; a convolution block works channels-first inside and Flatten flattens in
+tf.js's (height, width, channel) order, so Dense weights after it line up.
+"""
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+EPSILON = 1e-7
+
+
+def set_threads(n):
+    torch.set_num_threads(n)
+    try:
+        torch.set_num_interop_threads(n)
+    except RuntimeError:
+        pass  # already set in this process
+
+
+def log(message):
+    print(f"peers: {message}", file=sys.stderr, flush=True)
+
+
+def load(folder):
+    """The spec, the four data tensors and the flat weights."""
+    with open(os.path.join(folder, "spec.json")) as f:
+        spec = json.load(f)
+
+    def read(name, shape):
+        return torch.from_numpy(np.fromfile(os.path.join(folder, name), dtype="<f4").reshape(shape).copy())
+
+    s = spec["shapes"]
+    data = {
+        "x_train": read("x_train.f32", s["xTrain"]),
+        "y_train": read("y_train.f32", s["yTrain"]),
+        "x_val": read("x_val.f32", s["xVal"]),
+        "y_val": read("y_val.f32", s["yVal"]),
+    }
+    weights = torch.from_numpy(np.fromfile(os.path.join(folder, "weights.f32"), dtype="<f4").copy())
+    return spec, data, weights
+
+
+def activation(name):
+    table = {
+        "linear": lambda x: x,
+        "relu": torch.relu,
+        "relu6": lambda x: torch.clamp(x, 0, 6),
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "softmax": lambda x: torch.softmax(x, dim=-1),
+        "elu": nn.functional.elu,
+        "selu": nn.functional.selu,
+        "softplus": nn.functional.softplus,
+        "softsign": nn.functional.softsign,
+        "hardSigmoid": lambda x: torch.clamp(0.2 * x + 0.5, 0, 1),
+        "swish": nn.functional.silu,
+    }
+    if name not in table:
+        raise ValueError(f"activation {name} is not translated")
+    return table[name]
+
+
+class Net(nn.Module):
+    """The tf.js Sequential model, layer by layer, from its initial weights."""
+
+    def __init__(self, spec, weights):
+        super().__init__()
+        self.ops = []
+        self.mods = nn.ModuleList()
+        self.has_dropout = False
+
+        def w(layer, name):
+            entry = next(e for e in layer["weights"] if e["name"] == name)
+            return weights[entry["offset"]: entry["offset"] + entry["length"]].reshape(entry["shape"]).clone()
+
+        def has(layer, name):
+            return any(e["name"] == name for e in layer["weights"])
+
+        for layer in spec["layers"]:
+            kind, c = layer["type"], layer["config"]
+            if kind == "Dense":
+                kernel = w(layer, "kernel")
+                m = nn.Linear(kernel.shape[0], kernel.shape[1], bias=has(layer, "bias"))
+                with torch.no_grad():
+                    m.weight.copy_(kernel.t())
+                    if m.bias is not None:
+                        m.bias.copy_(w(layer, "bias"))
+                self._add("module", m, activation(c.get("activation", "linear")))
+            elif kind == "Dropout":
+                self.has_dropout = True
+                self._add("module", nn.Dropout(c["rate"]))
+            elif kind == "Activation":
+                self._add("fn", activation(c["activation"]))
+            elif kind == "Flatten":
+                self._add("flatten")
+            elif kind == "Conv2D":
+                kernel = w(layer, "kernel")  # [kh, kw, in, out]
+                strides = c.get("strides", [1, 1])
+                m = nn.Conv2d(kernel.shape[2], kernel.shape[3], (kernel.shape[0], kernel.shape[1]), stride=tuple(strides), bias=has(layer, "bias"))
+                with torch.no_grad():
+                    m.weight.copy_(kernel.permute(3, 2, 0, 1))
+                    if m.bias is not None:
+                        m.bias.copy_(w(layer, "bias"))
+                self._add("conv", m, activation(c.get("activation", "linear")))
+            elif kind == "MaxPooling2D":
+                pool = c.get("poolSize", [2, 2])
+                strides = c.get("strides") or pool
+                self._add("conv", nn.MaxPool2d(tuple(pool), stride=tuple(strides)))
+            elif kind == "Embedding":
+                table = w(layer, "embeddings")
+                m = nn.Embedding(table.shape[0], table.shape[1])
+                with torch.no_grad():
+                    m.weight.copy_(table)
+                self._add("embedding", m)
+            elif kind == "LSTM":
+                kernel, recurrent, bias = w(layer, "kernel"), w(layer, "recurrent_kernel"), w(layer, "bias")
+                units = recurrent.shape[0]
+                m = nn.LSTM(kernel.shape[0], units, batch_first=True)
+                # Keras and torch both order the gates input, forget, cell, output.
+                with torch.no_grad():
+                    m.weight_ih_l0.copy_(kernel.t())
+                    m.weight_hh_l0.copy_(recurrent.t())
+                    m.bias_ih_l0.copy_(bias)
+                    m.bias_hh_l0.zero_()
+                self._add("lstm", m, bool(c.get("returnSequences", False)))
+            else:
+                raise ValueError(f"layer {kind} is not translated")
+        self.last_activation = next((layer["config"].get("activation") for layer in reversed(spec["layers"]) if layer["type"] in ("Dense", "Activation")), None)
+
+    def _add(self, kind, module=None, extra=None):
+        if isinstance(module, nn.Module):
+            self.mods.append(module)
+        self.ops.append((kind, module, extra))
+
+    def forward(self, x):
+        channels_first = False
+        for kind, module, extra in self.ops:
+            if kind == "conv":
+                if not channels_first:
+                    x = x.permute(0, 3, 1, 2)
+                    channels_first = True
+                x = module(x)
+                if extra is not None:
+                    x = extra(x)
+                continue
+            if channels_first:
+                x = x.permute(0, 2, 3, 1)
+                channels_first = False
+            if kind == "module":
+                x = module(x)
+                if extra is not None:
+                    x = extra(x)
+            elif kind == "fn":
+                x = module(x)
+            elif kind == "flatten":
+                x = x.reshape(x.shape[0], -1)
+            elif kind == "embedding":
+                x = module(x.long())
+            elif kind == "lstm":
+                out, (h, _) = module(x)
+                x = out if extra else h[-1]
+        if channels_first:
+            x = x.permute(0, 2, 3, 1)
+        return x
+
+
+def per_sample_loss(name, y_pred, y_true):
+    """tf.js's losses, one value a sample (mean over the last axis where it averages)."""
+    if name == "categoricalCrossentropy":
+        p = torch.clamp(y_pred, EPSILON, 1 - EPSILON)
+        return -(y_true * torch.log(p)).sum(-1)
+    if name == "sparseCategoricalCrossentropy":
+        p = torch.clamp(y_pred, EPSILON, 1 - EPSILON)
+        return -torch.log(p.gather(-1, y_true.long().reshape(-1, 1))).squeeze(-1)
+    if name == "binaryCrossentropy":
+        p = torch.clamp(y_pred, EPSILON, 1 - EPSILON)
+        return -(y_true * torch.log(p) + (1 - y_true) * torch.log(1 - p)).reshape(y_pred.shape[0], -1).mean(-1)
+    if name == "meanSquaredError":
+        return ((y_pred - y_true) ** 2).reshape(y_pred.shape[0], -1).mean(-1)
+    if name == "meanAbsoluteError":
+        return (y_pred - y_true).abs().reshape(y_pred.shape[0], -1).mean(-1)
+    raise ValueError(f"loss {name} is not translated")
+
+
+def make_optimizer(spec, params, lr):
+    name = spec["optimizer"]["name"]
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=EPSILON)
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr)
+    if name == "momentum":
+        return torch.optim.SGD(params, lr=lr, momentum=0.9)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=EPSILON)
+    if name == "adagrad":
+        return torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=0.1)
+    if name == "adamax":
+        return torch.optim.Adamax(params, lr=lr, eps=EPSILON)
+    if name == "adadelta":
+        return torch.optim.Adadelta(params, lr=lr, rho=0.95, eps=EPSILON)
+    raise ValueError(f"optimizer {name} is not translated")
+
+
+@torch.no_grad()
+def validation_loss(spec, model, data, chunk=2048):
+    was_training = model.training
+    model.eval()
+    total, n = 0.0, data["x_val"].shape[0]
+    for begin in range(0, n, chunk):
+        pred = model(data["x_val"][begin: begin + chunk])
+        total += float(per_sample_loss(spec["loss"], pred, data["y_val"][begin: begin + chunk]).sum())
+    model.train(was_training)
+    return total / n
+
+
+def train_constant(spec, data, weights, batch, lr, epochs, seed, report=None, reports=4):
+    """A constant-rate run of `epochs` epochs from the initial weights, batches reshuffled
+    each epoch (the last one partial, as a DataLoader gives them); `report(step, loss)` is
+    called at least `reports` times along the way and at the end (the validation loss).
+    Returns the final validation loss, inf when the run diverged."""
+    torch.manual_seed(seed)
+    model = Net(spec, weights)
+    model.train()
+    opt = make_optimizer(spec, model.parameters(), lr)
+    x, y = data["x_train"], data["y_train"]
+    n = x.shape[0]
+    per_epoch = math.ceil(n / batch)
+    total = max(1, round(epochs * per_epoch))
+    every = max(1, min(per_epoch, math.ceil(total / reports)))
+    generator = torch.Generator().manual_seed(seed)
+    step, order, at = 0, None, n
+    loss_value = math.inf
+    while step < total:
+        if at >= n:
+            order, at = torch.randperm(n, generator=generator), 0
+        idx = order[at: at + batch]
+        at += batch
+        opt.zero_grad(set_to_none=True)
+        loss = per_sample_loss(spec["loss"], model(x[idx]), y[idx]).mean()
+        if not torch.isfinite(loss):
+            return math.inf
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % every == 0 or step == total:
+            loss_value = validation_loss(spec, model, data)
+            if not math.isfinite(loss_value):
+                return math.inf
+            if report is not None:
+                report(step // every, loss_value)
+    return loss_value
+
+
+def check_translation(spec, data, weights, tolerance=1e-3):
+    """The torch model's validation loss at the initial weights against tf.js's: a
+    translation that differs is refused (exit 3) rather than measured."""
+    check = spec["check"]
+    expected = check["initialValLoss"]
+    net = Net(spec, weights)
+    got = validation_loss(spec, net, data)
+    relative = abs(got - expected) / max(abs(expected), 1e-12)
+    # The outputs too, against how much they vary: a near-constant output has a loss that
+    # would hide a wrong layer.
+    net.eval()
+    with torch.no_grad():
+        ours = net(data["x_val"][: check["rows"]]).reshape(-1)
+    theirs = torch.tensor(check["predictions"], dtype=ours.dtype)
+    scale = float(theirs.std()) if theirs.numel() > 1 else 1.0
+    outputs = float((ours - theirs).abs().max()) / max(scale, 1e-12)
+    if not (relative <= tolerance and outputs <= tolerance):
+        log(f"translation check failed: torch loss {got:.6g} against tf.js {expected:.6g} at the initial weights, outputs off by {outputs:.3g} of their spread")
+        emit({"error": "translation check failed", "torchLoss": got, "tfjsLoss": expected, "outputs": outputs})
+        sys.exit(3)
+    return {"tfjsLoss": expected, "torchLoss": got, "relative": relative, "outputs": outputs}
+
+
+def batch_choices(train_rows):
+    """Powers of two from 8 to min(1024, the training rows)."""
+    top = min(1024, train_rows)
+    out, b = [], 8
+    while b <= top:
+        out.append(b)
+        b *= 2
+    return out or [train_rows]
+
+
+def emit(result):
+    """The one line of JSON the bench reads from stdout."""
+    print(json.dumps(result), flush=True)
+
+
+class Stopwatch:
+    def __init__(self):
+        self.start = time.monotonic()
+
+    def seconds(self):
+        return time.monotonic() - self.start
