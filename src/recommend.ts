@@ -350,6 +350,17 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
   return out;
 }
 
+/**
+ * The tuner's time against the training run it tuned for: "autobatch took 15 s, 2 % of
+ * the 12 min your run is estimated to take at the recommended batch". Null without an estimate.
+ */
+export function tuningShare(tunerSeconds: number, horizonSeconds: number | null): string | null {
+  if (horizonSeconds === null || !(horizonSeconds > 0) || !(tunerSeconds > 0)) return null;
+  const ratio = tunerSeconds / horizonSeconds;
+  const share = ratio >= 1 ? `${fmt(ratio)}× ` : `${fmt(100 * ratio)} % of `;
+  return `autobatch took ${humanDuration(tunerSeconds)}, ${share}the ${humanDuration(horizonSeconds)} your training run is estimated to take at the recommended batch (the probe's throughput)`;
+}
+
 function humanDuration(seconds: number): string {
   if (seconds < 120) return `${fmt(seconds)} s`;
   if (seconds < 7200) return `${fmt(seconds / 60)} min`;

@@ -15,7 +15,7 @@ import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './op
 import { PLAN, adviseBudget, kneeStepMs, lrRangeDeadline, noiseDeadline, planLrRange, planNoise, probeDeadline } from './search/plan';
 import { NO_PLAN, planForHorizon } from './search/rungs';
 import { probeCapacity } from './probe/probe';
-import { recommend } from './recommend';
+import { recommend, tuningShare } from './recommend';
 import { InProcessRunner } from './runner/in-process';
 import { searchBatchSizes, type SearchOutcome } from './search/search';
 import { searchCannotStart } from './search/evaluation-cost';
@@ -262,6 +262,8 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
   if (aborted()) markIncomplete(doc, 'interrupted');
   else if (unfinished.length) markIncomplete(doc, `the time budget ran out: ${doc.phasesCut.join(', ')} cut short`);
   doc.timings.total = (Date.now() - started) / 1000;
+  const share = tuningShare(doc.timings.total, doc.recommendation?.horizon.seconds ?? null);
+  if (share) doc.notes.push(share);
   if (key) {
     doc.cache = { key, hit: false };
     writeCache(opts.cache!, key, doc);

@@ -1,5 +1,5 @@
 import type { Candidate, ProbeResult, WorkloadInfo } from '../src/document';
-import { recommend, type RecommendInputs } from '../src/recommend';
+import { recommend, tuningShare, type RecommendInputs } from '../src/recommend';
 import { constantEquivalent } from '../src/lr/schedule';
 import type { SearchOutcome } from '../src/search/search';
 import { MiB, trial } from './helpers/trials';
@@ -242,4 +242,10 @@ describe('recommend', () => {
     expect(rec.workers!.warning).toMatch(/past the noise scale/);
     expect(recommend({ ...base, workers: 1 })!.workers).toBeUndefined();
   });
+});
+
+test('tuningShare: the tuner\'s time as a share of the horizon\'s estimated training time', () => {
+  expect(tuningShare(15, 720)).toBe("autobatch took 15 s, 2.08 % of the 12 min your training run is estimated to take at the recommended batch (the probe's throughput)");
+  expect(tuningShare(15, 0.75)).toMatch(/^autobatch took 15 s, 20× the 0\.75 s your training run/);
+  expect(tuningShare(15, null)).toBeNull();
 });

@@ -3,10 +3,11 @@ import type { CandidateRun } from '../runner/run-spec';
 /**
  * What the top rung does when it is the user's own horizon: the decision is taken on
  * the run the user will do, so what one data order leaves open is settled by measuring
- * more, not by a rule. Two questions, in up to three waves of runs:
+ * more, not by a rule. Two questions, in waves of runs:
  *
  *   1. Is the best rate bracketed? When the best run's rate is the highest (or lowest)
- *      its size tried at this rung, `EDGE_RUNS` more at the next rates out (× `edgeFactor`).
+ *      its size tried at this rung, `EDGE_RUNS` more at the next rates out (× `edgeFactor`),
+ *      and again while the best stays at the edge (at most `EDGE_WAVES` waves).
  *   2. Is the best better than the others, or only luckier? The best trains on
  *      `seeds − 1` more data orders; their spread is the seed-to-seed noise of this
  *      workload, and every configuration within twice that spread of the best (at least
@@ -44,13 +45,17 @@ export interface RefineOptions {
 /** Refines `configs` in place (see the file's comment): adds the edge run, and the seeds' runs to each contender. */
 export async function refineAtHorizon(configs: Config[], options: RefineOptions): Promise<void> {
   const ranked = () => configs.filter((c) => lossOf(c) !== null).sort((a, b) => lossOf(a)! - lossOf(b)!);
-  const leader = ranked()[0];
-  if (!leader) return;
-  // The next rates out, both in one wave: the best rate falls as runs get longer, often by more than one step.
-  const edges = edgeRates(leader.run, options.ratesTried(leader.run.batchSize), options.edgeFactor, EDGE_RUNS);
-  if (edges.length) {
+  if (!ranked().length) return;
+  // The next rates out, two a wave, until the best is bracketed: the best rate falls as runs
+  // get longer, on small data (where the last epochs overfit) often by several steps.
+  for (let wave = 0; wave < EDGE_WAVES; wave++) {
+    const leader = ranked()[0];
+    const edges = edgeRates(leader.run, options.ratesTried(leader.run.batchSize), options.edgeFactor, EDGE_RUNS);
+    if (!edges.length) break;
     const runs = await options.train(edges.map((learningRate) => ({ batchSize: leader.run.batchSize, learningRate, seed: options.seed })));
-    for (const run of runs) if (run) configs.push({ run, seeds: [run] });
+    const trained = runs.filter((r): r is CandidateRun => r !== null);
+    for (const run of trained) configs.push({ run, seeds: [run] });
+    if (trained.length < edges.length) break;
   }
   const extraSeeds = Array.from({ length: Math.max(0, options.seeds - 1) }, (_, i) => options.seed + 1 + i);
   if (!extraSeeds.length) return;
@@ -73,6 +78,9 @@ export async function refineAtHorizon(configs: Config[], options: RefineOptions)
 
 /** Rates tried beyond an edge, in one wave. */
 export const EDGE_RUNS = 2;
+
+/** Waves past an edge at most: rates down to 1/64 (or up to 64×) of the edge's. */
+export const EDGE_WAVES = 3;
 
 /**
  * The next `count` rates out when `run`'s rate is the highest or the lowest of `tried`

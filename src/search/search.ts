@@ -281,7 +281,15 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
         seeds: plan.seeds ?? 1,
         seed: options.seed,
         edgeFactor: LR_EDGE_STEP,
-        train: (wave) => dispatch(wave.map((j) => jobFor(j.batchSize, j.learningRate, 0, j.seed)), spec, round, rounds),
+        // A refinement is optional: a wave that would not end by the deadline is not started, and the search is not cut for it.
+        train: async (wave) => {
+          const jobs = wave.map((j) => jobFor(j.batchSize, j.learningRate, 0, j.seed));
+          const seconds = (job: RunSpec) => (((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000) * slowdown() + overheadFor(spec.trainSeconds);
+          const waves = Math.ceil(jobs.length / workers.length);
+          const expected = waves * Math.max(...jobs.map(seconds));
+          if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline - DEADLINE_GRACE_MS) return jobs.map(() => null);
+          return dispatch(jobs, spec, round, rounds);
+        },
         ratesTried: (b) => configs.filter((c) => c.run.batchSize === b).map((c) => c.run.learningRate),
       });
     }

@@ -54,12 +54,14 @@ describe('refineAtHorizon', () => {
     const { calls, train } = trainer();
     await refineAtHorizon(configs, { seeds: 3, seed: 1, edgeFactor: 2, train, ratesTried: (b) => configs.filter((c) => c.run.batchSize === b).map((c) => c.run.learningRate) });
     expect(calls[0].map((j) => j.learningRate)).toEqual([0.5, 0.25].slice(0, EDGE_RUNS));
-    // The new best (0.25) trains on seeds 2 and 3.
-    expect(calls[1]).toEqual([{ batchSize: 32, learningRate: 0.25, seed: 2 }, { batchSize: 32, learningRate: 0.25, seed: 3 }]);
+    // 0.25 is the best and again the lowest tried: the next two out, where the loss rises again.
+    expect(calls[1].map((j) => j.learningRate)).toEqual([0.125, 0.0625]);
+    // The best (0.25), bracketed now, trains on seeds 2 and 3.
+    expect(calls[2]).toEqual([{ batchSize: 32, learningRate: 0.25, seed: 2 }, { batchSize: 32, learningRate: 0.25, seed: 3 }]);
     const best = configs.find((c) => c.run.learningRate === 0.25)!;
     expect(best.seeds).toHaveLength(3);
-    // Nothing else is within twice the seeds' spread (or 1 %) of it: no third wave.
-    expect(calls).toHaveLength(2);
+    // Nothing else is within twice the seeds' spread (or 1 %) of it: no further wave.
+    expect(calls).toHaveLength(3);
   });
 
   test('contenders within the seeds spread train on the same data orders; with one seed only the edge is refined', async () => {
@@ -71,7 +73,9 @@ describe('refineAtHorizon', () => {
     // Inside its rates: no edge wave; the best's seeds, then batch 64's (0.4 % away), not 128's (20 %).
     expect(calls.map((c) => c.map((j) => j.batchSize))).toEqual([[32, 32], [64, 64]]);
     const lone = trainer();
-    await refineAtHorizon([near(32, 0.5, 1), near(32, 1, 1.1)], { seeds: 1, seed: 1, edgeFactor: 2, train: lone.train, ratesTried: () => [0.5, 1] });
+    const two = [near(32, 0.5, 1), near(32, 1, 1.1)];
+    await refineAtHorizon(two, { seeds: 1, seed: 1, edgeFactor: 2, train: lone.train, ratesTried: () => two.map((c) => c.run.learningRate) });
+    // 0.25 and 0.125 land at 1.0 and 1.1 (the loss above): 0.5 stays the best, inside its rates now; no seeds.
     expect(lone.calls).toEqual([[{ batchSize: 32, learningRate: 0.25, seed: 1 }, { batchSize: 32, learningRate: 0.125, seed: 1 }]]);
   });
 });
