@@ -73,7 +73,7 @@ export interface WorkloadResult {
     | { measured: false; reason: string }
     | {
         measured: true;
-        /** tune seeds 42, 43, 44: each recommendation trained once (data order 42). */
+        /** the same command asked three times (tune seed 42): each recommendation trained once (data order 42). */
         picks: { tuneSeed: number; batchSize: number | null; peakLearningRate: number | null; wallSeconds: number; finalLoss: number | null }[];
         /** (max − min) / median of the 3 recommendations' final losses. */
         recommendationSpread: number | null;
@@ -169,7 +169,7 @@ export function evaluateTargets(workloads: WorkloadResult[]): Target[] {
     },
     {
       id: 'stability',
-      target: "the 3 recommendations' (tune seeds 42–44) spread of final loss ≤ one setting's spread over 3 data orders",
+      target: "the 3 recommendations' (the same command asked three times) spread of final loss ≤ one setting's spread over 3 data orders",
       holds: stableValues.length ? stableValues.every(Boolean) : null,
       value: stableValues.length ? stableValues.filter(Boolean).length / stableValues.length : null,
       detail: stable,
@@ -243,7 +243,7 @@ export function printLeaderboard(report: LeaderboardReport): string {
     out.push(`  grid: batch ${w.grid.sizes.join(', ')} × peaks ${w.grid.factors.join(', ')} × default; finalists ${w.grid.finalists.map((f) => `${f.batchSize}@${rate(f.learningRate)} ${num(f.median)}`).join(', ')}`);
     if (w.stability.measured) {
       const s = w.stability;
-      out.push(`  stability: tune seeds 42–44 → ${s.picks.map((p) => `${p.batchSize ?? '-'}@${p.peakLearningRate === null ? '-' : rate(p.peakLearningRate)} ${num(p.finalLoss)}`).join(', ')}; spread ${pct(s.recommendationSpread)} vs ${pct(s.seedSpread)} over data orders: ${s.holds === null ? '-' : s.holds ? 'holds' : 'does not hold'}`);
+      out.push(`  stability: asked three times → ${s.picks.map((p) => `${p.batchSize ?? '-'}@${p.peakLearningRate === null ? '-' : rate(p.peakLearningRate)} ${num(p.finalLoss)}`).join(', ')}; spread ${pct(s.recommendationSpread)} vs ${pct(s.seedSpread)} over data orders: ${s.holds === null ? '-' : s.holds ? 'holds' : 'does not hold'}`);
     } else out.push(`  stability: ${w.stability.reason}`);
   }
   for (const f of report.failed) out.push('', `${f.name}: not benched: ${f.error}`);

@@ -30,7 +30,7 @@ export interface LeaderboardWorkload {
   gridSizes: number[];
   /** Peaks of the oracle's schedule, as multiples of the optimizer's default rate. */
   gridFactors: number[];
-  /** autobatch run three times (tune seeds 42, 43, 44) for the stability numbers. */
+  /** autobatch asked three times (the same command, tune seed 42) for the stability numbers. */
   stability: boolean;
   /** Where the data came from, for the output. */
   about: string;

@@ -6,7 +6,7 @@
  * loss (median of 3):
  *
  *   - autobatch: tune() at its default budget and `epochs: E`; its schedule (linear
- *     warm-up and decay at its peak) at its batch; run 3 times (tune seeds 42–44) on the
+ *     warm-up and decay at its peak) at its batch; asked 3 times (the same command, seed 42) on the
  *     small tables for stability;
  *   - Keras's default: batch 32 (or the training set), the optimizer's default rate, constant;
  *   - PyTorch Lightning (in Python, for real): scale_batch_size(mode="power"), then

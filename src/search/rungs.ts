@@ -41,11 +41,14 @@ export const WIDE_LR_FACTORS = [0.25, 0.5, 1, 2, 4] as const;
 export const SEARCH_HORIZONS = 12;
 
 /**
- * Below this many seconds a search is not trimmed to `SEARCH_HORIZONS`: on a table whose
- * whole run takes a second, what each run costs besides training (its start, its
- * evaluation) is most of the search, and a search this short costs the user nothing.
+ * A search may also cost up to this many times the leanest that reaches the same rung:
+ * on a table whose whole run takes a second, what each run costs besides training (its
+ * start, its evaluation) is most of the search, and twice a few seconds costs the user
+ * nothing. A ratio, not seconds: a busier machine slows every run alike and changes no
+ * ratio, so asking twice gives the same plan (a floor in seconds flipped the shape with
+ * the machine's load, and with it the answer, in bench/).
  */
-export const SEARCH_FLOOR_SECONDS = 20;
+export const WIDTH_ALLOWANCE = 2;
 
 /** Seeds (data orders) a horizon rung's closest contenders train with, when time allows. */
 export const HORIZON_SEEDS = 3;
@@ -58,6 +61,13 @@ export interface RungShape {
   sizes: number;
   lrFactors: readonly number[];
 }
+
+/** The leanest rungs: every size at three rates for a ninth of the top, at its rate for a third, the best two at three rates. */
+const threeRungs: RungShape[] = [
+  { share: 1 / RUNG_GROWTH ** 2, sizes: Infinity, lrFactors: LR_FACTORS },
+  { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: [1] },
+  { share: 1, sizes: 2, lrFactors: LR_FACTORS },
+];
 
 /** The shapes a search may take, richest first, each ending on its top rung. */
 export function rungShapes(): { name: string; rungs: RungShape[]; seeds: number }[] {
@@ -78,24 +88,8 @@ export function rungShapes(): { name: string; rungs: RungShape[]; seeds: number 
       ],
       seeds: HORIZON_SEEDS,
     },
-    {
-      name: 'three rungs',
-      rungs: [
-        { share: 1 / RUNG_GROWTH ** 2, sizes: Infinity, lrFactors: LR_FACTORS },
-        { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: [1] },
-        { share: 1, sizes: 2, lrFactors: LR_FACTORS },
-      ],
-      seeds: HORIZON_SEEDS,
-    },
-    {
-      name: 'three rungs, one data order',
-      rungs: [
-        { share: 1 / RUNG_GROWTH ** 2, sizes: Infinity, lrFactors: LR_FACTORS },
-        { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: [1] },
-        { share: 1, sizes: 2, lrFactors: LR_FACTORS },
-      ],
-      seeds: 1,
-    },
+    { name: 'three rungs', rungs: threeRungs, seeds: HORIZON_SEEDS },
+    { name: 'three rungs, one data order', rungs: threeRungs, seeds: 1 },
   ];
 }
 
@@ -134,13 +128,14 @@ export const LEAST_RUNG_STEPS = 8;
 /**
  * The search for the time available. The top rung is the highest fraction of the horizon
  * (1, 1/3, 1/9, …) at which the leanest shape (see `rungShapes`) fits; at that fraction,
- * the richest shape whose cost stays within `SEARCH_HORIZONS` horizon runs (or within the
- * leanest's cost, when that is more) and the time available. Costs are the probe's step
- * times × the steps each run takes (a run of E/3 epochs at batch b takes E/3 × ⌈N/b⌉
- * steps), on `parallel` processes (the waves of a rung, each as long as its slowest run),
- * the top rung costed on its most expensive sizes (the sizes that go on are not known yet).
- * Null when not even the leanest fits at a fraction whose first rung still takes
- * `LEAST_RUNG_STEPS` at every size.
+ * the most sizes, then the richest shape, whose cost stays within `SEARCH_HORIZONS`
+ * horizon runs (or `WIDTH_ALLOWANCE` × the leanest's cost, when that is more) and the
+ * time available. Costs are the probe's step times × the steps each run takes (a run of
+ * E/3 epochs at batch b takes E/3 × ⌈N/b⌉ steps), on `parallel` processes (the waves of a
+ * rung, each as long as its slowest run), the top rung costed on its most expensive sizes
+ * (the sizes that go on are not known yet), its edge runs and seeds included. Null when
+ * not even the leanest fits at a fraction whose first rung still takes `LEAST_RUNG_STEPS`
+ * at every size.
  */
 export function planRungs(inputs: RungPlanInputs): RungPlan | null {
   const { horizon } = inputs;
@@ -183,18 +178,20 @@ export function planRungs(inputs: RungPlanInputs): RungPlan | null {
   const firstSteps = (b: { batchSize: number; stepMs: number }, fraction: number) =>
     horizon.unit === 'epochs' ? stepsAt(b.batchSize, fraction)! : (horizon.value * fraction * 1000) / b.stepMs;
   for (let top = 1; ; top /= RUNG_GROWTH) {
-    const feasible = shapes.flatMap((shape) =>
-      usable
-        .map((set) => set.filter((b) => firstSteps(b, top * shape.rungs[0].share) >= LEAST_RUNG_STEPS))
-        .filter((set, i) => set.length > 0 && set.length >= Math.min(PLAN.minCandidates, usable[i].length))
-        .map((set) => ({ shape, set, cost: costOf(set, shape, top) })),
+    // More sizes first, then the richer shape: the rates get refined at the horizon (see
+    // `refineAtHorizon`), the sizes do not.
+    const feasible = usable.flatMap((full) =>
+      shapes
+        .map((shape) => ({ shape, set: full.filter((b) => firstSteps(b, top * shape.rungs[0].share) >= LEAST_RUNG_STEPS) }))
+        .filter(({ set }) => set.length > 0 && set.length >= Math.min(PLAN.minCandidates, full.length))
+        .map(({ shape, set }) => ({ shape, set, cost: costOf(set, shape, top) })),
     );
     // No shape has a first rung long enough: a lower top rung would only be shorter.
     if (!feasible.length) return null;
     const cheapest = Math.min(...feasible.map((f) => f.cost));
     if (cheapest > inputs.secondsAvailable) continue;
     const median = medianOf(usable[0].map((s) => runSeconds(s, 1)));
-    const limit = Math.min(inputs.secondsAvailable, Math.max(cheapest, SEARCH_HORIZONS * median, SEARCH_FLOOR_SECONDS));
+    const limit = Math.min(inputs.secondsAvailable, Math.max(WIDTH_ALLOWANCE * cheapest, SEARCH_HORIZONS * median));
     const chosen = feasible.find((f) => f.cost <= limit)!;
     return toPlan(chosen.set, chosen.shape, top, chosen.cost, inputs, trainSecondsAt, limit < inputs.secondsAvailable);
   }
@@ -214,7 +211,7 @@ function toPlan(
   const atTop = inputs.horizon.value * top;
   const why =
     top === 1
-      ? `every decision measured at the horizon (${fmt(inputs.horizon.value)} ${unit})${boundedByNeed ? `; no wider than the question needs (${SEARCH_HORIZONS} of its runs' time, or ${SEARCH_FLOOR_SECONDS} s)` : ''}`
+      ? `every decision measured at the horizon (${fmt(inputs.horizon.value)} ${unit})${boundedByNeed ? `; no wider than the question needs (${SEARCH_HORIZONS} of its runs' time, or ${WIDTH_ALLOWANCE}× the leanest search)` : ''}`
       : `the top rung is ${fmt(atTop)} ${unit}, 1/${Math.round(1 / top)} of the horizon: the leanest search that reaches ${fmt(inputs.horizon.value)} ${unit} needs more than the time left`;
   return {
     count: set.length,

@@ -1,5 +1,5 @@
 import { EDGE_RUNS } from '../../src/search/refine';
-import { LEAST_RUNG_STEPS, RUNG_GROWTH, SEARCH_FLOOR_SECONDS, SEARCH_HORIZONS, planRungs, rungShapes, type RungPlanInputs } from '../../src/search/rungs';
+import { LEAST_RUNG_STEPS, RUNG_GROWTH, SEARCH_HORIZONS, WIDTH_ALLOWANCE, planRungs, rungShapes, type RungPlanInputs } from '../../src/search/rungs';
 import { LR_FACTORS } from '../../src/search/plan';
 
 /** Sizes 16…512 at a step time that grows with the batch (1 ms + 0.05 ms a sample). */
@@ -23,11 +23,11 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
   test.each([
     // [what, over, top rung's fraction, shape, sizes]
     // 20 epochs of 2,000 rows take 2.1–4.5 s a run: the top rung alone (2 sizes × 3 rates, 2 past an edge) is 8 of them.
-    ['a cheap horizon (2,000 rows): measured at the horizon, no wider than 12 of its runs', {}, 1, 'three rungs, one data order', 3],
+    ['a cheap horizon (2,000 rows): measured at the horizon, every size, no wider than 12 of its runs', {}, 1, 'three rungs, one data order', 6],
     // 20 epochs of 300,000 rows: minutes a run; the budget holds a rung of 1/81 of it, with every size and 5 rates.
-    ['a large table (300,000 rows) in the same time: the top rung stops short of the horizon, the search as wide as the time holds', { trainSamples: 300_000 }, 1 / 81, 'wide', 5],
-    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 3, 'two rungs', 4],
-    ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'three rungs, one data order', 6],
+    ['a large table (300,000 rows) in the same time: the top rung stops short of the horizon, the search as wide as the time holds', { trainSamples: 300_000 }, 1 / 81, 'two rungs', 6],
+    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 3, 'three rungs', 6],
+    ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'two rungs', 6],
   ] as [string, Partial<RungPlanInputs>, number, string, number][])('%s', (_what, over, fraction, shape, count) => {
     const plan = planRungs(inputs(over))!;
     expect(plan.topFraction).toBeCloseTo(fraction, 9);
@@ -40,20 +40,33 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
     plan.rounds.slice(1).forEach((r, i) => expect(r.length!.fraction / plan.rounds[i].length!.fraction).toBeCloseTo(RUNG_GROWTH, 9));
   });
 
-  test('the same epochs for every size: a rung of E/9 at batch b costs E/9 × ⌈N/b⌉ steps of its step time', () => {
+  test('the same epochs for every size: a rung of E/3 at batch b costs E/3 × ⌈N/b⌉ steps of its step time', () => {
     const plan = planRungs(inputs({ sizeSets: [sizes([32, 64, 128])] }))!;
-    expect(plan.rounds[0].length).toEqual({ unit: 'epochs', value: 20 / 9, fraction: 1 / 9 });
-    const mean = [32, 64, 128].reduce((sum, b) => sum + runSeconds(b, 1 / 9), 0) / 3;
+    expect(plan.shape).toBe('wide');
+    expect(plan.rounds[0].length!.unit).toBe('epochs');
+    expect(plan.rounds[0].length!.value).toBeCloseTo(20 / 3, 9);
+    expect(plan.rounds[0].length!.fraction).toBeCloseTo(1 / 3, 9);
+    const mean = [32, 64, 128].reduce((sum, b) => sum + runSeconds(b, 1 / 3), 0) / 3;
     expect(plan.rounds[0].trainSeconds).toBeCloseTo(mean, 9);
   });
 
-  test('a search no wider than the question needs: within the floor, or SEARCH_HORIZONS runs of the horizon, when the budget is larger', () => {
+  test('a search no wider than the question needs: SEARCH_HORIZONS runs of the horizon, or twice the leanest, when the budget is larger', () => {
     const plan = planRungs(inputs({ secondsAvailable: 1000 }))!;
+    const leanest = planRungs(inputs({ secondsAvailable: 1000, sizeSets: [SETS[SETS.length - 1]] }))!;
     const median = [16, 32, 64, 128, 256, 512].map((b) => runSeconds(b, 1)).sort((a, b) => a - b);
-    const enough = Math.max(SEARCH_FLOOR_SECONDS, SEARCH_HORIZONS * (median[2] + median[3]) / 2);
+    const enough = Math.max(WIDTH_ALLOWANCE * leanest.estimatedSeconds, (SEARCH_HORIZONS * (median[2] + median[3])) / 2);
     expect(plan.estimatedSeconds).toBeLessThanOrEqual(enough);
     expect(plan.topFraction).toBe(1);
     expect(plan.why).toMatch(/measured at the horizon \(20 epochs\); no wider than the question needs/);
+  });
+
+  test('asked on a machine twice as busy, the same plan: every cost is a multiple of the step times', () => {
+    for (const trainSamples of [300, 2_000, 20_000]) {
+      const quiet = planRungs(inputs({ trainSamples, secondsAvailable: 1e6 }))!;
+      const slow = SETS.map((set) => set.map((s) => ({ ...s, stepMs: 2 * s.stepMs })));
+      const busy = planRungs(inputs({ trainSamples, secondsAvailable: 1e6, sizeSets: slow }))!;
+      expect({ shape: busy.shape, sizes: busy.sizes, top: busy.topFraction }).toEqual({ shape: quiet.shape, sizes: quiet.sizes, top: quiet.topFraction });
+    }
   });
 
   test('with less time, leaner shapes before a lower top rung', () => {
@@ -85,11 +98,13 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
   });
 
   test('the top rung at the horizon tries three rates; its contenders get seeds in the richer shapes', () => {
-    // 300 rows: a whole run takes a fraction of a second, and the floor holds the richest shape.
+    // 300 rows: a whole run takes a fraction of a second; twice the leanest holds a richer shape, every size but
+    // 512 (one step an epoch: its first rung would take 7 steps).
     const plan = planRungs(inputs({ trainSamples: 300 }))!;
     const top = plan.rounds[plan.rounds.length - 1];
     expect(top.lrFactors).toEqual(LR_FACTORS);
-    expect(plan.shape).toBe('wide');
+    expect(plan.shape).toBe('two rungs');
+    expect(plan.sizes).toEqual([16, 32, 64, 128, 256]);
     expect(plan.seeds).toBe(3);
     // Below the horizon, no seeds.
     expect(planRungs(inputs({ trainSamples: 300_000 }))!.seeds).toBe(1);
