@@ -274,8 +274,16 @@ export function planForHorizon(inputs: HorizonSearchInputs): RungPlan | null {
   const knee = Math.min(probe.throughputKnee, maxBatch);
   const bNoise = credibleNoiseScale(inputs.noiseAtInit);
   const stepOf = (b: number) => ok.find((t) => t.batchSize === b)!.stepMs!;
-  const counts = Array.from({ length: MAX_SIZES }, (_, i) => MAX_SIZES - i).filter((n) => n >= Math.min(PLAN.minCandidates, ok.length) && n <= ok.length);
-  const sizeSets = counts.map((n) => chooseCandidates(ok.map((t) => t.batchSize), knee, bNoise, n).map((b) => ({ batchSize: b, stepMs: stepOf(b) })));
+  // Sizes that take too few steps for even a third of the horizon to rank them (a batch
+  // near the data set's size on a short horizon) are no candidates in the horizon's unit:
+  // with them, the sets near a large knee left no search at all, and the search fell back
+  // to rounds of equal time, longer than the user's run (an LSTM at 3 epochs, in bench/).
+  const horizonEpochs = 'epochs' in inputs.horizon ? inputs.horizon.epochs : null;
+  const enoughSteps = (b: number) => horizonEpochs === null || epochSteps(horizonEpochs / RUNG_GROWTH, inputs.data.trainSamples, b) >= LEAST_RUNG_STEPS;
+  const sizes = ok.map((t) => t.batchSize).filter(enoughSteps);
+  const pool = sizes.length ? sizes : ok.map((t) => t.batchSize);
+  const counts = Array.from({ length: MAX_SIZES }, (_, i) => MAX_SIZES - i).filter((n) => n >= Math.min(PLAN.minCandidates, pool.length) && n <= pool.length);
+  const sizeSets = counts.map((n) => chooseCandidates(pool, knee, bNoise, n).map((b) => ({ batchSize: b, stepMs: stepOf(b) })));
   const rowSeconds = evaluationRowSeconds(ok, maxBatch);
   const noiseMs = gradientMs(probe.trials, Math.min(NOISE_BATCH, maxBatch));
   const overheadFor = (trainSeconds: number) => {

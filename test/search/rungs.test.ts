@@ -1,5 +1,6 @@
 import { EDGE_RUNS } from '../../src/search/refine';
-import { LEAST_RUNG_STEPS, RUNG_GROWTH, SEARCH_HORIZONS, WIDTH_ALLOWANCE, planRungs, rungShapes, type RungPlanInputs } from '../../src/search/rungs';
+import { LEAST_RUNG_STEPS, RUNG_GROWTH, SEARCH_HORIZONS, WIDTH_ALLOWANCE, planForHorizon, planRungs, rungShapes, type RungPlanInputs } from '../../src/search/rungs';
+import { trial } from '../helpers/trials';
 import { LR_FACTORS } from '../../src/search/plan';
 
 /** Sizes 16…512 at a step time that grows with the batch (1 ms + 0.05 ms a sample). */
@@ -116,5 +117,25 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
       expect(shape.rungs[0].sizes).toBe(Infinity);
     }
     expect(EDGE_RUNS).toBeGreaterThan(0);
+  });
+});
+
+describe('planForHorizon', () => {
+  // Throughput rising to batch 1024 (the knee): 3,200 training rows, a horizon of 3 epochs.
+  const sizesProbed = [8, 16, 32, 64, 128, 256, 512, 1024];
+  const probe = {
+    trials: sizesProbed.map((b) => trial(b, 2000 * Math.sqrt(b), 10)),
+    stopReason: 'dataset' as const,
+    maxFeasibleBatch: 1024,
+    throughputKnee: 1024,
+    safeMaxBatch: 1024,
+  };
+  test('sizes too large for a third of the horizon to rank them are no candidates; the rest near the knee are', () => {
+    const plan = planForHorizon({ probe, noiseAtInit: null, data: { trainSamples: 3200, valSamples: 800 }, maxBatch: 1024, horizon: { epochs: 3, source: 'given' }, parallel: 2, secondsAvailable: 600 })!;
+    // 1 epoch at 512 is 7 steps, at 1024 4: fewer than LEAST_RUNG_STEPS.
+    expect(plan.shape).not.toBe('equal time');
+    expect(Math.max(...plan.sizes!)).toBeLessThanOrEqual(256);
+    expect(plan.sizes!.every((b) => Math.ceil(3200 / b) >= LEAST_RUNG_STEPS)).toBe(true);
+    expect(plan.topFraction).toBe(1);
   });
 });
