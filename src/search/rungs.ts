@@ -1,5 +1,6 @@
 import type { NoiseEstimate, ProbeResult } from '../document';
 import { epochSteps, type HorizonOption } from '../lr/horizon';
+import { median } from '../util/stats';
 import { NOISE_BATCH, gradientMs } from '../noise/at-init';
 import { credibleNoiseScale } from '../noise/credible';
 import { chooseCandidates } from './candidates';
@@ -190,8 +191,7 @@ export function planRungs(inputs: RungPlanInputs): RungPlan | null {
     if (!feasible.length) return null;
     const cheapest = Math.min(...feasible.map((f) => f.cost));
     if (cheapest > inputs.secondsAvailable) continue;
-    const median = medianOf(usable[0].map((s) => runSeconds(s, 1)));
-    const limit = Math.min(inputs.secondsAvailable, Math.max(WIDTH_ALLOWANCE * cheapest, SEARCH_HORIZONS * median));
+    const limit = Math.min(inputs.secondsAvailable, Math.max(WIDTH_ALLOWANCE * cheapest, SEARCH_HORIZONS * median(usable[0].map((s) => runSeconds(s, 1)))));
     const chosen = feasible.find((f) => f.cost <= limit)!;
     return toPlan(chosen.set, chosen.shape, top, chosen.cost, inputs, trainSecondsAt, limit < inputs.secondsAvailable);
   }
@@ -228,12 +228,6 @@ function toPlan(
     shape: shape.name,
     why,
   };
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(3)).toString());
@@ -305,8 +299,7 @@ export function planForHorizon(inputs: HorizonSearchInputs): RungPlan | null {
   // Too little time for even a rung of a few steps at every size, in the horizon's unit:
   // rounds of equal training time (more steps for the large sizes), and the answer carried
   // to the horizon by the trend and the range test.
-  const now = Date.now();
-  const timed = planSearch(now, now + (inputs.secondsAvailable + PLAN.reserveSeconds) * 1000, PLAN.candidates, inputs.parallel);
+  const timed = planSearch(0, (inputs.secondsAvailable + PLAN.reserveSeconds) * 1000, PLAN.candidates, inputs.parallel);
   if (timed.count === 0) return null;
   return {
     ...timed,

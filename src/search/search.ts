@@ -155,6 +155,9 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     }
     return equalTime(spec.length?.value ?? spec.trainSeconds, stepMs, overrun);
   };
+  // A run's expected seconds: its steps at the probe's step time, slowed as measured so far, and what it costs besides training.
+  const expectedSeconds = (job: RunSpec, spec: PlannedRound) =>
+    (((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000) * slowdown() + overheadFor(spec.trainSeconds);
   const atHorizon = (spec: PlannedRound) => spec.length !== undefined && Math.abs(spec.length.fraction - 1) < 1e-9;
 
   /** Trains `jobs` (in order, across the workers), records each in its size's history, and returns the runs that trained. */
@@ -170,9 +173,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
           if (options.signal?.aborted || cut) return false;
           // No run starts that cannot end by the deadline (and a second of the reserve after
           // it), at the measured step time and evaluation overhead.
-          const job = jobs[i];
-          const expected = (((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000) * slowdown() + overheadFor(spec.trainSeconds);
-          if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline + DEADLINE_GRACE_MS) cut = true;
+          if (options.deadline !== undefined && Date.now() + expectedSeconds(jobs[i], spec) * 1000 > options.deadline + DEADLINE_GRACE_MS) cut = true;
           return !cut;
         },
         onStart: (i, w) => {
@@ -284,9 +285,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
         // A refinement is optional: a wave that would not end by the deadline is not started, and the search is not cut for it.
         train: async (wave) => {
           const jobs = wave.map((j) => jobFor(j.batchSize, j.learningRate, 0, j.seed));
-          const seconds = (job: RunSpec) => (((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000) * slowdown() + overheadFor(spec.trainSeconds);
-          const waves = Math.ceil(jobs.length / workers.length);
-          const expected = waves * Math.max(...jobs.map(seconds));
+          const expected = Math.ceil(jobs.length / workers.length) * Math.max(...jobs.map((job) => expectedSeconds(job, spec)));
           if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline - DEADLINE_GRACE_MS) return jobs.map(() => null);
           return dispatch(jobs, spec, round, rounds);
         },
