@@ -249,9 +249,11 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     const lastForSome = round === rounds - 1 || next.batchSizes < Math.min(spec.batchSizes, entrants.length);
     const measureNoiseAt = (factor: number) => factors.length === 1 || (lastForSome && factor === 1);
     const jobFor = (batchSize: number, learningRate: number, factor: number, seed = options.seed): RunSpec => {
-      // The last round's measurement is the one the decision and the document use: it may
-      // take as long as the run's training; earlier rounds', half of it.
-      const noiseBatches = measureNoiseAt(factor) && seed === options.seed ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs, round === rounds - 1 ? 1 : NOISE_SHARE_OF_RUN) : 0;
+      // A size's last measurement is the one the decision and the document use: in the last
+      // round, or one that ends some sizes, it may take as long as the run's training (on
+      // short rungs half of it fitted fewer than 16 gradients, and an eliminated size had no
+      // noise record); in earlier rounds, half of it.
+      const noiseBatches = measureNoiseAt(factor) && seed === options.seed ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs, lastForSome ? 1 : NOISE_SHARE_OF_RUN) : 0;
       return {
         batchSize,
         learningRate,
