@@ -111,7 +111,7 @@ const CandidateSchema = Type.Object({
   learningRate: Type.Number({ description: 'Peak of the linear-decay schedule this run trained with' }),
   valLoss: Nullable(Type.Number()),
   trainLoss: Nullable(Type.Number()),
-  gradientVariance: Nullable(Type.Number({ description: 'tr(Σ)/B at the final weights' })),
+  gradientVariance: Nullable(Type.Number({ description: 'tr(Σ)/B at the final weights; null where the run diverged, or its round ended before 16 gradients fitted in its time (a size that stopped in an early round)' })),
   noiseToSignal: Nullable(Type.Number({ description: 'B_simple/B at the final weights' })),
   diverged: Type.Boolean(),
   steps: Type.Number(),

@@ -48,12 +48,17 @@ describe('tune on the built-in MNIST example, search included', () => {
   test('scores at least three candidates, all measured sizes that fit', () => {
     expect(doc.candidates.length).toBeGreaterThanOrEqual(3);
     const okSizes = ok(doc).map((t) => t.batchSize);
+    const lastRound = Math.max(...doc.candidates.map((c) => c.round ?? 0));
     for (const c of doc.candidates) {
       expect(okSizes).toContain(c.batchSize);
       if (!c.diverged) {
         expect(c.valLoss).toBeGreaterThan(0);
-        expect(c.gradientVariance).toBeGreaterThan(0);
         expect(c.steps).toBeGreaterThan(1);
+        // The last round's runs measure their noise with the whole run's time; an earlier
+        // round's, only where 16 gradients fit in it (noiseBatchesFor): on a busy machine a
+        // size that stopped early may have no record, and says so with null.
+        if ((c.round ?? 0) === lastRound) expect(c.gradientVariance).toBeGreaterThan(0);
+        else if (c.gradientVariance !== null) expect(c.gradientVariance).toBeGreaterThan(0);
       }
     }
   });
