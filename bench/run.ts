@@ -5,11 +5,13 @@
  *   npm run bench -- --quick --json     about seven minutes on 2 cores
  *   npm run bench                       the full sweep, about 40 minutes a workload
  *   npm run bench -- --leaderboard      every method's pick trained to the horizon (leaderboard.ts)
+ *   npm run bench -- --startup          the start-up before the probe against table size (startup.ts)
  *
  * Every number is a ratio against something measured in the same run: the machine is
  * shared and noisy, absolute times mean little.
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { activateBackend } from '../src/platform/backend';
 import type { AutobatchDocument, Trial } from '../src/document';
 import { predictPeakBytes } from '../src/probe/memory-model';
@@ -26,6 +28,7 @@ import type { Workload } from '../src/workloads/workload';
 import { leastSquares } from '../test/helpers/least-squares';
 import { benchHorizon, type HorizonResult } from './horizon';
 import { leaderboardMode, parseLeaderboardArgs } from './leaderboard';
+import { benchStartup } from './startup';
 import { benchTables } from './tables';
 import { benchWorkloads, buildWorkload, type BenchWorkload } from './workloads';
 
@@ -315,6 +318,29 @@ async function tablesMode(json: boolean): Promise<void> {
   else for (const t of tables) process.stdout.write(`${t.name}: ${t.rows} rows, prepare ${t.prepareMs.toFixed(0)} ms = ${t.prepareOverParse.toFixed(2)} × the parse alone, ${Math.round(t.prepareRowsPerSec)} rows/s, ${t.bytesPerCell.toFixed(1)} bytes a cell; probe ${JSON.stringify(t.probe)}\n`);
 }
 
+/** Start-up mode: the phases before the probe, and one trial process's start, against table size. */
+async function startupMode(json: boolean, dist: string | undefined): Promise<void> {
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  const started = Date.now();
+  const tables = await benchStartup(log, dist);
+  const report = {
+    mode: 'startup',
+    dist: dist ?? 'dist',
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    versions: { autobatch: TOOL_VERSION },
+    seconds: (Date.now() - started) / 1000,
+    tables,
+  };
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    for (const t of tables) {
+      const process1 = t.trialProcess ? `; a trial process ${t.trialProcess.preparedSeconds.toFixed(2)} s prepared, ${t.trialProcess.sourceSeconds.toFixed(2)} s from the CSV` : '';
+      process.stdout.write(`${t.rows} rows (${(t.bytes / 1e6).toFixed(1)} MB, ${t.features} features): ${t.median.beforeProbeSeconds.toFixed(2)} s before the probe ${JSON.stringify(t.median)}${process1}\n`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--leaderboard')) {
@@ -323,9 +349,11 @@ async function main(): Promise<void> {
     return leaderboardMode(parsed);
   }
   // A mistyped flag must not fall through to the full mode's hours.
-  const unknown = args.filter((a, i) => !['--quick', '--horizon', '--tables', '--json', '--only'].includes(a) && args[i - 1] !== '--only');
-  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick, --horizon, --tables or --leaderboard, --json, --only NAME[,NAME])`);
+  const unknown = args.filter((a, i) => !['--quick', '--horizon', '--tables', '--startup', '--json', '--only', '--dist'].includes(a) && !['--only', '--dist'].includes(args[i - 1]));
+  if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]} (use --quick, --horizon, --tables, --startup [--dist DIR] or --leaderboard, --json, --only NAME[,NAME])`);
   if (args.includes('--tables')) return tablesMode(args.includes('--json'));
+  if (args.includes('--dist') && !args.includes('--startup')) throw new UsageError('--dist is for --startup: the build whose start-up is measured');
+  if (args.includes('--startup')) return startupMode(args.includes('--json'), args.includes('--dist') ? path.resolve(args[args.indexOf('--dist') + 1]) : undefined);
   if (args.includes('--quick') && args.includes('--horizon')) throw new UsageError('--quick and --horizon are two different modes: choose one');
   if (args.includes('--only') && !args[args.indexOf('--only') + 1]) throw new UsageError('--only needs a workload name');
   const mode = MODES[args.includes('--quick') ? 'quick' : 'full'];

@@ -52,6 +52,10 @@ const HardwareSchema = Type.Object({
 const BackendSchema = Type.Object({
   name: literals(BACKEND_NAMES),
   fallbackReason: Nullable(Type.String({ description: 'Why backends tried before this one were skipped' })),
+  tfjsVersion: Type.Optional(Type.String({ description: 'The TensorFlow.js version that trained (tf.version.tfjs; added in 0.6)' })),
+  tensorflowVersion: Type.Optional(
+    Type.String({ description: "On tensorflow: the TensorFlow C library tfjs-node's binding loaded (TF_Version(); added in 0.6)" }),
+  ),
 });
 
 const WorkloadSchema = Type.Object({
@@ -72,10 +76,15 @@ const TrialSchema = Type.Object({
   stepMs: Nullable(Type.Number({ description: 'Median time of one training step, ms' })),
   samplesPerSec: Nullable(Type.Number()),
   peakBytes: Nullable(Type.Number({ description: 'Peak tensor bytes during one profiled training step' })),
-  rssBytes: Nullable(Type.Number({ description: 'Resident set size of the trial process' })),
+  rssBytes: Nullable(Type.Number({ description: "Resident set size of the trial process at its largest: where the system tracks it (Linux), the profiled step's peak, when its intermediate buffers are all live (since 0.6; before, sampled around the timed steps)" })),
   steps: Type.Number({ description: 'Timed steps, warm-up excluded' }),
   error: Type.Optional(Type.String({ description: 'The error text or signal of a failed trial' })),
   bisect: Type.Optional(Type.Boolean({ description: 'Found by bisecting after a memory stop' })),
+  cpuPerWall: Type.Optional(
+    Type.Number({
+      description: "CPU seconds the trial's process used per wall second of its timed steps, all its threads together: about 1 on wasm and cpu; on tensorflow, how many cores its thread pool kept busy (added in 0.6)",
+    }),
+  ),
 });
 
 const ProbeSchema = Type.Object({
@@ -137,6 +146,8 @@ const CandidateSchema = Type.Object({
       error: Type.Optional(Type.String({ description: "How the run's process died" })),
       seed: Type.Optional(Type.Number({ description: "The run's data order, where a round trained its closest contenders on several (the search's seed when absent)" })),
       length: Type.Optional(Type.Number({ description: "The run's length in the horizon's unit (epochs, or seconds with --train-time)" })),
+      worker: Type.Optional(Type.String({ description: 'On a job queue (--queue): the worker that trained this run, host:pid' })),
+      retries: Type.Optional(Type.Number({ description: 'On a job queue: how often this run started again on another worker after its worker died mid-run (counted once, in this run)' })),
     }),
     { description: 'Every training run of this batch size in the search, round by round' },
   )),
@@ -165,6 +176,15 @@ const SearchInfoSchema = Type.Object(
     })),
     rungs: Type.Optional(Type.Array(RungSchema, { description: "The search's rounds in the horizon's unit, lowest first; the last is the top rung" })),
     measuredAtHorizon: Type.Optional(Type.Boolean({ description: "True when the top rung was the user's whole run: the answer was measured, not extrapolated" })),
+    queue: Type.Optional(Type.Object(
+      {
+        name: Type.String({ description: "The BullMQ queue of this tuning's runs" }),
+        url: Type.String({ description: 'The Redis URL, any password replaced by ***' }),
+        workers: Type.Number({ description: 'Workers taking its runs when the search started' }),
+        retries: Type.Number({ description: 'Runs that started again on another worker after theirs died, summed' }),
+      },
+      { description: 'Set when the runs trained as jobs on a queue (--queue)' },
+    )),
     plan: Type.Optional(Type.Object({
       shape: Type.String(),
       estimatedSeconds: Type.Number({ description: 'What the plan expected the search to take' }),
@@ -256,6 +276,28 @@ const RecommendationSchema = Type.Object({
   workers: Type.Optional(WorkersSchema),
 });
 
+const seconds = (description: string) => Type.Optional(Type.Number({ description }));
+
+/**
+ * Seconds each phase used, by phase name (`hardware`, `backend`, `probe`, …), plus
+ * `total` and the start-up's parts named here. Optional fields: added in 0.6.
+ */
+const TimingsSchema = Type.Intersect(
+  [
+    Type.Record(Type.String(), Type.Number()),
+    Type.Object({
+      data: seconds('Reading and preparing the data file, once, in the tuner (a data file only)'),
+      dataWrite: seconds("Loading the workload's data once in the tuner and writing it, as numbers, for the trial processes (added in 0.6)"),
+      processStart: seconds('The first trial process, from its start to TensorFlow.js loaded: Node, autobatch, TensorFlow.js (added in 0.6)'),
+      dataLoad: seconds('The first trial process loading its data: the prepared file read and checked by its sha256 (added in 0.6)'),
+      backendCheck: seconds("The backend check: activating each backend tried and one real training step on it, its data aside; in the first trial process when trials are isolated (added in 0.6)"),
+      poolStart: seconds("Starting the search's pool of processes, all at once (part of `search`; added in 0.6)"),
+      total: seconds('The whole run'),
+    }),
+  ],
+  { description: 'Seconds: each phase by name, the whole run, and the parts of the start-up before the probe' },
+);
+
 /** The whole document: `autobatch schema` prints this as JSON Schema. */
 export const DocumentSchema = Type.Object(
   {
@@ -281,7 +323,7 @@ export const DocumentSchema = Type.Object(
     candidates: Type.Array(CandidateSchema),
     search: Type.Optional(SearchInfoSchema),
     recommendation: Nullable(RecommendationSchema),
-    timings: Type.Record(Type.String(), Type.Number()),
+    timings: TimingsSchema,
     cache: Type.Optional(
       Type.Object({
         key: Type.String(),
@@ -310,5 +352,6 @@ export type Horizon = Static<typeof HorizonSchema>;
 export type HorizonTrend = Static<typeof HorizonTrendSchema>;
 export type Schedule = Static<typeof ScheduleSchema>;
 export type AutobatchDocument = Static<typeof DocumentSchema>;
+export type Timings = Static<typeof TimingsSchema>;
 export type { Preparation } from './workloads/table/preparation';
 export type { LayerSummary, ModelSummary } from './workloads/model-summary';

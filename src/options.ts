@@ -1,6 +1,7 @@
 import { BACKEND_CHOICES, type BackendChoice } from './platform/backend';
 import type { HorizonOption } from './lr/horizon';
 import { UsageError } from './util/errors';
+import { parseQueueUrl, type QueueUrl } from './runner/queue/url';
 import type { ProgressEvent } from './progress';
 import { parseBytes, parseDuration } from './util/units';
 import { TASKS, type Task } from './workloads/table/preparation';
@@ -187,6 +188,21 @@ export interface TuneOptions {
    * @default 1
    */
   workers?: number;
+  /**
+   * A job queue for the search's runs: `redis://[user:password@]HOST:PORT[/DB]`, or
+   * `rediss://…` for TLS. The probe and the measurements before the search stay here; the
+   * search's runs become BullMQ jobs that `autobatch worker --queue` processes train, on
+   * this machine or others with the same hardware. A password in it is never printed or
+   * written to the result. Needs a workload given by files or an example.
+   * @default no queue: the search trains on this machine's pool
+   */
+  queue?: string;
+  /**
+   * With `queue`: how long to wait for a worker before the search trains here instead, and
+   * for a Redis that stops answering before the search stops (seconds or a duration).
+   * @default 30
+   */
+  queueWait?: number | string;
   /** Called with progress events, for progress bars or logs. */
   onProgress?: (event: ProgressEvent) => void;
   /** Aborting ends the run early; `tune()` then returns a document with `complete: false`. */
@@ -210,6 +226,7 @@ export const DEFAULT_OPTIONS = {
   warmupSteps: 2,
   minSteps: 5,
   minTrialSeconds: 1,
+  queueWaitSeconds: 30,
 } as const;
 
 /** `TuneOptions` with defaults applied and sizes parsed. */
@@ -238,6 +255,9 @@ export interface NormalizedOptions {
   cache: string | null;
   refresh: boolean;
   saveModel: string | null;
+  /** The search's job queue; null: this machine's pool. */
+  queue: QueueUrl | null;
+  queueWaitSeconds: number;
   onProgress: (event: ProgressEvent) => void;
   signal: AbortSignal | undefined;
 }
@@ -331,6 +351,8 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     cache: options.cache ?? null,
     refresh: options.refresh ?? false,
     saveModel: normalizeSaveModel(options.saveModel),
+    queue: normalizeQueue(options.queue, inline),
+    queueWaitSeconds: parseDuration(options.queueWait ?? DEFAULT_OPTIONS.queueWaitSeconds, 'queueWait'),
     onProgress: options.onProgress ?? (() => {}),
     signal: options.signal,
   };
@@ -354,6 +376,13 @@ function normalizeSaveModel(value: unknown): string | null {
     throw new UsageError(`saveModel must be a folder path, got ${JSON.stringify(value)}`, { option: 'saveModel' });
   }
   return value;
+}
+
+function normalizeQueue(value: unknown, inline: { model?: unknown; data?: unknown }): QueueUrl | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string') throw new UsageError('queue must be a redis:// or rediss:// URL', { option: 'queue' });
+  if (inline.model || inline.data) throw new UsageError('queue needs a workload given by files or an example: a model or data given in code cannot cross to a worker', { option: 'queue' });
+  return parseQueueUrl(value);
 }
 
 function parseBytesOption(value: number | string | undefined): number | null {

@@ -1,13 +1,18 @@
-import { SCHEMA_VERSION, type AutobatchDocument, type HardwareInfo, type NoiseEstimate, type Phase, type Trial } from './document';
-import { activateBackend } from './platform/backend';
+import { SCHEMA_VERSION, type AutobatchDocument, type Timings, type HardwareInfo, type NoiseEstimate, type Phase, type Trial } from './document';
+import * as os from 'node:os';
+import { activateBackend, backendVersions } from './platform/backend';
+import { coresBusyElsewhere, sampleCpu } from './platform/cpu-load';
 import { cacheKey, prepareCacheDir, readCache, writeCache, type CacheKeyParts } from './cache';
-import { BackendError } from './util/errors';
+import { BackendError, InputError, describeError } from './util/errors';
 import { assertEnoughSamples, prepareWorkload } from './platform/prepare';
 import { IsolatedRunner } from './runner/isolated';
 import type { TrialRunner } from './runner/runner';
 import { defaultMemoryBudget, snapshotHardware } from './platform/hardware';
 import type { RunPool } from './runner/pool';
 import { chooseSearchPool, openSearchPool } from './search/pool';
+import { openSearchQueue } from './search/queue';
+import { assertQueueReachable } from './runner/queue/connection';
+import type { RunQueue } from './runner/queue/client';
 import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
@@ -21,7 +26,8 @@ import { searchBatchSizes, type SearchOutcome } from './search/search';
 import { searchCannotStart } from './search/evaluation-cost';
 import { loadTf, type TF } from './platform/tf';
 import { TOOL_VERSION } from './util/version';
-import { resolveWorkload } from './workloads/spec';
+import { resolveWorkload, withoutPreparedData } from './workloads/spec';
+import { RunFolder, countingLoads, shareWorkloadData, type SharedWorkload } from './workloads/shared-data';
 import { createWorkload, type WorkloadDefinition } from './workloads/workload';
 import { assertModelFolder, saveWorkloadModel } from './workloads/save-model';
 
@@ -34,8 +40,29 @@ import { assertModelFolder, saveWorkloadModel } from './workloads/save-model';
  * @throws UsageError for bad options, BackendError when no backend can train the model.
  */
 export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument> {
+  // The data prepared for the trial processes lives in the folder, and the first trial
+  // process starts before the data is read: both go however the run ends.
+  const start: StartUp = { folder: new RunFolder(), early: null };
+  try {
+    return await measure(options, start);
+  } finally {
+    start.folder.remove();
+    await start.early?.close();
+  }
+}
+
+/** What the start-up leaves for `tune` to clean up. */
+interface StartUp {
+  folder: RunFolder;
+  /** The probe's trial process, started early; its runner closes it. */
+  early: IsolatedRunner | null;
+}
+
+async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchDocument> {
   const opts = normalizeOptions(options);
   const started = Date.now();
+  // What other programs take of the cores is measured over the tuner's own run.
+  const cpuAtStart = sampleCpu(started);
   const end = started + opts.timeBudgetSeconds * 1000;
   const doc = emptyDocument(opts);
   const aborted = () => opts.signal?.aborted === true;
@@ -61,16 +88,30 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
   // Files first: a bad one should fail in a moment, before TensorFlow.js starts.
   if (opts.cache) prepareCacheDir(opts.cache);
   if (opts.saveModel) assertModelFolder(opts.saveModel);
+  if (opts.queue) await assertQueueReachable(opts.queue);
+  // Both overlap reading the data: the machine's description (other processes answer
+  // it), and the trial process's start (Node, TensorFlow.js, the first backend).
+  const hardware = snapshotHardware();
+  // Awaited below; a failure there must not surface as unhandled if the data fails first.
+  hardware.catch(() => {});
+  if (opts.isolate && !opts.inline.model && !opts.inline.data) {
+    start.early = new IsolatedRunner({ workload: opts.workload, backend: opts.backend, minBatch: opts.minBatch });
+    start.early.prestart();
+  }
   const readStarted = Date.now();
   const definition = await resolveWorkload(opts.workload, opts.inline, (progress) => opts.onProgress({ type: 'data-read', ...progress }));
   if (opts.workload.data) doc.timings.data = (Date.now() - readStarted) / 1000;
   if (definition.preparation) doc.preparation = definition.preparation;
   if (definition.trainSamples !== undefined) assertEnoughSamples(definition.name, definition.trainSamples, opts.minBatch);
   const tf = loadTf();
-  doc.hardware = await timed('hardware', snapshotHardware);
-  const { name, fallbackReason, workload, runner } = await timed('backend', () => startRunner(tf, opts, definition));
+  // Read once: trial processes get the prepared numbers, not the source.
+  const shared = await shareData(tf, opts, definition, start.folder, doc);
+  const spec = shared?.spec ?? opts.workload;
+  doc.hardware = await timed('hardware', () => hardware);
+  const { name, fallbackReason, workload, runner, timings } = await timed('backend', () => startRunner(tf, { ...opts, workload: spec }, shared?.definition ?? definition, start.early));
+  Object.assign(doc.timings, timings);
   doc.notes = workload.notes;
-  doc.backend = { name, fallbackReason };
+  doc.backend = { name, fallbackReason, ...backendVersions(tf, name) };
   doc.workload = workload.info;
   if (opts.saveModel) {
     // Before any measuring: an interrupted run still leaves the model it was tuning.
@@ -143,7 +184,8 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
       }
     } else cutUnlessSkipped('noise');
 
-    const choice = chooseSearchPool(opts, doc.hardware, name, probe.trials, safe, workload);
+    const machine = { cores: os.availableParallelism(), load: os.loadavg()[0], elsewhere: coresBusyElsewhere(cpuAtStart, sampleCpu()) };
+    const choice = chooseSearchPool(opts, doc.hardware, name, probe.trials, safe, workload, machine);
     let lrRange: AutobatchDocument['lrRange'] = null;
     if (searching && !aborted()) {
       const share = lrRangeDeadline(Date.now(), end, kneeStepMs(probe.trials, knee), choice.size);
@@ -185,12 +227,23 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
     if (searching && cannotStart) doc.notes.push(cannotStart);
     if (searching && !aborted() && plan && plan.count > 0 && !cannotStart) {
       if (choice.note) doc.notes.push(choice.note);
-      const { outcome, parallel } = await timed('search', async () => {
+      const { outcome, parallel, queued } = await timed('search', async () => {
         let pool: RunPool | null = null;
-        if (!choice.inProcess) {
+        let queue: RunQueue | null = null;
+        if (opts.queue) {
+          // The probe's process is done; the runs train on the workers, or here if none comes.
+          await runner.close();
+          const context = { backend: name, hardware: doc.hardware!, workloadFingerprint: workload.fingerprint(), createdAt: doc.createdAt };
+          // Workers on other machines cannot read this one's prepared file: they load the source, checked by its hash.
+          queue = await openSearchQueue({ ...opts, workload: withoutPreparedData(spec) }, context, doc.notes, opts.onProgress);
+          if (queue) plan = planFor(queue.info().workers) ?? plan;
+        }
+        if (!queue && !choice.inProcess) {
           // The probe's process is done: its memory goes to the pool.
           await runner.close();
-          pool = await openSearchPool(opts, name, choice.size, doc.notes);
+          const poolStarted = Date.now();
+          pool = await openSearchPool({ ...opts, workload: spec }, name, choice, doc.notes);
+          doc.timings.poolStart = (Date.now() - poolStarted) / 1000;
           if (pool) opts.onProgress({ type: 'search-pool', size: pool.size, pids: pool.pids() });
           // Its start took time: plan again for what is left.
           plan = planFor(pool?.size ?? 1) ?? plan;
@@ -211,9 +264,11 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
             signal: opts.signal,
             onProgress: opts.onProgress,
             ...(pool ? { workers: pool.workers() } : {}),
+            ...(queue ? { workers: queue.workers(queue.info().workers), signal: AbortSignal.any([queue.lost, ...(opts.signal ? [opts.signal] : [])]) } : {}),
           });
-          return { outcome: searched, parallel: pool?.size ?? null };
+          return { outcome: searched, parallel: queue?.info().workers ?? pool?.size ?? null, queued: queue && { ...queue.info(), lost: queue.lost.aborted } };
         } finally {
+          await queue?.close();
           await pool?.close();
         }
       });
@@ -223,7 +278,10 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
       doc.search = {
         parallel: parallel ?? 1,
         inProcess: parallel === null,
-        reason: parallel !== null || choice.inProcess ? choice.reason : 'the pool could not start: the runs trained in this process',
+        reason: queued
+          ? `jobs on queue ${queued.name}: ${queued.workers} worker${queued.workers === 1 ? '' : 's'} took them`
+          : parallel !== null || choice.inProcess ? choice.reason : 'the pool could not start: the runs trained in this process',
+        ...(queued ? { queue: { name: queued.name, url: queued.url, workers: queued.workers, retries: queued.retries } } : {}),
         wallSeconds,
         steps: search.steps,
         stepsPerSecond: wallSeconds ? search.steps / wallSeconds : null,
@@ -236,7 +294,7 @@ export async function tune(options: TuneOptions = {}): Promise<AutobatchDocument
       if (search.noise && doc.noise) {
         doc.noise = { ...search.noise, atInit: noiseAtInit, preconditioned: search.preconditioned };
       }
-      if (aborted() || search.cut) cut('search');
+      if (aborted() || search.cut || queued?.lost) cut('search');
     } else cutUnlessSkipped('search');
 
     doc.recommendation = await timed('recommend', async () =>
@@ -305,15 +363,16 @@ function cacheKeyParts(opts: NormalizedOptions, hardware: HardwareInfo, backend:
 
 /**
  * The trial runner and the workload this process uses for the later phases. Isolated:
- * the trial process picks the backend (its training step may be the one that dies),
- * then this process takes the same backend without a second check. In-process: this
- * process picks it.
+ * the trial process (`early`, when it was started before the data was read) picks the
+ * backend (its training step may be the one that dies), then this process takes the
+ * same backend without a second check. In-process: this process picks it.
  */
-async function startRunner(tf: TF, opts: NormalizedOptions, definition: WorkloadDefinition) {
+async function startRunner(tf: TF, opts: NormalizedOptions, definition: WorkloadDefinition, early: IsolatedRunner | null) {
   if (opts.isolate && (opts.inline.model || opts.inline.data)) {
     definition.notes = [...(definition.notes ?? []), 'trials ran in this process: a model or data given in code cannot cross to a trial process'];
   } else if (opts.isolate) {
-    const runner = new IsolatedRunner({ workload: opts.workload, backend: opts.backend, minBatch: opts.minBatch });
+    const runner = early ?? new IsolatedRunner({ workload: opts.workload, backend: opts.backend, minBatch: opts.minBatch });
+    runner.useWorkload(opts.workload);
     try {
       const ready = await runner.start();
       for (const s of ready.skipped) opts.onProgress({ type: 'backend-skipped', backend: s.backend, reason: s.reason });
@@ -321,15 +380,42 @@ async function startRunner(tf: TF, opts: NormalizedOptions, definition: Workload
       if (reason) throw new BackendError(`the trial process trains on ${ready.backend}, but this process cannot: ${reason}`);
       opts.onProgress({ type: 'backend-selected', backend: ready.backend });
       const workload = await createWorkload(tf, definition, opts.workload);
-      return { name: ready.backend, fallbackReason: ready.fallbackReason, workload, runner: runner as TrialRunner };
+      return { name: ready.backend, fallbackReason: ready.fallbackReason, workload, runner: runner as TrialRunner, timings: { ...ready.timings } };
     } catch (err) {
       await runner.close();
       throw err;
     }
   }
-  const selection = await prepareWorkload(tf, definition, opts.workload, opts.backend, opts.minBatch, opts.onProgress);
+  const loads = countingLoads(definition);
+  const checkStarted = Date.now();
+  const selection = await prepareWorkload(tf, loads.definition, opts.workload, opts.backend, opts.minBatch, opts.onProgress);
+  const timings: Timings = { dataLoad: loads.seconds(), backendCheck: (Date.now() - checkStarted) / 1000 - loads.seconds() };
   const runner: TrialRunner = new InProcessRunner(tf, selection.value);
-  return { name: selection.name, fallbackReason: selection.fallbackReason, workload: selection.value, runner };
+  return { name: selection.name, fallbackReason: selection.fallbackReason, workload: selection.value, runner, timings };
+}
+
+/**
+ * Loads the workload's data once, here, and writes it for the trial processes, which
+ * then read the numbers instead of the source (no second CSV read, no refitted
+ * preparation, one call of a module's `loadData`). Not for a model or data given in
+ * code (no process gets them). A file that cannot be written (a full disk) leaves each
+ * process loading the source itself, and a note says so.
+ */
+async function shareData(tf: TF, opts: NormalizedOptions, definition: WorkloadDefinition, folder: RunFolder, doc: AutobatchDocument): Promise<SharedWorkload | null> {
+  if (opts.inline.model || opts.inline.data) return null;
+  const started = Date.now();
+  try {
+    // Any backend holds numbers; cpu is always there (the trial process picks the training one).
+    const reason = await activateBackend(tf, 'cpu');
+    if (reason) throw new BackendError(`cpu: ${reason}`);
+    return await shareWorkloadData(tf, definition, opts.workload, folder.path);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    definition.notes = [...(definition.notes ?? []), `each trial process loaded the data itself: it could not be prepared once for them (${describeError(err)})`];
+    return null;
+  } finally {
+    doc.timings.dataWrite = (Date.now() - started) / 1000;
+  }
 }
 
 function emptyDocument(opts: NormalizedOptions): AutobatchDocument {

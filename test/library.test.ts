@@ -1,12 +1,16 @@
+/**
+ * @jest-environment ./test/helpers/shared-typed-arrays-environment.js
+ */
 import Ajv from 'ajv';
 import * as fs from 'node:fs';
 import { DocumentSchema, estimateGradientNoise, findLearningRate, tf, tune, type ProgressEvent } from '../src/index';
 import { leastSquares } from './helpers/least-squares';
 import { tempDir } from './helpers/files';
+import { testBackend, useTestBackend } from './helpers/backend';
 
 const validate = new Ajv().compile(JSON.parse(JSON.stringify(DocumentSchema)));
 const files = tempDir('library');
-const QUICK = { minTrialSeconds: 0.05, minSteps: 2, warmupSteps: 1, backend: 'cpu' } as const;
+const QUICK = { minTrialSeconds: 0.05, minSteps: 2, warmupSteps: 1, backend: testBackend('cpu') } as const;
 
 /** A pipeline's model and data, built with the exported tf. */
 function pipeline() {
@@ -96,7 +100,7 @@ describe('tune() for pipelines', () => {
 
 describe('estimateGradientNoise and findLearningRate', () => {
   test('the exported noise estimator matches the closed form', async () => {
-    await tf.setBackend('cpu');
+    await useTestBackend(tf, 'cpu');
     const problem = leastSquares(tf, 16, 1, 8192);
     const noise = await estimateGradientNoise(problem.model, problem.data);
     expect(Math.abs(noise.bSimple - problem.expected.bSimple) / problem.expected.bSimple).toBeLessThan(0.2);

@@ -2,6 +2,10 @@ import type { AutobatchDocument, Trial } from '../src/document';
 import type { ProgressEvent } from '../src/progress';
 import { tune } from '../src/tune';
 import { constantEquivalent } from '../src/lr/schedule';
+import { testBackend } from './helpers/backend';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { blobsCsv, tempDir } from './helpers/files';
 
 /** Quick trials: enough steps to measure, little time. */
 const QUICK = { minTrialSeconds: 0.1, minSteps: 2, warmupSteps: 1 } as const;
@@ -13,11 +17,15 @@ describe('tune on the built-in MNIST example, search included', () => {
   const events: ProgressEvent[] = [];
 
   beforeAll(async () => {
-    doc = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, timeBudget: 50, onProgress: (e) => events.push(e) });
+    doc = await tune({ ...QUICK, backend: testBackend('wasm'), maxBatch: 512, timeBudget: 50, onProgress: (e) => events.push(e) });
   }, 120_000);
 
   test('returns a complete document', () => {
-    expect(doc).toMatchObject({ schemaVersion: 2, complete: true, phasesCut: [], backend: { name: 'wasm' } });
+    expect(doc).toMatchObject({ schemaVersion: 2, complete: true, phasesCut: [], backend: { name: testBackend('wasm') } });
+    // The versions that trained, so runs can be compared: TensorFlow's C library only on tensorflow.
+    expect(doc.backend!.tfjsVersion).toMatch(/^4\.22\./);
+    if (doc.backend!.name === 'tensorflow') expect(doc.backend!.tensorflowVersion).toMatch(/^2\./);
+    else expect(doc.backend!.tensorflowVersion).toBeUndefined();
     expect(doc.workload).toMatchObject({ name: 'mnist-mlp', trainSamples: 8000, valSamples: 2000, parameters: 235146 });
     expect(doc.probe!.trials.map((t) => t.batchSize).slice(0, 3)).toEqual([8, 16, 32]);
     expect(doc.probe!.maxFeasibleBatch).toBe(Math.max(...ok(doc).map((t) => t.batchSize)));
@@ -96,7 +104,7 @@ describe('tune on the built-in MNIST example, search included', () => {
     // Halfway between what 16 and 32 need: 16 fits, 32 does not. Small sizes keep a
     // throughput plateau (which noise on a busy machine can fake) from stopping it first.
     const budget = Math.floor((peakAt(trials, 16) + peakAt(trials, 32)) / 2);
-    const capped = await tune({ ...QUICK, backend: 'wasm', maxBatch: 512, maxMemory: budget, search: false });
+    const capped = await tune({ ...QUICK, backend: testBackend('wasm'), maxBatch: 512, maxMemory: budget, search: false });
     expect(capped.probe!.stopReason).toBe('memory');
     expect(capped.budget.memoryBytes).toBe(budget);
     for (const t of ok(capped)) expect(t.peakBytes!).toBeLessThanOrEqual(budget);
@@ -133,5 +141,66 @@ describe('tune when cut short', () => {
     });
     expect(doc).toMatchObject({ complete: false, incompleteReason: 'interrupted' });
     expect(doc.probe!.trials).toHaveLength(2);
+  });
+});
+
+describe('tune reads the data once, and leaves no file behind', () => {
+  const files = tempDir('tune-once');
+  let scratch = '';
+  // The run folder goes in the temporary folder: a private one shows this run's and no other session's.
+  const nodeOs = require('node:os') as typeof import('node:os');
+  const nodeFs = require('node:fs') as typeof import('node:fs');
+  let made: jest.SpyInstance;
+  beforeEach(() => {
+    scratch = fs.mkdtempSync(path.join(files.dir(), 'tmp-'));
+    jest.spyOn(nodeOs, 'tmpdir').mockReturnValue(scratch);
+    made = jest.spyOn(nodeFs, 'mkdtempSync');
+  });
+  afterEach(() => jest.restoreAllMocks());
+  const runFolders = () => fs.readdirSync(scratch).filter((name) => name.startsWith('autobatch-run-'));
+  /** The run folders this test's run made: one, and gone. */
+  const expectOneMadeAndGone = () => {
+    const folders = made.mock.results.map((r) => r.value as string).filter((dir) => dir.startsWith(path.join(scratch, 'autobatch-run-')));
+    expect(folders).toHaveLength(1);
+    expect(fs.existsSync(folders[0])).toBe(false);
+    expect(runFolders()).toEqual([]);
+  };
+  const base = () => ({ ...QUICK, data: files.write('blobs.csv', blobsCsv(400)), label: 'kind', backend: 'cpu' as const, isolate: true, search: false, timeBudget: 10 });
+
+  test('the trial process gets the prepared numbers; the start-up is timed part by part; the file goes when the run ends', async () => {
+    const during: string[][] = [];
+    const doc = await tune({
+      ...base(),
+      onProgress: (e) => {
+        if (e.type === 'phase-start' && e.phase === 'probe') during.push(runFolders().flatMap((dir) => fs.readdirSync(path.join(scratch, dir))));
+      },
+    });
+    expect(doc.complete).toBe(true);
+    expect(during).toEqual([[expect.stringMatching(/^data-[0-9a-f]{16}\.bin$/)]]);
+    for (const key of ['data', 'dataWrite', 'processStart', 'dataLoad', 'backendCheck', 'hardware', 'backend']) expect(doc.timings[key]).toBeGreaterThanOrEqual(0);
+    expectOneMadeAndGone();
+  });
+
+  test('an interrupted run removes it too', async () => {
+    const controller = new AbortController();
+    const doc = await tune({
+      ...base(),
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.type === 'trial-end') controller.abort();
+      },
+    });
+    expect(doc).toMatchObject({ complete: false, incompleteReason: 'interrupted' });
+    expectOneMadeAndGone();
+  });
+
+  test('so does a failed one: a model that cannot be built in the trial process', async () => {
+    const model = files.write(
+      'broken.cjs',
+      `exports.createModel = () => { throw new Error('no layers today'); };
+       exports.loadData = (tf) => ({ x: [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12], [13, 14], [15, 16], [17, 18], [19, 20]], y: [[1], [2], [3], [4], [5], [6], [7], [8], [9], [10]] });`,
+    );
+    await expect(tune({ ...QUICK, model, backend: 'cpu', isolate: true, minBatch: 2, timeBudget: 10 })).rejects.toThrow(/createModel threw: no layers today/);
+    expectOneMadeAndGone();
   });
 });

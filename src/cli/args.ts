@@ -150,6 +150,18 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
     flag: 'train-time',
     yargs: { type: 'string', describe: 'How long your training run will last on this machine, e.g. 30m, 2h (instead of --epochs)' },
   },
+  queue: {
+    flag: 'queue',
+    yargs: { type: 'string', describe: 'Train the search\'s runs as jobs on Redis (redis://HOST:PORT[/DB], rediss:// for TLS), taken by `autobatch worker` processes' },
+  },
+  queueWait: {
+    flag: 'queue-wait',
+    yargs: {
+      type: 'string',
+      describe: 'With --queue: how long to wait for a worker before training here, and for a silent Redis before stopping',
+      defaultDescription: `${DEFAULT_OPTIONS.queueWaitSeconds}s`,
+    },
+  },
   workers: {
     flag: 'workers',
     yargs: { type: 'string', describe: 'Data-parallel workers: also advise the per-worker and global batch', defaultDescription: String(DEFAULT_OPTIONS.workers) },
@@ -181,6 +193,29 @@ export interface OutputArgs {
   report?: string;
   format: OutputFormat;
   quiet: boolean;
+}
+
+/** What `autobatch setup` can set up. */
+export const SETUP_TARGETS = ['tensorflow'] as const;
+export type SetupTarget = (typeof SETUP_TARGETS)[number];
+
+/** Flags of `autobatch setup tensorflow`. */
+export const SETUP_FLAGS = {
+  'from-wheel': { type: 'string', describe: 'A TensorFlow CPU wheel (.whl) to take the C library from', defaultDescription: 'pip downloads tensorflow-cpu from its configured index' },
+  force: { type: 'boolean', describe: 'Build again even when a working binding is installed' },
+} as const satisfies Record<string, Options>;
+
+export interface SetupArgs {
+  target: SetupTarget;
+  fromWheel?: string;
+  force: boolean;
+}
+
+export function toSetupArgs(argv: Record<string, unknown>): SetupArgs {
+  if (Array.isArray(argv['from-wheel'])) throw new UsageError('--from-wheel was given more than once');
+  const fromWheel = argv['from-wheel'] as string | undefined;
+  if (fromWheel !== undefined && fromWheel.trim() === '') throw new UsageError('--from-wheel needs a file');
+  return { target: argv.target as SetupTarget, ...(fromWheel === undefined ? {} : { fromWheel }), force: argv.force === true };
 }
 
 /**

@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import { AutobatchError, UsageError, describeError } from '../util/errors';
 import { TOOL_VERSION } from '../util/version';
-import { OUTPUT_FLAGS, TUNE_FLAGS, toOutputArgs, toTuneOptions } from './args';
+import { OUTPUT_FLAGS, SETUP_FLAGS, SETUP_TARGETS, TUNE_FLAGS, toOutputArgs, toSetupArgs, toTuneOptions } from './args';
 import { EXIT_CODES, exitCodeFor } from './exit-codes';
 
 /**
@@ -38,6 +38,29 @@ export async function main(args: string[]): Promise<number> {
       },
     )
     .command(
+      'setup <target>',
+      'Build an optional backend where npm cannot: tensorflow builds tfjs-node against a TensorFlow wheel',
+      (y) => y.positional('target', { type: 'string', choices: SETUP_TARGETS, describe: 'What to set up', demandOption: true }).options(SETUP_FLAGS),
+      async (argv) => {
+        const { runSetup } = await import('./setup-command');
+        exitCode = await runSetup(toSetupArgs(argv));
+      },
+    )
+    .command(
+      'worker',
+      "Train the search's runs from a job queue (Redis) for `autobatch probe --queue` on any machine with the same hardware",
+      (y) =>
+        y
+          .option('queue', { type: 'string', demandOption: true, describe: 'The Redis to take runs from: redis://HOST:PORT[/DB], rediss:// for TLS' })
+          .option('model', { type: 'string', array: true, describe: 'A model file this worker may train (a module or model.json), matched to a tuning by its content' })
+          .option('data', { type: 'string', array: true, describe: 'A data file this worker may train on, matched by its content' })
+          .option('lock-time', { type: 'string', describe: "How soon a run whose worker died starts again on another worker (the run's lock)", defaultDescription: '30s' }),
+      async (argv) => {
+        const { runWorker, toWorkerArgs } = await import('./worker-command');
+        exitCode = await runWorker(toWorkerArgs(argv));
+      },
+    )
+    .command(
       'schema',
       'Print the JSON Schema of the result document',
       (y) => y,
@@ -53,7 +76,8 @@ export async function main(args: string[]): Promise<number> {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, err) => {
-      throw err ?? new UsageError(message);
+      // yargs writes some messages on two lines ("Invalid values:\n  Argument: …"): one line for the user.
+      throw err ?? new UsageError(message.replace(/\s*\n\s*/g, ' '));
     });
   try {
     await parser.parseAsync();

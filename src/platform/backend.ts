@@ -19,7 +19,12 @@ export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu
  */
 export async function activateBackend(tf: TF, name: BackendName): Promise<string | null> {
   try {
-    if (name === 'tensorflow') require('@tensorflow/tfjs-node');
+    if (name === 'tensorflow') {
+      // TensorFlow logs INFO lines (CPU features, thread pools) on stderr while it loads;
+      // they would interleave with the progress lines. Warnings and errors still show.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+      require('@tensorflow/tfjs-node');
+    }
     if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -42,7 +47,37 @@ export async function activateBackend(tf: TF, name: BackendName): Promise<string
   } catch (err) {
     return `it failed to initialize: ${firstLine(describeError(err))}`;
   }
-  return name === 'tensorflow' ? null : verifyKernelsFor(tf, name);
+  if (name !== 'tensorflow') return verifyKernelsFor(tf, name);
+  const versions = backendVersions(tf, name);
+  return tensorflowPairingProblem(versions.tensorflowVersion ?? null);
+}
+
+/** The versions `backend` of the document records: tfjs always, TensorFlow's C library on tensorflow. */
+export interface BackendVersions {
+  tfjsVersion: string;
+  tensorflowVersion?: string;
+}
+
+/**
+ * The versions of the active backend's libraries: `tf.version.tfjs`, and on tensorflow
+ * the `TF_Version()` tfjs-node's binding exposes as `binding.TF_Version`.
+ */
+export function backendVersions(tf: TF, name: BackendName): BackendVersions {
+  const tfjsVersion = tf.version.tfjs;
+  if (name !== 'tensorflow') return { tfjsVersion };
+  const binding = (tf.findBackend('tensorflow') as { binding?: { TF_Version?: unknown } } | undefined)?.binding;
+  return typeof binding?.TF_Version === 'string' ? { tfjsVersion, tensorflowVersion: binding.TF_Version } : { tfjsVersion };
+}
+
+/**
+ * Why tfjs-node's binding cannot be trusted with the TensorFlow C library it loaded, or
+ * null. tfjs-node 4.x calls TensorFlow 2's C API (it ships 2.9.1; `autobatch setup
+ * tensorflow` builds against 2.21.0): another major version, or none reported, is refused.
+ */
+export function tensorflowPairingProblem(tensorflowVersion: string | null): string | null {
+  if (tensorflowVersion === null) return "its binding does not report TF_Version(): not tfjs-node's binding?";
+  if (!/^2\./.test(tensorflowVersion)) return `tfjs-node 4.x needs TensorFlow 2's C library; its binding loaded TensorFlow ${tensorflowVersion}`;
+  return null;
 }
 
 export interface BackendSelection<T> {

@@ -6,6 +6,7 @@ import type { TF } from '../platform/tf';
 import { disposeModel, type Workload } from '../workloads/workload';
 import { BatchCursor, type BatchSource } from './batches';
 import { isOutOfMemoryError } from './oom';
+import { PeakRss } from '../platform/peak-rss';
 import type { TrialRunner, TrialSpec } from './runner';
 
 /**
@@ -30,14 +31,17 @@ export class InProcessRunner implements TrialRunner {
       model = await this.workload.createModel();
       const step = trainingStep(model, new BatchCursor(tf, this.workload.train, spec.batchSize));
       for (let i = 1; i < spec.warmupSteps; i++) await step();
+      const stepRss = PeakRss.start();
       const profile = await tf.profile(step);
       const peakBytes = profile.peakBytes;
-      let rssBytes = process.memoryUsage().rss;
+      let rssBytes = Math.max(process.memoryUsage().rss, stepRss.read() ?? 0);
       if (peakBytes > spec.memoryBudgetBytes) {
         return { batchSize: spec.batchSize, status: 'over-budget', stepMs: null, samplesPerSec: null, peakBytes, rssBytes, steps: 0 };
       }
       const times: number[] = [];
       const start = this.now();
+      const wallStart = performance.now();
+      const cpuStart = process.cpuUsage();
       while (times.length < spec.minSteps || this.now() - start < spec.minSeconds * 1000) {
         const t0 = performance.now();
         await step();
@@ -48,6 +52,7 @@ export class InProcessRunner implements TrialRunner {
         if (this.now() >= spec.deadline || signal?.aborted) break;
       }
       rssBytes = Math.max(rssBytes, process.memoryUsage().rss);
+      const cpuPerWall = cpuShare(process.cpuUsage(cpuStart), performance.now() - wallStart);
       const stepMs = median(times);
       return {
         batchSize: spec.batchSize,
@@ -57,6 +62,7 @@ export class InProcessRunner implements TrialRunner {
         peakBytes,
         rssBytes,
         steps: times.length,
+        ...(cpuPerWall !== null ? { cpuPerWall } : {}),
       };
     } catch (err) {
       if (isOutOfMemoryError(err)) return failed('oom', describeError(err));
@@ -67,6 +73,16 @@ export class InProcessRunner implements TrialRunner {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * CPU time per wall time over an interval, all the process's threads together: how many
+ * cores it kept busy (tfjs-node's thread pool may keep several). Null for an interval too
+ * short to say (under 50 ms: the CPU clock's grain).
+ */
+export function cpuShare(usage: NodeJS.CpuUsage, wallMs: number): number | null {
+  if (!(wallMs >= 50)) return null;
+  return Math.round(((usage.user + usage.system) / 1000 / wallMs) * 100) / 100;
 }
 
 function yieldToEventLoop(): Promise<void> {

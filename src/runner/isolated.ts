@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import type { BackendName, Trial, WorkloadInfo } from '../document';
 import { AutobatchError, InputError, TrainingError, type ErrorCode } from '../util/errors';
 import type { BackendChoice } from '../platform/backend';
+import { tensorflowThreadEnv } from '../platform/threads';
 import type { WorkloadSpec } from '../workloads/spec';
 import { classifyChildExit } from './child-exit';
-import type { FromChild, ToChild } from './protocol';
+import type { FromChild, StartTimings, ToChild } from './protocol';
 import type { RunOutcome, RunSpec } from './run-spec';
 import type { TrialRunner, TrialSpec } from './runner';
 
@@ -24,6 +25,8 @@ export interface IsolatedRunnerOptions {
   minBatch: number;
   /** The script the trial process runs. @default child.js beside this file (child.ts via ts-node in tests) */
   entry?: string;
+  /** Threads the process's TensorFlow may use (see `tensorflowThreadEnv`). @default TensorFlow's own: every core */
+  threads?: number | null;
 }
 
 export interface ChildReady {
@@ -31,6 +34,8 @@ export interface ChildReady {
   fallbackReason: string | null;
   skipped: { backend: BackendName; reason: string }[];
   info: WorkloadInfo;
+  /** How long the first process took to start, by its own clock. */
+  timings: StartTimings;
 }
 
 /** Bytes of the trial process's stderr kept to explain its death. */
@@ -48,12 +53,27 @@ export class IsolatedRunner implements TrialRunner {
   private lastPid: number | null = null;
   private pending: { resolve: (m: FromChild) => void; reject: (e: Error) => void } | null = null;
 
-  constructor(private readonly options: IsolatedRunnerOptions) {}
+  constructor(private options: IsolatedRunnerOptions) {}
 
-  /** Starts the trial process: it picks the backend with a real training step. */
+  /**
+   * Starts the trial process before its workload is known: it loads TensorFlow.js and
+   * activates the first backend it can while this process reads the data. `start` then
+   * sends the workload (set it first with `useWorkload` if it changed).
+   */
+  prestart(): void {
+    if (this.child) return;
+    this.spawn().send({ type: 'warm', backend: this.options.backend } satisfies ToChild);
+  }
+
+  /** The workload the next start sends (the prepared data's spec, once it is written). */
+  useWorkload(workload: WorkloadSpec): void {
+    this.options = { ...this.options, workload };
+  }
+
+  /** Starts the trial process (or takes the prestarted one): it picks the backend with a real training step. */
   async start(): Promise<ChildReady> {
     if (this.child && this.readyInfo) return this.readyInfo;
-    const child = this.spawn();
+    const child = this.child ?? this.spawn();
     const reply = await this.request(child, {
       type: 'init',
       workload: this.options.workload,
@@ -74,7 +94,7 @@ export class IsolatedRunner implements TrialRunner {
     }
     if (reply.type !== 'ready') throw new TrainingError(`the trial process failed to start: ${describeReply(reply)}`);
     // A restarted child reports no skips; keep what the first start found.
-    this.readyInfo = this.readyInfo ?? { backend: reply.backend, fallbackReason: reply.fallbackReason, skipped: reply.skipped, info: reply.info };
+    this.readyInfo = this.readyInfo ?? { backend: reply.backend, fallbackReason: reply.fallbackReason, skipped: reply.skipped, info: reply.info, timings: reply.timings };
     return this.readyInfo;
   }
 
@@ -106,6 +126,13 @@ export class IsolatedRunner implements TrialRunner {
     if (reply.type !== 'exit') throw new TrainingError(`unexpected reply from the trial process: ${reply.type}`);
     const { status, error } = classifyChildExit(reply.signal, reply.code, reply.stderr);
     return { failure: { status: status === 'oom' ? 'oom' : 'crashed', error }, process: slot, pid };
+  }
+
+  /** The workload's fingerprint as the child built it (see `Workload.fingerprint`). */
+  async workloadFingerprint(): Promise<string> {
+    const reply = await this.requestAbortably({ type: 'fingerprint' });
+    if (reply.type !== 'fingerprint') throw new TrainingError(`the trial process gave no workload fingerprint: ${describeReply(reply)}`);
+    return reply.fingerprint;
   }
 
   /** The process id of the child now running, or null. */
@@ -150,6 +177,7 @@ export class IsolatedRunner implements TrialRunner {
       // Structured clone: a run's Float32Array of losses and a NaN loss cross intact.
       serialization: 'advanced',
       execArgv: entry.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [],
+      ...(this.options.threads ? { env: { ...process.env, ...tensorflowThreadEnv(this.options.threads) } } : {}),
     });
     this.child = child;
     this.stderr = '';

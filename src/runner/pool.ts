@@ -12,6 +12,8 @@ export interface RunPoolOptions {
   size: number;
   /** The script each process runs. @default child.js beside this file (child.ts via ts-node in tests) */
   entry?: string;
+  /** Threads each process's TensorFlow may use (see `choosePoolSize`). @default TensorFlow's own */
+  threads?: number | null;
 }
 
 /**
@@ -27,7 +29,7 @@ export class RunPool {
   constructor(options: RunPoolOptions) {
     this.slots = Array.from(
       { length: Math.max(1, options.size) },
-      () => new IsolatedRunner({ workload: options.workload, backend: options.backend, minBatch: options.minBatch, entry: options.entry }),
+      () => new IsolatedRunner({ workload: options.workload, backend: options.backend, minBatch: options.minBatch, entry: options.entry, threads: options.threads }),
     );
   }
 

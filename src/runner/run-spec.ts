@@ -92,6 +92,10 @@ export interface RunFailure {
 export type RunOutcome = ({ run: CandidateRun; failure?: undefined } | { run?: undefined; failure: RunFailure }) & {
   process: number | null;
   pid: number | null;
+  /** On a job queue: the worker that trained it (`host:pid`). */
+  worker?: string;
+  /** On a job queue: how often the run started again elsewhere after its worker died mid-run. */
+  retries?: number;
 };
 
 /** Something that trains runs one at a time: the tuner's process, or one process of a pool. */

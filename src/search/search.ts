@@ -462,7 +462,11 @@ export function equalTime(seconds: number, stepMs: number | null, overrun = SLOT
 
 /** A run's record in its size's `runs`: a run whose process died says how. */
 function runRecord(round: number, learningRate: number, outcome: RunOutcome): SearchRun {
-  const where = outcome.process === null ? {} : { process: outcome.process };
+  const where = {
+    ...(outcome.process === null ? {} : { process: outcome.process }),
+    ...(outcome.worker === undefined ? {} : { worker: outcome.worker }),
+    ...(outcome.retries ? { retries: outcome.retries } : {}),
+  };
   if (!outcome.run) return { round, learningRate, steps: 0, valLoss: null, diverged: false, status: outcome.failure.status, error: outcome.failure.error, ...where };
   const { steps, valLoss, diverged } = outcome.run;
   return { round, learningRate, steps, valLoss, diverged, ...where };

@@ -10,7 +10,11 @@ export type ErrorCode =
   /** No TensorFlow.js backend could run the model's training step. */
   | 'E_BACKEND'
   /** Training failed for a reason other than running out of memory. */
-  | 'E_TRAINING';
+  | 'E_TRAINING'
+  /** `autobatch setup` could not finish: a tool it needs is missing, or a download or build failed. */
+  | 'E_SETUP'
+  /** The job queue (Redis) could not be reached or was lost. */
+  | 'E_QUEUE';
 
 export class AutobatchError extends Error {
   readonly code: ErrorCode;
@@ -51,6 +55,20 @@ export class BackendError extends AutobatchError {
 export class TrainingError extends AutobatchError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('E_TRAINING', message, options);
+  }
+}
+
+/** `autobatch setup` could not finish; `message` says which step failed and what to do. */
+export class SetupError extends AutobatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_SETUP', message, options);
+  }
+}
+
+/** The job queue's Redis could not be reached, or was lost for longer than the stated wait. */
+export class QueueError extends AutobatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_QUEUE', message, options);
   }
 }
 

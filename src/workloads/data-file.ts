@@ -2,6 +2,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { InputError } from '../util/errors';
 import { createRandom, shuffledIndices } from '../util/random';
 import type { TF } from '../platform/tf';
+import { sha256OfFile } from './file-hash';
 import { encodeTable } from './table/encode';
 import { fitPreparation } from './table/fit';
 import type { GivenKinds } from './table/kinds';
@@ -19,12 +20,16 @@ export interface DataFileOptions extends LabelOptions, GivenKinds {
   seed: number;
   validationSplit: number;
   onProgress?: (progress: ReadProgress) => void;
+  /** The sha256 the file must have (the tuner's, for a process that reads the file itself); else refused. */
+  sha256?: string;
 }
 
 /** What a data file became, for the model built on it and the output. */
 export interface LoadedDataFile {
   preparation: Preparation;
   trainRows: number;
+  /** The sha256 of the file's bytes. */
+  sha256: string;
   loadData(tf: TF, targetStyle: TargetStyle): DataSplit;
 }
 
@@ -36,6 +41,10 @@ export interface LoadedDataFile {
  */
 export async function loadDataFile(file: string, options: DataFileOptions): Promise<LoadedDataFile> {
   const table = await readTable(file, { onProgress: options.onProgress });
+  const sha256 = sha256OfFile(file);
+  if (options.sha256 !== undefined && sha256 !== options.sha256) {
+    throw new InputError(`${file}: the file changed since the tuner read it (sha256 ${sha256.slice(0, 12)}…, not ${options.sha256.slice(0, 12)}…); refused: run the tuner again`);
+  }
   const label = chooseLabel(table, options);
   const rows = label.kept.length;
   const valCount = Math.round(rows * options.validationSplit);
@@ -51,6 +60,7 @@ export async function loadDataFile(file: string, options: DataFileOptions): Prom
   return {
     preparation,
     trainRows: trainPositions.length,
+    sha256,
     loadData(tf, style) {
       // Every row here has a label: chooseLabel kept only those.
       const part = (positions: number[]) => {

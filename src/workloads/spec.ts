@@ -7,6 +7,7 @@ import type { TF } from '../platform/tf';
 import { loadDataFile, defaultMlp, type LoadedDataFile, type TargetStyle } from './data-file';
 import { exampleWorkload } from './examples/index';
 import { MODULE_EXTENSIONS, buildUserModel, moduleWorkload } from './module';
+import { readPreparedData, type PreparedDataRef } from './prepared-data';
 import { toDataSplit } from './to-tensor';
 import { readSavedModel } from './saved-model';
 import type { Task } from './table/preparation';
@@ -34,6 +35,30 @@ export interface WorkloadSpec {
   standardize: boolean;
   validationSplit: number;
   seed: number;
+  /**
+   * The workload's data, loaded once by the tuner and written to its run's temporary
+   * folder (see `shareWorkloadData`). A process given it reads that file, checked by its
+   * sha256, and neither reads `data` nor calls a module's `loadData`: no second read of
+   * a CSV, no refitted preparation. Local only: a process that cannot read the tuner's
+   * files (a queue's worker on another machine) gets the spec without it, and loads the
+   * data from its source itself.
+   */
+  prepared?: PreparedDataRef;
+  /**
+   * The sha256 of the `data` file's bytes as the tuner read them. A process that reads
+   * `data` itself (no `prepared`: a remote worker) refuses a file that differs, so every
+   * run of one search trains on the same data.
+   */
+  dataSha256?: string;
+}
+
+/**
+ * The spec for a process that cannot read this machine's files (a queue's worker): the
+ * source as given, without the prepared file, with the data file's hash to check.
+ */
+export function withoutPreparedData(spec: WorkloadSpec): WorkloadSpec {
+  const { prepared: _local, ...rest } = spec;
+  return rest;
 }
 
 /** A model or data given in code (library only: they cannot cross to a trial process). */
@@ -52,9 +77,32 @@ export async function resolveWorkload(
   inline: InlineWorkload = {},
   onReadProgress?: (progress: ReadProgress) => void,
 ): Promise<WorkloadDefinition> {
-  const dataFile = spec.data ? await loadDataFile(spec.data, { ...spec, onProgress: onReadProgress }) : undefined;
+  if (spec.prepared) return resolvePrepared(spec, spec.prepared);
+  const dataFile = spec.data ? await loadDataFile(spec.data, { ...spec, sha256: spec.dataSha256, onProgress: onReadProgress }) : undefined;
   const definition = await resolveDefinition(spec, inline, dataFile);
-  if (dataFile) definition.preparation = dataFile.preparation;
+  if (dataFile) {
+    definition.preparation = dataFile.preparation;
+    definition.dataSha256 = dataFile.sha256;
+  }
+  return definition;
+}
+
+/**
+ * The workload of a spec whose data was prepared by the tuner: the model from its
+ * source, as always (a module is imported here), the data from the prepared file.
+ */
+async function resolvePrepared(spec: WorkloadSpec, ref: PreparedDataRef): Promise<WorkloadDefinition> {
+  const prepared = readPreparedData(ref);
+  const { preparation, trainSamples } = prepared.meta;
+  if (spec.data && !preparation) throw new InputError(`prepared data ${ref.file}: it records no preparation for ${spec.data}; refused: run the tuner again`);
+  // Stands in for the data file: sizes the default model; its targets are already in the
+  // form the model's loss expects (the tuner chose it).
+  const dataFile: LoadedDataFile | undefined =
+    spec.data && preparation ? { preparation, trainRows: trainSamples ?? 0, sha256: spec.dataSha256 ?? '', loadData: (tf) => prepared.toSplit(tf) } : undefined;
+  const definition = await resolveDefinition(spec, {}, dataFile);
+  definition.loadData = (tf) => prepared.toSplit(tf);
+  if (preparation) definition.preparation = preparation;
+  if (trainSamples !== undefined) definition.trainSamples = trainSamples;
   return definition;
 }
 

@@ -48,6 +48,8 @@ export interface WorkloadDefinition {
   trainSamples?: number;
   /** What was done to a data file's table: recorded in the document, repeatable by `applyPreparation`. */
   preparation?: Preparation;
+  /** The sha256 of the data file, when the data came from one (see `WorkloadSpec.dataSha256`). */
+  dataSha256?: string;
 }
 
 export interface WorkloadSettings {

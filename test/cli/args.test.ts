@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { OUTPUT_FLAGS, TUNE_FLAGS, toOutputArgs, toTuneOptions } from '../../src/cli/args';
+import { OUTPUT_FLAGS, SETUP_FLAGS, SETUP_TARGETS, TUNE_FLAGS, toOutputArgs, toSetupArgs, toTuneOptions } from '../../src/cli/args';
 import { formatError } from '../../src/cli/main';
 import { normalizeOptions } from '../../src/options';
 
@@ -89,5 +89,27 @@ describe('probe flags', () => {
 
   test('a backend outside the choices is refused', () => {
     expect(() => parse(['--backend', 'webgpu'])).toThrow(/Invalid values/);
+  });
+});
+
+describe('setup flags', () => {
+  const parseSetup = (args: string[]) =>
+    yargs(args)
+      .strict()
+      .fail((msg, err) => {
+        throw err ?? new Error(msg);
+      })
+      .command('$0 <target>', '', (y) => y.positional('target', { type: 'string', choices: SETUP_TARGETS }).options(SETUP_FLAGS))
+      .parseSync();
+
+  test('map onto the setup arguments', () => {
+    expect(toSetupArgs(parseSetup(['tensorflow']))).toEqual({ target: 'tensorflow', force: false });
+    expect(toSetupArgs(parseSetup(['tensorflow', '--from-wheel', 'tf.whl', '--force']))).toEqual({ target: 'tensorflow', fromWheel: 'tf.whl', force: true });
+  });
+
+  test('bad values are usage errors', () => {
+    expect(() => parseSetup(['webgl'])).toThrow(/Invalid values/);
+    expect(() => toSetupArgs(parseSetup(['tensorflow', '--from-wheel', 'a.whl', '--from-wheel', 'b.whl']))).toThrow('--from-wheel was given more than once');
+    expect(() => toSetupArgs(parseSetup(['tensorflow', '--from-wheel', '']))).toThrow('--from-wheel needs a file');
   });
 });

@@ -4,11 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { BIN, startProbeUntilTrial } from '../helpers/cli';
+import { testBackend, testBackendFlag } from '../helpers/backend';
 
 /** The built command, run as a user runs it. */
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 /** Small, fast settings for a real run of the synthetic example. */
-const QUICK = ['--example', 'synthetic-regression', '--backend', 'wasm', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '1024', '--time-budget', '20'];
+const QUICK = ['--example', 'synthetic-regression', ...testBackendFlag('wasm'), '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '1024', '--time-budget', '20'];
 
 let dir: string;
 beforeAll(() => {
@@ -33,6 +34,8 @@ describe('autobatch CLI', () => {
     [['probe', '--bogus'], 'Unknown argument: bogus'],
     [['probe', '--out', '/no/such/dir/r.json'], '--out /no/such/dir/r.json: folder /no/such/dir does not exist'],
     [[], 'Name a command'],
+    [['setup', 'webgl'], 'Invalid values'],
+    [['setup', 'tensorflow', '--from-wheel', '/no/such.whl'], '--from-wheel /no/such.whl: no such file'],
   ])('%p: one line on stderr, exit 2', (args, message) => {
     const r = run(args);
     expect(r.status).toBe(2);
@@ -47,7 +50,7 @@ describe('autobatch CLI', () => {
     const r = run(['probe', ...QUICK, '--json', '--out', out]);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 2, complete: true, backend: { name: 'wasm' }, tool: { name: 'autobatch' } });
+    expect(doc).toMatchObject({ schemaVersion: 2, complete: true, backend: { name: testBackend('wasm') }, tool: { name: 'autobatch' } });
     expect(doc.candidates.length).toBeGreaterThanOrEqual(3);
     expect(doc.noise.atInit.bSimple).toBeGreaterThan(0);
     expect(doc.lrRange.suggestion).toBeGreaterThan(0);

@@ -8,11 +8,12 @@ import { resolveWorkload } from '../../src/workloads/spec';
 import { createWorkload, disposeModel } from '../../src/workloads/workload';
 import { blobsCsv, tempDir } from '../helpers/files';
 import { folderHandler, topologyOf, weightBytes } from '../helpers/model-folder';
+import { testBackendFlag } from '../helpers/backend';
 
 /** Your data and your model through the built command, as a user runs it. */
 const BIN = path.join(__dirname, '..', '..', 'bin', 'autobatch.js');
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'probe', ...args], { encoding: 'utf8', timeout: 120_000 });
-const FAST = ['--min-trial-time', '0.05', '--min-steps', '2', '--backend', 'wasm'];
+const FAST = ['--min-trial-time', '0.05', '--min-steps', '2', ...testBackendFlag('wasm')];
 const files = tempDir('cli-data');
 
 function regressionCsv(rows: number): string {

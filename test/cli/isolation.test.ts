@@ -4,21 +4,25 @@ import * as path from 'node:path';
 import { BIN, startProbeUntilTrial } from '../helpers/cli';
 import { tempDir } from '../helpers/files';
 import { descendants, stillRunning } from '../helpers/processes';
+import { testBackendFlag } from '../helpers/backend';
 
 /** The trial and search processes' script, in the built package. */
 const CHILD_SCRIPT = 'runner/child.js';
 
 /** Trials that cannot take the tuner down, through the built command. */
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'probe', ...args], { encoding: 'utf8', timeout: 120_000 });
-const FAST = ['--min-trial-time', '0.05', '--min-steps', '2', '--backend', 'wasm'];
+const FAST = ['--min-trial-time', '0.05', '--min-steps', '2', ...testBackendFlag('wasm')];
 const files = tempDir('isolation');
 
 /** A workload whose process dies (SIGKILL, or an error of `kind`) once a batch of `failAt` or more reaches the model. */
-function dyingWorkload(failAt: number, kind: 'kill' | 'oom-error' | 'abort'): string {
+function dyingWorkload(failAt: number, kind: 'kill' | 'oom-error' | 'abort' | 'allocate'): string {
   const die = {
     kill: `process.kill(process.pid, 'SIGKILL');`,
     'oom-error': `throw new Error('OOM when allocating tensor with shape[' + x.shape[0] + ',4096]');`,
     abort: `process.abort();`,
+    // A real allocation past any machine's memory: the backend's own error (TensorFlow's
+    // "OOM when allocating tensor" on tensorflow, a RangeError on wasm and cpu).
+    allocate: `tf.fill([x.shape[0], 2 ** 30], 0).dispose();`,
   }[kind];
   return `
     exports.createModel = (tf) => {
@@ -46,6 +50,7 @@ describe('process isolation', () => {
     ['killed by SIGKILL', 100, 'kill', 'oom'],
     ['an out-of-memory error', 40, 'oom-error', 'oom'],
     ['an abort', 24, 'abort', 'crashed'],
+    ['an allocation the backend refuses', 32, 'allocate', 'oom'],
   ] as const)('a trial process %s from batch %i up: the tuner survives below it', (_name, failAt, kind, status) => {
     const model = files.write(`${kind}.cjs`, dyingWorkload(failAt, kind));
     const r = run(['--model', model, '--json', '--time-budget', '20', ...FAST]);
@@ -58,11 +63,15 @@ describe('process isolation', () => {
     expect(doc.recommendation.batchSize).toBeLessThanOrEqual(doc.probe.safeMaxBatch);
     for (const c of doc.candidates) expect(c.batchSize).toBeLessThan(failAt);
     expect(doc.recommendation.reasons.join(' ')).toMatch(/Safety margin/);
+    if (kind === 'allocate' && doc.backend.name === 'tensorflow') {
+      const failed = doc.probe.trials.find((t: { status: string }) => t.status === 'oom');
+      expect(failed.error).toMatch(/OOM when allocating tensor/);
+    }
   });
 
   test('a time budget too short: partial JSON, exit 3', () => {
     const out = path.join(files.dir(), 'short.json');
-    const r = run(['--example', 'synthetic-regression', '--time-budget', '4', '--min-trial-time', '0.5', '--out', out, '--backend', 'wasm']);
+    const r = run(['--example', 'synthetic-regression', '--time-budget', '4', '--min-trial-time', '0.5', '--out', out, ...testBackendFlag('wasm')]);
     expect(r.status).toBe(3);
     const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(doc.complete).toBe(false);
@@ -103,7 +112,7 @@ describe('process isolation', () => {
   test('SIGINT during an isolated run: the trial process ends too', async () => {
     const out = path.join(files.dir(), 'interrupted.json');
     const { child, exited } = await startProbeUntilTrial(
-      ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '3', '--out', out],
+      ['--example', 'synthetic-regression', ...testBackendFlag('cpu'), '--min-trial-time', '3', '--out', out],
       /batch 8:/,
     );
     const trialProcesses = stillRunning(descendants(child.pid!), CHILD_SCRIPT);
@@ -118,7 +127,7 @@ describe('process isolation', () => {
   test('SIGINT during a search on a pool of two: every search process ends, the partial JSON is written', async () => {
     const out = path.join(files.dir(), 'interrupted-search.json');
     const { child, exited } = await startProbeUntilTrial(
-      ['--example', 'synthetic-regression', '--backend', 'wasm', '--parallel', '2', '--time-budget', '40', '--min-trial-time', '0.2', '--out', out],
+      ['--example', 'synthetic-regression', ...testBackendFlag('wasm'), '--parallel', '2', '--time-budget', '40', '--min-trial-time', '0.2', '--out', out],
       /runs side by side/,
     );
     // Let both processes take a run.
@@ -137,7 +146,7 @@ describe('process isolation', () => {
 
   test('the tuner killed with SIGKILL mid-search: its search processes end on their own within seconds', async () => {
     const { child, exited } = await startProbeUntilTrial(
-      ['--example', 'synthetic-regression', '--backend', 'wasm', '--parallel', '2', '--time-budget', '40', '--min-trial-time', '0.2', '--json'],
+      ['--example', 'synthetic-regression', ...testBackendFlag('wasm'), '--parallel', '2', '--time-budget', '40', '--min-trial-time', '0.2', '--json'],
       /runs side by side/,
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -3,10 +3,11 @@ import { UsageError } from '../../src/util/errors';
 import { learningRateSchedule } from '../../src/lr/callback';
 import { learningRateAt, type LearningRateSchedule } from '../../src/lr/schedule';
 import { loadTf } from '../../src/platform/tf';
+import { useTestBackend } from '../helpers/backend';
 
 const tf = loadTf();
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTestBackend(tf, 'cpu');
 });
 
 /** 64 samples, batch 8, 2 epochs: 16 updates. */

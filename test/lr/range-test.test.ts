@@ -4,10 +4,11 @@ import { exampleWorkload } from '../../src/workloads/examples/index';
 import { createWorkload, disposeModel } from '../../src/workloads/workload';
 
 import { SETTINGS } from '../helpers/tiny-workload';
+import { useTestBackend } from '../helpers/backend';
 
 const tf = loadTf();
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTestBackend(tf, 'cpu');
 });
 
 describe('findLearningRate', () => {

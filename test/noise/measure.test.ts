@@ -1,10 +1,11 @@
 import { estimateGradientNoise } from '../../src/noise/measure';
 import { loadTf } from '../../src/platform/tf';
 import { leastSquares } from '../helpers/least-squares';
+import { useTestBackend } from '../helpers/backend';
 
 const tf = loadTf();
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTestBackend(tf, 'cpu');
 });
 
 describe('estimateGradientNoise on least squares with Gaussian inputs (closed form)', () => {

@@ -1,9 +1,10 @@
-import { selectBackend } from '../../src/platform/backend';
+import { activateBackend, backendVersions, selectBackend, tensorflowPairingProblem } from '../../src/platform/backend';
 import { loadTf } from '../../src/platform/tf';
 import { createWorkload } from '../../src/workloads/workload';
 import { BatchCursor } from '../../src/runner/batches';
 import { trainingStep } from '../../src/runner/in-process';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
+import { testBackend } from '../helpers/backend';
 
 const tf = loadTf();
 
@@ -47,5 +48,26 @@ describe('selectBackend', () => {
       code: 'E_BACKEND',
       message: expect.stringContaining('Conv3D'),
     });
+  });
+});
+
+describe('the versions a run records', () => {
+  test('tfjs always; on tensorflow, TF_Version() of the C library tfjs-node loaded', async () => {
+    const name = testBackend('wasm');
+    expect(await activateBackend(tf, name)).toBeNull();
+    const versions = backendVersions(tf, name);
+    if (name === 'tensorflow') expect(versions).toEqual({ tfjsVersion: tf.version.tfjs, tensorflowVersion: expect.stringMatching(/^2\.\d+\.\d+/) });
+    else expect(versions).toEqual({ tfjsVersion: tf.version.tfjs });
+  });
+
+  test.each([
+    ['2.21.0', null],
+    ['2.9.1', null],
+    ['3.0.0', /needs TensorFlow 2's C library; its binding loaded TensorFlow 3\.0\.0/],
+    [null, /does not report TF_Version/],
+  ])("tfjs-node 4.x with TensorFlow %p's C library", (version, problem) => {
+    const reason = tensorflowPairingProblem(version);
+    if (problem === null) expect(reason).toBeNull();
+    else expect(reason).toMatch(problem);
   });
 });

@@ -1,15 +1,17 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import { InProcessRunner } from '../../src/runner/in-process';
+import * as os from 'node:os';
+import { InProcessRunner, cpuShare } from '../../src/runner/in-process';
 import type { TrialSpec } from '../../src/runner/runner';
 import { loadTf } from '../../src/platform/tf';
 import { createWorkload, type WorkloadDefinition } from '../../src/workloads/workload';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
+import { useTestBackend } from '../helpers/backend';
 
 const tf = loadTf();
 const spec: TrialSpec = { batchSize: 16, warmupSteps: 2, minSteps: 3, minSeconds: 0, memoryBudgetBytes: 1e12, deadline: Infinity };
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTestBackend(tf, 'cpu');
 });
 
 describe('InProcessRunner', () => {
@@ -23,6 +25,21 @@ describe('InProcessRunner', () => {
     expect(trial.samplesPerSec).toBeCloseTo((16 * 1000) / trial.stepMs!);
     expect(trial.peakBytes!).toBeGreaterThan(0);
     expect(trial.rssBytes!).toBeGreaterThan(0);
+  });
+
+  test('a trial long enough to tell records the cores its process kept busy', async () => {
+    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
+    const trial = await new InProcessRunner(tf, workload).runTrial({ ...spec, minSeconds: 0.3 });
+    workload.dispose();
+    // One thread trains on cpu: at most the machine's cores, and some share of one.
+    expect(trial.cpuPerWall).toBeGreaterThan(0);
+    expect(trial.cpuPerWall).toBeLessThanOrEqual(os.availableParallelism() + 0.5);
+  });
+
+  test('cpuShare: CPU per wall time, null for an interval under the clock\'s grain', () => {
+    expect(cpuShare({ user: 150_000, system: 50_000 }, 100)).toBe(2);
+    expect(cpuShare({ user: 95_000, system: 0 }, 100)).toBe(0.95);
+    expect(cpuShare({ user: 10_000, system: 0 }, 20)).toBeNull();
   });
 
   test('a trial leaks no tensors', async () => {

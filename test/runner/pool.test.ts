@@ -13,6 +13,7 @@ import { resolveWorkload, type WorkloadSpec } from '../../src/workloads/spec';
 import { createWorkload, type Workload } from '../../src/workloads/workload';
 import { tempDir } from '../helpers/files';
 import { paperProbe, trial } from '../helpers/trials';
+import { testBackend, useTestBackend } from '../helpers/backend';
 
 const tf = loadTf();
 const files = tempDir('pool');
@@ -60,7 +61,7 @@ let workload: Workload;
 let marker: string;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useTestBackend(tf, 'cpu');
   marker = path.join(files.dir(), 'die-once');
   spec = { example: 'mnist-mlp', model: files.write('tiny.cjs', moduleText(marker)), standardize: true, validationSplit: 0.2, seed: 42 };
   workload = await createWorkload(tf, await resolveWorkload(spec), spec);
@@ -70,7 +71,7 @@ afterAll(() => {
   workload?.dispose();
 });
 
-const pool = (size: number) => new RunPool({ workload: spec, backend: 'cpu', minBatch: 4, size });
+const pool = (size: number) => new RunPool({ workload: spec, backend: testBackend('cpu'), minBatch: 4, size });
 const run = (batchSize: number, learningRate: number): RunSpec => ({
   batchSize, learningRate, steps: 12, seconds: 60, schedule: 'linear-decay', seed: 7, precondition: true, maxBatch: 16, measureNoise: true, noiseBatches: 16,
 });

@@ -40,6 +40,21 @@ describe('chooseSearchPool', () => {
     expect(chooseSearchPool(options({ isolate: false }), hardware(8 * GiB), 'wasm', trials, 16, workload, quiet)).toMatchObject({ size: 2, inProcess: false });
   });
 
+  test('tensorflow measured barely busy on one core: two processes of one thread each, and the notes say why', () => {
+    const light = trials.map((t) => ({ ...t, cpuPerWall: 0.95 }));
+    const choice = chooseSearchPool(options(), hardware(8 * GiB), 'tensorflow', light, 16, workload, quiet);
+    expect(choice).toMatchObject({ size: 2, threads: 1, inProcess: false });
+    expect(choice.note).toMatch(/2 search processes of 1 thread each: one tensorflow process kept 0\.95 of 2 free cores busy/);
+  });
+
+  test('cores busy elsewhere, measured, decide over a load average that still counts a run just ended', () => {
+    const measured = chooseSearchPool(options(), hardware(8 * GiB), 'wasm', trials, 16, workload, { cores: 2, load: 2.4, elsewhere: 0.1 });
+    expect(measured).toMatchObject({ size: 2, note: null });
+    const busy = chooseSearchPool(options(), hardware(8 * GiB), 'wasm', trials, 16, workload, { cores: 2, load: 0.2, elsewhere: 0.9 });
+    expect(busy.size).toBe(1);
+    expect(busy.note).toMatch(/1 of 2 cores busy with other work \(0\.9 cores' CPU time taken by other programs since the tuner started\)/);
+  });
+
   test('--parallel is kept', () => {
     expect(chooseSearchPool(options({ parallel: 3 }), hardware(8 * GiB), 'tensorflow', trials, 16, workload, { cores: 2, load: 3 })).toMatchObject({ size: 3, inProcess: false, note: null });
   });

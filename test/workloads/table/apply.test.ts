@@ -2,9 +2,14 @@ import { applyPreparation, restoreTarget } from '../../../src/workloads/table/ap
 import { loadDataFile } from '../../../src/workloads/data-file';
 import { loadTf } from '../../../src/platform/tf';
 import { tempDir } from '../../helpers/files';
+import { useTestBackend } from '../../helpers/backend';
 
 const files = tempDir('apply');
 const tf = loadTf();
+
+beforeAll(async () => {
+  await useTestBackend(tf, 'cpu');
+});
 
 const header = 'age,city,income,y';
 const lines = Array.from({ length: 60 }, (_, i) => `${i % 7 === 0 ? 'NA' : 20 + (i % 40)},${['Oslo', 'Rome', 'Lima', ''][i % 4]},${1000 + 37 * i},${i % 3 === 0 ? 'yes' : 'no'}`);

@@ -1,0 +1,189 @@
+import * as os from 'node:os';
+import type { Job, Worker } from 'bullmq';
+import type { HardwareInfo } from '../../document';
+import { describeError } from '../../util/errors';
+import { IsolatedRunner } from '../isolated';
+import { connectRedis, redactError, within } from './connection';
+import { hardwareFingerprint } from './fingerprint';
+import { KEYS, decodeSpec, encodeOutcome, type RunJobResult, type TuningRecord } from './protocol';
+import type { QueueUrl } from './url';
+import { localWorkload, type GivenFile } from './workload-files';
+
+export interface QueueWorkerOptions {
+  url: QueueUrl;
+  /** This machine's hardware (see `snapshotHardware`): a tuning measured on other hardware is refused. */
+  hardware: HardwareInfo;
+  /** The files it may train from (`--model`, `--data`), hashed. */
+  files: readonly GivenFile[];
+  /**
+   * Seconds a run's lock lasts without renewal: how soon a run whose worker died starts
+   * again on another worker.
+   * @default 30
+   */
+  lockSeconds?: number;
+  /** Lines for the worker's log (stderr). */
+  log: (line: string) => void;
+  /** Aborting stops the worker: a run in progress goes back to the queue for another. */
+  signal: AbortSignal;
+  /** The trial process's script (tests). */
+  entry?: string;
+  /** How often it looks for tunings. @default 1000 */
+  pollMs?: number;
+  /** Its name in the document's runs. @default host:pid */
+  name?: string;
+}
+
+/** How often a run may start again after its worker died before it counts as failed. */
+export const MAX_RETRIES = 2;
+
+interface Attached {
+  tuning: TuningRecord;
+  runner: IsolatedRunner;
+  worker: Worker;
+  connection: { disconnect(): void };
+}
+
+/**
+ * `autobatch worker`: takes the search runs of tunings on the queue and trains each in its
+ * own child process, exactly as the tuner's pool does. It takes one tuning at a time, and
+ * only one it can measure as the tuner would: the same hardware fingerprint, the same
+ * backend, and a workload it builds itself (an example, or a file it was given) into the
+ * same weights and data (the same workload fingerprint). It says why it refuses one, in
+ * its log and to the tuner. Resolves once `signal` aborts.
+ */
+export async function runQueueWorker(options: QueueWorkerOptions): Promise<void> {
+  const { url, log, signal } = options;
+  const me = options.name ?? `${os.hostname()}:${process.pid}`;
+  const fingerprint = hardwareFingerprint(options.hardware);
+  const { redis, lastError } = await connectRedis(url);
+  const { Worker: BullWorker } = await import('bullmq');
+  const refused = new Set<string>();
+  let attached: Attached | null = null;
+  let unreachable = false;
+  log(`worker ${me} on ${url.shown}: ${fingerprint.text}; waiting for runs`);
+
+  const attach = async (tuning: TuningRecord): Promise<Attached | null> => {
+    const refuse = async (reason: string) => {
+      refused.add(tuning.name);
+      log(`refused tuning ${tuning.name}: ${reason}`);
+      await redis.rpush(KEYS.refusals(tuning.name), `${me}: ${reason}`).catch(() => {});
+      return null;
+    };
+    if (tuning.format !== 1) return refuse(`its record has format ${String(tuning.format)}; this worker reads format 1`);
+    if (tuning.hardware.hash !== fingerprint.hash) {
+      return refuse(`it was measured on other hardware (${tuning.hardware.text}; this worker: ${fingerprint.text}): its runs would not be the same measurement`);
+    }
+    const local = localWorkload(tuning.workload, options.files);
+    if ('refused' in local) return refuse(local.refused);
+    const runner = new IsolatedRunner({ workload: local.spec, backend: tuning.backend, minBatch: tuning.minBatch, entry: options.entry });
+    try {
+      const ready = await runner.start();
+      if (ready.backend !== tuning.backend) {
+        await runner.close();
+        return refuse(`it trains on ${tuning.backend}, and this worker could only start ${ready.backend}${ready.fallbackReason ? ` (${ready.fallbackReason})` : ''}`);
+      }
+      if ((await runner.workloadFingerprint()) !== tuning.workloadFingerprint) {
+        await runner.close();
+        return refuse('the workload this worker builds (weights and data) differs from the tuner\'s');
+      }
+    } catch (err) {
+      await runner.close();
+      return refuse(`its workload does not start here: ${describeError(err)}`);
+    }
+    const lockDuration = (options.lockSeconds ?? 30) * 1000;
+    const connection = redis.duplicate();
+    connection.on('error', () => {});
+    const worker = new BullWorker(tuning.name, (job: Job) => train(runner, job, me, log), {
+      connection,
+      concurrency: 1,
+      lockDuration,
+      stalledInterval: lockDuration,
+      maxStalledCount: MAX_RETRIES,
+    });
+    worker.on('error', () => {});
+    worker.on('failed', (job, err) => {
+      if (job) log(`run ${job.id} failed: ${describeError(err)}`);
+    });
+    log(`taking runs of tuning ${tuning.name} (${tuning.workload.model?.name ?? tuning.workload.data?.name ?? tuning.workload.example}, ${tuning.backend}; hardware and workload match)`);
+    return { tuning, runner, worker, connection };
+  };
+
+  // Its tuner gone, no one waits for a run in progress: its child is killed, and closing never waits on a lost Redis.
+  const detach = async (current: Attached) => {
+    await current.runner.close();
+    await Promise.race([current.worker.close(true).catch(() => {}), lapse(2000)]);
+    current.connection.disconnect();
+  };
+
+  const look = async () => {
+    const names = await within(redis.smembers(KEYS.tunings), 3000, null);
+    if (names === null) throw new Error(lastError() ?? 'no answer');
+    if (unreachable) log(`Redis at ${url.shown} answers again`);
+    unreachable = false;
+    if (attached) {
+      if (!names.includes(attached.tuning.name)) {
+        const current = attached;
+        attached = null;
+        await detach(current);
+        log(`done with tuning ${current.tuning.name}: its tuner finished`);
+      }
+      return;
+    }
+    for (const name of names) {
+      if (refused.has(name) || signal.aborted) continue;
+      const text = await within(redis.get(KEYS.tuning(name)), 3000, null);
+      if (!text) continue;
+      let tuning: TuningRecord;
+      try {
+        tuning = JSON.parse(text) as TuningRecord;
+      } catch {
+        refused.add(name);
+        continue;
+      }
+      attached = await attach(tuning);
+      if (attached) return;
+    }
+  };
+
+  while (!signal.aborted) {
+    try {
+      await look();
+    } catch (err) {
+      if (!unreachable) log(`Redis at ${url.shown} does not answer (${redactError(describeError(err), url)}); trying again`);
+      unreachable = true;
+    }
+    await sleep(options.pollMs ?? 1000, signal);
+  }
+  if (attached) {
+    // Not waiting for the run in progress: the run's lock lapses, and another worker trains it.
+    await detach(attached);
+    log(`stopped; the run in progress (if any) goes back to the queue`);
+  }
+  redis.disconnect();
+}
+
+/** Trains one job in the child: its death is the run's failure; any other error fails the job. */
+async function train(runner: IsolatedRunner, job: Job, me: string, log: (line: string) => void): Promise<RunJobResult> {
+  const spec = decodeSpec(job.data);
+  log(`training run ${job.id}: batch ${spec.batchSize}, lr ${spec.learningRate.toPrecision(3)}${job.stalledCounter ? ` (again: its worker died)` : ''}`);
+  const { run, failure } = await runner.runCandidate(spec);
+  return { outcome: encodeOutcome(failure ? { failure } : { run: run! }), worker: me };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+
+/** A bound on a wait that must not itself keep the process alive once the wait is over. */
+function lapse(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

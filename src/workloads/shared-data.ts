@@ -1,0 +1,129 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { TF } from '../platform/tf';
+import { readPreparedData, writePreparedData, type PreparedData } from './prepared-data';
+import type { WorkloadSpec } from './spec';
+import type { WorkloadDefinition } from './workload';
+
+/** Run folders are named `autobatch-run-<pid>-<random>`: the pid says whose it is. */
+const PREFIX = 'autobatch-run-';
+
+/**
+ * A temporary folder for one run's prepared data, made on first use and removed by
+ * `remove`, or when the process exits (a second Ctrl-C ends the CLI with
+ * `process.exit`). A tuner killed by SIGKILL cannot remove its own: the next run's
+ * folder removes those whose process is gone.
+ */
+export class RunFolder {
+  private dir: string | null = null;
+  private readonly onExit = () => this.remove();
+
+  get path(): string {
+    if (!this.dir) {
+      removeOrphans(os.tmpdir());
+      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
+      process.on('exit', this.onExit);
+    }
+    return this.dir;
+  }
+
+  remove(): void {
+    if (!this.dir) return;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+    process.off('exit', this.onExit);
+  }
+}
+
+/** Removes the run folders in `parent` whose tuner no longer runs; any it cannot check or remove stay. */
+export function removeOrphans(parent: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^autobatch-run-(\d+)-/.exec(name)?.[1]);
+    if (!pid || isRunning(pid)) continue;
+    try {
+      fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    } catch {
+      // Another user's, or gone meanwhile.
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** A workload whose data was loaded once: the spec for trial processes and this process's definition. */
+export interface SharedWorkload {
+  /** The spec with `prepared` (and the data file's `dataSha256`): what trial processes get. */
+  spec: WorkloadSpec;
+  /** The definition with its data read from the prepared file, as trial processes read it. */
+  definition: WorkloadDefinition;
+}
+
+/**
+ * Loads the workload's data once, here (a data file's tensors, a module's `loadData`, a
+ * saved model's or an example's data), and writes it to `folder` for the trial
+ * processes: each reads the numbers instead of loading them from the source again.
+ * The model is still built in each process from its source. Tensors are made on the
+ * active backend and released before returning.
+ */
+export async function shareWorkloadData(tf: TF, definition: WorkloadDefinition, spec: WorkloadSpec, folder: string): Promise<SharedWorkload> {
+  const split = await definition.loadData(tf);
+  let written: Awaited<ReturnType<typeof writePreparedData>>;
+  try {
+    written = await writePreparedData(split, { preparation: definition.preparation, trainSamples: definition.trainSamples }, folder);
+  } finally {
+    tf.dispose([split.train.x, split.train.y, ...(split.validation ? [split.validation.x, split.validation.y] : [])]);
+  }
+  const { ref } = written;
+  // This process's first load takes the numbers just written, not a second read of them;
+  // later loads (another backend tried) read the file, as the trial processes do.
+  let fresh: PreparedData | null = written.data;
+  return {
+    spec: { ...spec, prepared: ref, ...(definition.dataSha256 ? { dataSha256: definition.dataSha256 } : {}) },
+    definition: {
+      ...definition,
+      loadData(tfInstance) {
+        const data = fresh ?? readPreparedData(ref);
+        fresh = null;
+        return data.toSplit(tfInstance);
+      },
+    },
+  };
+}
+
+/**
+ * The same definition, counting the seconds its `loadData` takes (a backend check loads
+ * the data once per backend it tries): for the document's `dataLoad` beside `backendCheck`.
+ */
+export function countingLoads(definition: WorkloadDefinition): { definition: WorkloadDefinition; seconds: () => number } {
+  let ms = 0;
+  const load = definition.loadData.bind(definition);
+  return {
+    definition: {
+      ...definition,
+      async loadData(tf) {
+        const started = performance.now();
+        try {
+          return await load(tf);
+        } finally {
+          ms += performance.now() - started;
+        }
+      },
+    },
+    seconds: () => ms / 1000,
+  };
+}
