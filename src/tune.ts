@@ -125,7 +125,7 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
   const memoryBudgetBytes = opts.maxMemoryBytes ?? defaultMemoryBudget(doc.hardware, name);
   doc.budget.memoryBytes = memoryBudgetBytes;
 
-  const key = opts.cache ? cacheKey(cacheKeyParts(opts, doc.hardware, name, workload.fingerprint())) : null;
+  const key = opts.cache ? cacheKey(cacheKeyParts(opts, doc.hardware, backendKey(doc.backend), workload.fingerprint())) : null;
   const cached = key && !opts.refresh ? readCache(opts.cache!, key) : null;
   if (cached) {
     await runner.close();
@@ -330,6 +330,11 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
 }
 
 /** Everything a cached result must match; free memory and the time of day do not count. */
+/** The backend as the cache tells results apart: its name and the versions that trained (another TensorFlow, another speed). */
+function backendKey(backend: AutobatchDocument['backend']): string {
+  return [backend!.name, backend!.tfjsVersion, backend!.tensorflowVersion].filter(Boolean).join(' ');
+}
+
 function cacheKeyParts(opts: NormalizedOptions, hardware: HardwareInfo, backend: string, workload: string): CacheKeyParts {
   return {
     toolVersion: TOOL_VERSION,
