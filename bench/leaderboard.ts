@@ -18,6 +18,7 @@
  *
  *   npm run bench -- --leaderboard [--json] [--only a,b] [--out FILE]
  */
+import { benchMachine } from './machine';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -395,7 +396,7 @@ export async function leaderboardMode(args: LeaderboardArgs): Promise<void> {
     const report: LeaderboardReport = {
       mode: 'leaderboard',
       date: new Date().toISOString(),
-      machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+      machine: benchMachine(),
       versions: { autobatch: TOOL_VERSION, tfjs: tf.version.tfjs, ...(peers?.ok ? peers.versions : {}) },
       settings: { seeds: SEEDS, finalists: FINALISTS, torchThreads: TORCH_THREADS, optunaProcesses: 2, tuneSeconds: args.tuneSeconds ?? 'default (120)', stability: chosen.filter((w) => stabilityOn(w, args)).map((w) => w.name) },
       peers: peers ? (peers.ok ? { available: true } : { available: false, reason: peers.reason }) : { available: false, reason: 'left out (--no-peers)' },

@@ -15,17 +15,14 @@
  */
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { BackendName, ProbeResult } from '../src/document';
+import type { BackendName } from '../src/document';
 import { PLAN, planSearch } from '../src/search/plan';
-import { prepareWorkload } from '../src/platform/prepare';
-import { probeCapacity } from '../src/probe/probe';
-import { IsolatedRunner } from '../src/runner/isolated';
 import { RunPool } from '../src/runner/pool';
 import { choosePoolSize, freeCores, perProcessBytes } from '../src/runner/pool-size';
 import { searchBatchSizes, type SearchOutcome } from '../src/search/search';
 import { loadTf } from '../src/platform/tf';
-import { resolveWorkload, type WorkloadSpec } from '../src/workloads/spec';
-import type { Workload } from '../src/workloads/workload';
+import type { WorkloadSpec } from '../src/workloads/spec';
+import { loneProbe } from './lone-probe';
 import type { ExampleName } from '../src/options';
 
 interface Side {
@@ -53,23 +50,7 @@ async function main(): Promise<void> {
   const tf = loadTf();
   const spec: WorkloadSpec = { example: values.example as ExampleName, standardize: true, validationSplit: 0.2, seed: 42 };
   const backend = values.backend as BackendName;
-  const selection = await prepareWorkload(tf, await resolveWorkload(spec), spec, backend, 8, () => {});
-  const workload = selection.value;
-
-  // The probe, one trial at a time in a lone trial process, as `tune` runs it.
-  const runner = new IsolatedRunner({ workload: spec, backend, minBatch: 8 });
-  let probe: ProbeResult;
-  try {
-    await runner.start();
-    probe = await probeCapacity(runner, {
-      minBatch: 8, maxBatch: 512, datasetSize: workload.info.trainSamples, memoryBudgetBytes: 2 ** 31,
-      warmupSteps: 2, minSteps: 5, minSeconds: 0.5, deadline: Date.now() + 30_000,
-    });
-  } finally {
-    await runner.close();
-  }
-  const safe = probe.safeMaxBatch ?? 8;
-  const knee = Math.min(probe.throughputKnee ?? safe, safe);
+  const { workload, probe, safe, knee } = await loneProbe(tf, spec, backend);
   // The plan one process would get for `--train` seconds of training, for both sides.
   const trainSeconds = Number(values.train);
   const plan = planSearch(0, (PLAN.reserveSeconds + trainSeconds / PLAN.trainShare) * 1000, PLAN.candidates, 1);

@@ -15,12 +15,9 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { BackendName, ProbeResult } from '../src/document';
+import type { BackendName } from '../src/document';
 import { snapshotHardware } from '../src/platform/hardware';
-import { prepareWorkload } from '../src/platform/prepare';
 import { loadTf } from '../src/platform/tf';
-import { probeCapacity } from '../src/probe/probe';
-import { IsolatedRunner } from '../src/runner/isolated';
 import { RunPool } from '../src/runner/pool';
 import { RunQueue } from '../src/runner/queue/client';
 import { hardwareFingerprint } from '../src/runner/queue/fingerprint';
@@ -31,7 +28,8 @@ import type { RunWorker } from '../src/runner/run-spec';
 import { PLAN, planSearch } from '../src/search/plan';
 import { searchBatchSizes, type SearchOutcome } from '../src/search/search';
 import type { ExampleName } from '../src/options';
-import { resolveWorkload, type WorkloadSpec } from '../src/workloads/spec';
+import type { WorkloadSpec } from '../src/workloads/spec';
+import { loneProbe } from './lone-probe';
 
 const { values } = parseArgs({
   options: {
@@ -46,20 +44,7 @@ async function main(): Promise<void> {
   const tf = loadTf();
   const spec: WorkloadSpec = { example: values.example as ExampleName, standardize: true, validationSplit: 0.2, seed: 42 };
   const backend = values.backend as BackendName;
-  const workload = (await prepareWorkload(tf, await resolveWorkload(spec), spec, backend, 8, () => {})).value;
-  const runner = new IsolatedRunner({ workload: spec, backend, minBatch: 8 });
-  let probe: ProbeResult;
-  try {
-    await runner.start();
-    probe = await probeCapacity(runner, {
-      minBatch: 8, maxBatch: 512, datasetSize: workload.info.trainSamples, memoryBudgetBytes: 2 ** 31,
-      warmupSteps: 2, minSteps: 5, minSeconds: 0.5, deadline: Date.now() + 30_000,
-    });
-  } finally {
-    await runner.close();
-  }
-  const safe = probe.safeMaxBatch ?? 8;
-  const knee = Math.min(probe.throughputKnee ?? safe, safe);
+  const { workload, probe, safe, knee } = await loneProbe(tf, spec, backend);
   const trainSeconds = Number(values.train);
   const plan = planSearch(0, (PLAN.reserveSeconds + trainSeconds / PLAN.trainShare) * 1000, PLAN.candidates, 2);
   const search = (workers: readonly RunWorker[]) =>

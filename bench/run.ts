@@ -10,7 +10,7 @@
  * Every number is a ratio against something measured in the same run: the machine is
  * shared and noisy, absolute times mean little.
  */
-import * as os from 'node:os';
+import { benchMachine } from './machine';
 import * as path from 'node:path';
 import { activateBackend } from '../src/platform/backend';
 import type { AutobatchDocument, Trial } from '../src/document';
@@ -309,7 +309,7 @@ async function tablesMode(json: boolean): Promise<void> {
   const report = {
     mode: 'tables',
     date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    machine: benchMachine(),
     versions: { autobatch: TOOL_VERSION },
     seconds: (Date.now() - started) / 1000,
     tables,
@@ -327,7 +327,7 @@ async function startupMode(json: boolean, dist: string | undefined): Promise<voi
     mode: 'startup',
     dist: dist ?? 'dist',
     date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    machine: benchMachine(),
     versions: { autobatch: TOOL_VERSION },
     seconds: (Date.now() - started) / 1000,
     tables,
@@ -385,7 +385,7 @@ async function main(): Promise<void> {
   const report = {
     mode: mode.name,
     date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    machine: benchMachine(),
     versions: { autobatch: TOOL_VERSION, tfjs: tf.version.tfjs },
     seconds: (Date.now() - started) / 1000,
     workloads: results,
@@ -419,7 +419,7 @@ async function horizonMode(workloads: BenchWorkload[], json: boolean, log: (s: s
   const report = {
     mode: 'horizon',
     date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    machine: benchMachine(),
     versions: { autobatch: TOOL_VERSION, tfjs },
     seconds: (Date.now() - started) / 1000,
     workloads: results,

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../util/errors';
+import { sha256OfFile } from '../../workloads/file-hash';
 import { withoutPreparedData, type WorkloadSpec } from '../../workloads/spec';
 import type { FileRef, QueueWorkload } from './protocol';
 
@@ -11,13 +10,9 @@ export interface GivenFile {
   sha256: string;
 }
 
-export function hashFile(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
 /** A file by content, for the tuning record. */
 export function fileRef(file: string): FileRef {
-  return { name: path.basename(file), sha256: hashFile(file) };
+  return { name: path.basename(file), sha256: sha256OfFile(file) };
 }
 
 /**
@@ -27,7 +22,7 @@ export function fileRef(file: string): FileRef {
 export function givenFiles(files: readonly string[]): GivenFile[] {
   return files.map((file) => {
     try {
-      return { path: path.resolve(file), sha256: hashFile(file) };
+      return { path: path.resolve(file), sha256: sha256OfFile(file) };
     } catch (err) {
       throw new InputError(`${file}: cannot read it (${(err as Error).message})`);
     }
