@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { activateBackend, backendVersions } from './platform/backend';
 import { coresBusyElsewhere, sampleCpu } from './platform/cpu-load';
 import { cacheKey, prepareCacheDir, readCache, writeCache, type CacheKeyParts } from './cache';
-import { BackendError, InputError, describeError } from './util/errors';
+import { BackendError } from './util/errors';
 import { assertEnoughSamples, prepareWorkload } from './platform/prepare';
 import { IsolatedRunner } from './runner/isolated';
 import type { TrialRunner } from './runner/runner';
@@ -27,7 +27,7 @@ import { searchCannotStart } from './search/evaluation-cost';
 import { loadTf, type TF } from './platform/tf';
 import { TOOL_VERSION } from './util/version';
 import { resolveWorkload, withoutPreparedData } from './workloads/spec';
-import { RunFolder, countingLoads, shareWorkloadData, type SharedWorkload } from './workloads/shared-data';
+import { RunFolder, countingLoads, shareOrLoadEach } from './workloads/shared-data';
 import { createWorkload, type WorkloadDefinition } from './workloads/workload';
 import { assertModelFolder, saveWorkloadModel } from './workloads/save-model';
 
@@ -105,7 +105,9 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
   if (definition.trainSamples !== undefined) assertEnoughSamples(definition.name, definition.trainSamples, opts.minBatch);
   const tf = loadTf();
   // Read once: trial processes get the prepared numbers, not the source.
-  const shared = await shareData(tf, opts, definition, start.folder, doc);
+  const sharing = Date.now();
+  const shared = opts.inline.model || opts.inline.data ? null : await shareOrLoadEach(tf, definition, opts.workload, start.folder);
+  doc.timings.dataWrite = (Date.now() - sharing) / 1000;
   const spec = shared?.spec ?? opts.workload;
   doc.hardware = await timed('hardware', () => hardware);
   const { name, fallbackReason, workload, runner, timings } = await timed('backend', () => startRunner(tf, { ...opts, workload: spec }, shared?.definition ?? definition, start.early));
@@ -397,30 +399,6 @@ async function startRunner(tf: TF, opts: NormalizedOptions, definition: Workload
   const timings: Timings = { dataLoad: loads.seconds(), backendCheck: (Date.now() - checkStarted) / 1000 - loads.seconds() };
   const runner: TrialRunner = new InProcessRunner(tf, selection.value);
   return { name: selection.name, fallbackReason: selection.fallbackReason, workload: selection.value, runner, timings };
-}
-
-/**
- * Loads the workload's data once, here, and writes it for the trial processes, which
- * then read the numbers instead of the source (no second CSV read, no refitted
- * preparation, one call of a module's `loadData`). Not for a model or data given in
- * code (no process gets them). A file that cannot be written (a full disk) leaves each
- * process loading the source itself, and a note says so.
- */
-async function shareData(tf: TF, opts: NormalizedOptions, definition: WorkloadDefinition, folder: RunFolder, doc: AutobatchDocument): Promise<SharedWorkload | null> {
-  if (opts.inline.model || opts.inline.data) return null;
-  const started = Date.now();
-  try {
-    // Any backend holds numbers; cpu is always there (the trial process picks the training one).
-    const reason = await activateBackend(tf, 'cpu');
-    if (reason) throw new BackendError(`cpu: ${reason}`);
-    return await shareWorkloadData(tf, definition, opts.workload, folder.path);
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    definition.notes = [...(definition.notes ?? []), `each trial process loaded the data itself: it could not be prepared once for them (${describeError(err)})`];
-    return null;
-  } finally {
-    doc.timings.dataWrite = (Date.now() - started) / 1000;
-  }
 }
 
 function emptyDocument(opts: NormalizedOptions): AutobatchDocument {

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TF } from '../platform/tf';
+import { activateBackend } from '../platform/backend';
+import { BackendError, InputError, describeError } from '../util/errors';
 import { readPreparedData, writePreparedData, type PreparedData } from './prepared-data';
 import type { WorkloadSpec } from './spec';
 import type { WorkloadDefinition } from './workload';
@@ -103,6 +105,24 @@ export async function shareWorkloadData(tf: TF, definition: WorkloadDefinition, 
       },
     },
   };
+}
+
+/**
+ * `shareWorkloadData` for a run's trial processes, or null when the data cannot be
+ * written once for them (a full disk): each process then loads the source itself, and
+ * the definition's notes say so. Bad data (an `InputError`) is thrown.
+ */
+export async function shareOrLoadEach(tf: TF, definition: WorkloadDefinition, spec: WorkloadSpec, folder: RunFolder): Promise<SharedWorkload | null> {
+  try {
+    // Any backend holds numbers; cpu is always there (the trial process picks the training one).
+    const reason = await activateBackend(tf, 'cpu');
+    if (reason) throw new BackendError(`cpu: ${reason}`);
+    return await shareWorkloadData(tf, definition, spec, folder.path);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    definition.notes = [...(definition.notes ?? []), `each trial process loaded the data itself: it could not be prepared once for them (${describeError(err)})`];
+    return null;
+  }
 }
 
 /**
