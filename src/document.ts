@@ -9,6 +9,9 @@
  * `schemaVersion` and ignore fields they do not know.
  */
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import * as fs from 'node:fs';
+import { InputError } from './util/errors';
 import { SCHEDULE_KINDS } from './lr/schedule';
 import { PreparationSchema } from './workloads/table/preparation';
 import { ModelSummarySchema } from './workloads/model-summary';
@@ -148,6 +151,7 @@ const CandidateSchema = Type.Object({
       length: Type.Optional(Type.Number({ description: "The run's length in the horizon's unit (epochs, or seconds with --train-time)" })),
       worker: Type.Optional(Type.String({ description: 'On a job queue (--queue): the worker that trained this run, host:pid' })),
       retries: Type.Optional(Type.Number({ description: 'On a job queue: how often this run started again on another worker after its worker died mid-run (counted once, in this run)' })),
+      reused: Type.Optional(Type.Boolean({ description: 'True when this run was trained by the interrupted run this one resumed (--resume), not again (added in 0.7)' })),
     }),
     { description: 'Every training run of this batch size in the search, round by round' },
   )),
@@ -298,6 +302,37 @@ const TimingsSchema = Type.Intersect(
   { description: 'Seconds: each phase by name, the whole run, and the parts of the start-up before the probe' },
 );
 
+/**
+ * What an unfinished run keeps so that `--resume` carries on from it. Written into every
+ * checkpoint and into an incomplete document; a complete one has none. Its `search.runs`
+ * are opaque (v8-serialized run outcomes): for autobatch to read back, not for users.
+ */
+const CheckpointSchema = Type.Object(
+  {
+    format: Type.Literal(1),
+    basis: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'What the measurements depend on (version, workload fingerprint, hardware, backend, settings but the time budget): a resume must match it',
+    }),
+    done: Type.Array(literals(PHASES), { description: 'Phases that finished: a resume reuses their results from this document' }),
+    queue: Type.Optional(Type.String({ description: "The search's BullMQ queue: a resume with --queue finds its finished jobs there" })),
+    search: Type.Optional(
+      Type.Object({
+        plan: Type.Unknown({ description: "The search's plan, as planned: a resume trains the same rounds" }),
+        scales: Type.Array(Type.Number(), { description: 'The factor each round that started was shrunk by to fit the time' }),
+        runs: Type.Array(
+          Type.Object({
+            key: Type.String({ description: "A hash of the run's spec" }),
+            seconds: Type.Number({ description: 'Its wall time' }),
+            outcome: Type.String({ description: 'Its outcome, v8-serialized, base64' }),
+          }),
+          { description: 'Every run that finished, in the order they did' },
+        ),
+      }),
+    ),
+  },
+  { description: 'What an unfinished run keeps for `autobatch probe --resume` (added in 0.7); absent when complete' },
+);
+
 /** The whole document: `autobatch schema` prints this as JSON Schema. */
 export const DocumentSchema = Type.Object(
   {
@@ -324,6 +359,17 @@ export const DocumentSchema = Type.Object(
     search: Type.Optional(SearchInfoSchema),
     recommendation: Nullable(RecommendationSchema),
     timings: TimingsSchema,
+    resumed: Type.Optional(
+      Type.Object(
+        {
+          from: Type.String({ description: "The interrupted run's createdAt" }),
+          phases: Type.Array(literals(PHASES), { description: 'Phases whose results were reused, not measured again' }),
+          runs: Type.Number({ description: "The search's runs reused from it" }),
+        },
+        { description: 'Set when this run carried on from an interrupted one (--resume; added in 0.7)' },
+      ),
+    ),
+    checkpoint: Type.Optional(CheckpointSchema),
     cache: Type.Optional(
       Type.Object({
         key: Type.String(),
@@ -353,5 +399,29 @@ export type HorizonTrend = Static<typeof HorizonTrendSchema>;
 export type Schedule = Static<typeof ScheduleSchema>;
 export type AutobatchDocument = Static<typeof DocumentSchema>;
 export type Timings = Static<typeof TimingsSchema>;
+export type Checkpoint = Static<typeof CheckpointSchema>;
 export type { Preparation } from './workloads/table/preparation';
 export type { LayerSummary, ModelSummary } from './workloads/model-summary';
+
+/**
+ * A saved result, checked against the schema.
+ * @throws InputError naming the file and the first field that does not fit.
+ */
+export function readResult(file: string): AutobatchDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${file}: no such file` : `${file}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  const version = (doc as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version !== SCHEMA_VERSION) {
+    throw new InputError(`${file}: an autobatch result of schema version ${version}; this autobatch reads version ${SCHEMA_VERSION} (run the probe again)`);
+  }
+  if (!Value.Check(DocumentSchema, doc)) {
+    const first = Value.Errors(DocumentSchema, doc).First();
+    throw new InputError(`${file}: not an autobatch result (schema version ${SCHEMA_VERSION}): ${first ? `${first.path || '/'} ${first.message.toLowerCase()}` : 'unknown shape'}`);
+  }
+  return doc;
+}

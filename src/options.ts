@@ -3,6 +3,7 @@ import type { HorizonOption } from './lr/horizon';
 import { UsageError } from './util/errors';
 import { parseQueueUrl, type QueueUrl } from './runner/queue/url';
 import type { ProgressEvent } from './progress';
+import type { AutobatchDocument } from './document';
 import { parseBytes, parseDuration } from './util/units';
 import { TASKS, type Task } from './workloads/table/preparation';
 import type { WorkloadSpec } from './workloads/spec';
@@ -203,6 +204,21 @@ export interface TuneOptions {
    * @default 30
    */
   queueWait?: number | string;
+  /**
+   * Carry on from an interrupted run: its document (or the path of its JSON), as a
+   * checkpoint or an interrupt left it (`complete: false`, with a `checkpoint`). The
+   * phases it finished are reused, its search's plan is kept and its finished runs are
+   * not trained again. The model, data, machine, backend and settings must be the same;
+   * the time budget is this run's own.
+   * @default a new run
+   */
+  resume?: AutobatchDocument | string;
+  /**
+   * Called with the document so far, `complete: false`, after each phase and each of the
+   * search's runs: written to a file, what a killed tuner leaves for `resume`. Called
+   * synchronously; copy or write it before returning (the run goes on changing it).
+   */
+  onCheckpoint?: (doc: AutobatchDocument) => void;
   /** Called with progress events, for progress bars or logs. */
   onProgress?: (event: ProgressEvent) => void;
   /** Aborting ends the run early; `tune()` then returns a document with `complete: false`. */
@@ -258,6 +274,8 @@ export interface NormalizedOptions {
   /** The search's job queue; null: this machine's pool. */
   queue: QueueUrl | null;
   queueWaitSeconds: number;
+  resume: AutobatchDocument | string | null;
+  onCheckpoint: ((doc: AutobatchDocument) => void) | null;
   onProgress: (event: ProgressEvent) => void;
   signal: AbortSignal | undefined;
 }
@@ -353,6 +371,8 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     saveModel: normalizeSaveModel(options.saveModel),
     queue: normalizeQueue(options.queue, inline),
     queueWaitSeconds: parseDuration(options.queueWait ?? DEFAULT_OPTIONS.queueWaitSeconds, 'queueWait'),
+    resume: options.resume ?? null,
+    onCheckpoint: options.onCheckpoint ?? null,
     onProgress: options.onProgress ?? (() => {}),
     signal: options.signal,
   };

@@ -1,9 +1,9 @@
-import { SCHEMA_VERSION, type AutobatchDocument, type Timings, type HardwareInfo, type NoiseEstimate, type Phase, type Trial } from './document';
+import { SCHEMA_VERSION, readResult, type AutobatchDocument, type Checkpoint, type Timings, type NoiseEstimate, type Phase } from './document';
 import * as os from 'node:os';
 import { activateBackend, backendVersions } from './platform/backend';
 import { coresBusyElsewhere, sampleCpu } from './platform/cpu-load';
-import { cacheKey, prepareCacheDir, readCache, writeCache, type CacheKeyParts } from './cache';
-import { BackendError } from './util/errors';
+import { cacheKey, cacheKeyParts, prepareCacheDir, readCache, writeCache } from './reuse/cache';
+import { BackendError, describeError } from './util/errors';
 import { assertEnoughSamples, prepareWorkload } from './platform/prepare';
 import { IsolatedRunner } from './runner/isolated';
 import type { TrialRunner } from './runner/runner';
@@ -17,6 +17,8 @@ import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
 import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './options';
+import { assertSameBasis, openResumption, resumeBasis, resumedNote } from './reuse/resume';
+import { SearchJournal } from './search/journal';
 import { PLAN, adviseBudget, kneeStepMs, lrRangeDeadline, noiseDeadline, planLrRange, planNoise, probeDeadline } from './search/plan';
 import { NO_PLAN, planForHorizon } from './search/rungs';
 import { probeCapacity } from './probe/probe';
@@ -85,6 +87,37 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
     }
   };
 
+  const resumeSource = typeof opts.resume === 'string' ? opts.resume : 'the document to resume';
+  const resumption = opts.resume === null ? null : openResumption(typeof opts.resume === 'string' ? readResult(opts.resume) : opts.resume, resumeSource);
+  // What a killed tuner leaves for --resume: the phases done, the search's record, written after each.
+  const done: Phase[] = [];
+  let basis: Checkpoint['basis'] | null = null;
+  // Set inside the search's phase (a closure: declared so that it is not narrowed to null).
+  let journal = null as SearchJournal | null;
+  let queueName: string | undefined = resumption?.checkpoint.queue;
+  const checkpointOf = (): Checkpoint => ({
+    format: 1,
+    basis: basis!,
+    done: [...done],
+    ...(queueName ? { queue: queueName } : {}),
+    ...(journal ? { search: journal.toCheckpoint() } : {}),
+  });
+  let checkpointing = opts.onCheckpoint !== null;
+  const checkpoint = () => {
+    if (!checkpointing || !basis) return;
+    try {
+      opts.onCheckpoint!({ ...doc, complete: false, incompleteReason: IN_PROGRESS, checkpoint: checkpointOf() });
+    } catch (err) {
+      // A checkpoint is insurance: one that cannot be written (a full disk) does not end the run.
+      checkpointing = false;
+      doc.notes.push(`checkpoints stopped: ${describeError(err)} (the result is written at the end as usual)`);
+    }
+  };
+  const finished = (phase: Phase) => {
+    done.push(phase);
+    checkpoint();
+  };
+
   // Files first: a bad one should fail in a moment, before TensorFlow.js starts.
   if (opts.cache) prepareCacheDir(opts.cache);
   if (opts.saveModel) assertModelFolder(opts.saveModel);
@@ -115,31 +148,30 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
   doc.notes = workload.notes;
   doc.backend = { name, fallbackReason, ...backendVersions(tf, name) };
   doc.workload = workload.info;
-  if (opts.saveModel) {
-    // Before any measuring: an interrupted run still leaves the model it was tuning.
-    const savedModel = await saveWorkloadModel(tf, workload, opts.saveModel).catch(async (err: unknown) => {
-      await runner.close();
-      workload.dispose();
-      throw err;
-    });
-    doc.workload = { ...workload.info, savedModel };
-  }
-  const memoryBudgetBytes = opts.maxMemoryBytes ?? defaultMemoryBudget(doc.hardware, name);
-  doc.budget.memoryBytes = memoryBudgetBytes;
-
-  const key = opts.cache ? cacheKey(cacheKeyParts(opts, doc.hardware, backendKey(doc.backend), workload.fingerprint())) : null;
-  const cached = key && !opts.refresh ? readCache(opts.cache!, key) : null;
-  if (cached) {
-    await runner.close();
-    workload.dispose();
-    cached.notes = [...cached.notes, `cached result from ${cached.createdAt} reused (--refresh measures again)`];
-    cached.cache = { key: key!, hit: true };
-    cached.workload = doc.workload;
-    return cached;
-  }
-
   try {
-    const { interrupted, ...probe } = await timed('probe', () =>
+    const parts = cacheKeyParts(opts, doc.hardware, doc.backend, workload.fingerprint());
+    basis = resumeBasis(parts);
+    if (resumption) assertSameBasis(resumption, basis, resumeSource);
+    if (opts.saveModel) {
+      // Before any measuring: an interrupted run still leaves the model it was tuning.
+      doc.workload = { ...workload.info, savedModel: await saveWorkloadModel(tf, workload, opts.saveModel) };
+    }
+    const memoryBudgetBytes = opts.maxMemoryBytes ?? defaultMemoryBudget(doc.hardware, name);
+    doc.budget.memoryBytes = memoryBudgetBytes;
+
+    const key = opts.cache ? cacheKey(parts) : null;
+    const cached = key && !opts.refresh && !resumption ? readCache(opts.cache!, key) : null;
+    if (cached) {
+      cached.notes = [...cached.notes, `cached result from ${cached.createdAt} reused (--refresh measures again)`];
+      cached.cache = { key: key!, hit: true };
+      cached.workload = doc.workload;
+      return cached;
+    }
+
+    // A resumed tuning reuses each phase its previous run finished.
+    const { interrupted, ...probe } = resumption?.probe
+      ? { ...resumption.probe, interrupted: false }
+      : await timed('probe', () =>
       probeCapacity(runner, {
         minBatch: opts.minBatch,
         maxBatch: opts.maxBatch,
@@ -155,6 +187,7 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
     );
     doc.probe = probe;
     if (interrupted || probe.stopReason === 'time') cut('probe');
+    if (!interrupted) finished('probe');
     // Without the search the later phases are skipped by choice, not cut.
     const feasible = probe.throughputKnee !== null;
     // Every size this process trains or evaluates at stays within what the probe proved
@@ -174,7 +207,11 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
     };
 
     let noiseAtInit: NoiseEstimate | null = null;
-    if (searching && !aborted()) {
+    if (resumption && 'noiseAtInit' in resumption) {
+      noiseAtInit = resumption.noiseAtInit ?? null;
+      if (noiseAtInit) doc.noise = { ...noiseAtInit, atInit: noiseAtInit, preconditioned: null };
+      done.push('noise');
+    } else if (searching && !aborted()) {
       const batchSize = Math.min(NOISE_BATCH, safe);
       const { skipped, ...noisePlan } = planNoise(gradientMs(probe.trials, batchSize), allot('noise', noiseDeadline(Date.now(), end)) - Date.now());
       if (skipped) {
@@ -183,13 +220,18 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
       } else {
         noiseAtInit = await timed('noise', () => measureNoiseAtInit(tf, workload, { seed: opts.seed, batchSize, ...noisePlan }));
         doc.noise = { ...noiseAtInit, atInit: noiseAtInit, preconditioned: null };
+        finished('noise');
       }
     } else cutUnlessSkipped('noise');
 
     const machine = { cores: os.availableParallelism(), load: os.loadavg()[0], elsewhere: coresBusyElsewhere(cpuAtStart, sampleCpu()) };
     const choice = chooseSearchPool(opts, doc.hardware, name, probe.trials, safe, workload, machine);
     let lrRange: AutobatchDocument['lrRange'] = null;
-    if (searching && !aborted()) {
+    if (resumption && 'lrRange' in resumption) {
+      lrRange = resumption.lrRange ?? null;
+      doc.lrRange = lrRange;
+      done.push('lr-range');
+    } else if (searching && !aborted()) {
       const share = lrRangeDeadline(Date.now(), end, kneeStepMs(probe.trials, knee), choice.size);
       const deadline = allot('lr-range', share.deadline);
       const { batchSize, steps, skipped } = planLrRange(probe.trials, knee, deadline - Date.now());
@@ -210,6 +252,7 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
         );
         doc.lrRange = lrRange;
         if (lrRange.ended === 'time') cut('lr-range');
+        if (!aborted()) finished('lr-range');
       }
     } else cutUnlessSkipped('lr-range');
 
@@ -224,8 +267,10 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
         parallel,
         secondsAvailable: (end - Date.now()) / 1000 - PLAN.reserveSeconds,
       });
-    let plan = planFor(choice.size);
-    const cannotStart = plan ? searchCannotStart(plan, probe.trials, workload.info, safe, (end - Date.now()) / 1000 - PLAN.reserveSeconds) : NO_PLAN;
+    // A resumed search keeps its plan: its rounds are the same rounds, its runs the same runs.
+    const resumedPlan = resumption?.search?.plan ?? null;
+    let plan = resumedPlan ?? planFor(choice.size);
+    const cannotStart = resumedPlan ? null : plan ? searchCannotStart(plan, probe.trials, workload.info, safe, (end - Date.now()) / 1000 - PLAN.reserveSeconds) : NO_PLAN;
     if (searching && cannotStart) doc.notes.push(cannotStart);
     if (searching && !aborted() && plan && plan.count > 0 && !cannotStart) {
       if (choice.note) doc.notes.push(choice.note);
@@ -237,8 +282,9 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
           await runner.close();
           const context = { backend: name, hardware: doc.hardware!, workloadFingerprint: workload.fingerprint(), createdAt: doc.createdAt };
           // Workers on other machines cannot read this one's prepared file: they load the source, checked by its hash.
-          queue = await openSearchQueue({ ...opts, workload: withoutPreparedData(spec) }, context, doc.notes, opts.onProgress);
-          if (queue) plan = planFor(queue.info().workers) ?? plan;
+          queue = await openSearchQueue({ ...opts, workload: withoutPreparedData(spec) }, { ...context, name: queueName }, doc.notes, opts.onProgress);
+          queueName = queue?.name ?? queueName;
+          if (queue && !resumedPlan) plan = planFor(queue.info().workers) ?? plan;
         }
         if (!queue && !choice.inProcess) {
           // The probe's process is done: its memory goes to the pool.
@@ -248,8 +294,9 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
           doc.timings.poolStart = (Date.now() - poolStarted) / 1000;
           if (pool) opts.onProgress({ type: 'search-pool', size: pool.size, pids: pool.pids() });
           // Its start took time: plan again for what is left.
-          plan = planFor(pool?.size ?? 1) ?? plan;
+          if (!resumedPlan) plan = planFor(pool?.size ?? 1) ?? plan;
         }
+        journal = new SearchJournal(plan!, resumption?.search?.record ?? null, checkpoint);
         try {
           const searched = await searchBatchSizes(tf, workload, {
             probe,
@@ -265,6 +312,7 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
             precondition: isAdaptive(workload.info.optimizer.name),
             signal: opts.signal,
             onProgress: opts.onProgress,
+            journal,
             ...(pool ? { workers: pool.workers() } : {}),
             ...(queue ? { workers: queue.workers(queue.info().workers), signal: AbortSignal.any([queue.lost, ...(opts.signal ? [opts.signal] : [])]) } : {}),
           });
@@ -297,7 +345,12 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
         doc.noise = { ...search.noise, atInit: noiseAtInit, preconditioned: search.preconditioned };
       }
       if (aborted() || search.cut || queued?.lost) cut('search');
+      else done.push('search');
     } else cutUnlessSkipped('search');
+    if (resumption) {
+      doc.resumed = { from: resumption.previous.createdAt, phases: resumption.phases, runs: journal?.reused ?? 0 };
+      doc.notes.push(resumedNote(resumption, journal?.reused ?? 0));
+    }
 
     doc.recommendation = await timed('recommend', async () =>
       recommend({
@@ -312,60 +365,25 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
         horizon: opts.horizon,
       }),
     );
+    // The probe stopping at its share of the time is a limit it measured up to, like the
+    // memory budget; the run is incomplete only when a later phase could not finish.
+    const unfinished = doc.phasesCut.filter((phase) => phase !== 'probe');
+    if (aborted()) markIncomplete(doc, 'interrupted');
+    else if (unfinished.length) markIncomplete(doc, `the time budget ran out: ${doc.phasesCut.join(', ')} cut short`);
+    // An unfinished run keeps what --resume needs; a finished one has no use for it.
+    if (!doc.complete) doc.checkpoint = checkpointOf();
+    doc.timings.total = (Date.now() - started) / 1000;
+    const share = tuningShare(doc.timings.total, doc.recommendation?.horizon.seconds ?? null);
+    if (share) doc.notes.push(share);
+    if (key) {
+      doc.cache = { key, hit: false };
+      writeCache(opts.cache!, key, doc);
+    }
+    return doc;
   } finally {
     await runner.close();
     workload.dispose();
   }
-  // The probe stopping at its share of the time is a limit it measured up to, like the
-  // memory budget; the run is incomplete only when a later phase could not finish.
-  const unfinished = doc.phasesCut.filter((phase) => phase !== 'probe');
-  if (aborted()) markIncomplete(doc, 'interrupted');
-  else if (unfinished.length) markIncomplete(doc, `the time budget ran out: ${doc.phasesCut.join(', ')} cut short`);
-  doc.timings.total = (Date.now() - started) / 1000;
-  const share = tuningShare(doc.timings.total, doc.recommendation?.horizon.seconds ?? null);
-  if (share) doc.notes.push(share);
-  if (key) {
-    doc.cache = { key, hit: false };
-    writeCache(opts.cache!, key, doc);
-  }
-  return doc;
-}
-
-/** Everything a cached result must match; free memory and the time of day do not count. */
-/** The backend as the cache tells results apart: its name and the versions that trained (another TensorFlow, another speed). */
-function backendKey(backend: AutobatchDocument['backend']): string {
-  return [backend!.name, backend!.tfjsVersion, backend!.tensorflowVersion].filter(Boolean).join(' ');
-}
-
-function cacheKeyParts(opts: NormalizedOptions, hardware: HardwareInfo, backend: string, workload: string): CacheKeyParts {
-  return {
-    toolVersion: TOOL_VERSION,
-    workload,
-    hardware: {
-      cpu: hardware.cpu.model,
-      cores: hardware.cpu.cores,
-      totalMemory: hardware.memory.totalBytes,
-      gpus: hardware.gpus.map((g) => `${g.vendor} ${g.model} ${g.memoryBytes}`),
-      platform: hardware.os.platform,
-      arch: hardware.os.arch,
-      node: hardware.node,
-    },
-    backend,
-    settings: {
-      maxMemoryBytes: opts.maxMemoryBytes,
-      timeBudgetSeconds: opts.timeBudgetSeconds,
-      minBatch: opts.minBatch,
-      maxBatch: opts.maxBatch,
-      seed: opts.seed,
-      warmupSteps: opts.warmupSteps,
-      minSteps: opts.minSteps,
-      minTrialSeconds: opts.minTrialSeconds,
-      workers: opts.workers,
-      horizon: opts.horizon,
-      search: opts.search,
-      parallel: opts.parallel,
-    },
-  };
 }
 
 /**
@@ -421,6 +439,9 @@ function emptyDocument(opts: NormalizedOptions): AutobatchDocument {
     timings: {},
   };
 }
+
+/** What a checkpoint says of its run: it may yet go on. */
+const IN_PROGRESS = 'in progress: the tuner stopped before it finished (autobatch probe --resume FILE carries on from here)';
 
 function markIncomplete(doc: AutobatchDocument, reason: string): void {
   doc.complete = false;

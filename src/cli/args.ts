@@ -4,7 +4,7 @@ import { BACKEND_CHOICES, DEFAULT_OPTIONS, EXAMPLE_NAMES, type TuneOptions } fro
 import { TASKS } from '../workloads/table/preparation';
 
 /** The `TuneOptions` a flag can set: every one but the callbacks and the numeric twins of `timeBudget` and `maxMemory`. */
-type FlagOptionKey = Exclude<keyof TuneOptions, 'onProgress' | 'signal' | 'timeBudgetSeconds' | 'maxMemoryBytes'>;
+type FlagOptionKey = Exclude<keyof TuneOptions, 'onProgress' | 'onCheckpoint' | 'signal' | 'timeBudgetSeconds' | 'maxMemoryBytes'>;
 
 interface FlagSpec {
   flag: string;
@@ -160,6 +160,13 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
       type: 'string',
       describe: 'With --queue: how long to wait for a worker before training here, and for a silent Redis before stopping',
       defaultDescription: `${DEFAULT_OPTIONS.queueWaitSeconds}s`,
+    },
+  },
+  resume: {
+    flag: 'resume',
+    yargs: {
+      type: 'string',
+      describe: 'Carry on from FILE, the JSON an interrupted or killed run left (complete: false): finished phases and runs are reused; checkpoints and the result go to FILE unless --out',
     },
   },
   workers: {

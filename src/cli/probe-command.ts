@@ -12,11 +12,14 @@ import { createProgressLog } from './progress-log';
 
 /**
  * `autobatch probe`: runs `tune` with progress on stderr, then prints the summary (or
- * the JSON with `--json`) and writes `--out`. SIGINT or SIGTERM ends the run early
- * with what was measured; a second one exits at once.
+ * the JSON with `--json`) and writes `--out` (with `--resume` and no `--out`: the file
+ * resumed), after each phase and each search run as well as at the end. SIGINT or
+ * SIGTERM ends the run early with what was measured; a second one exits at once.
  */
 export async function runProbe(options: TuneOptions, output: OutputArgs): Promise<number> {
-  if (output.out) assertWritable(output.out, '--out');
+  // A resumed run carries on in its file, unless told otherwise.
+  const out = output.out ?? (typeof options.resume === 'string' ? options.resume : undefined);
+  if (out) assertWritable(out, output.out ? '--out' : '--resume');
   if (output.report) assertWritable(output.report, '--report');
   const controller = new AbortController();
   let interruptedBy: NodeJS.Signals | undefined;
@@ -36,6 +39,8 @@ export async function runProbe(options: TuneOptions, output: OutputArgs): Promis
     doc = await tune({
       ...options,
       signal: controller.signal,
+      // Written as the run goes: a tuner killed outright leaves a result marked incomplete, and --resume carries on from it.
+      ...(out ? { onCheckpoint: (partial: AutobatchDocument) => writeFileAtomic(out, `${JSON.stringify(partial, null, 2)}\n`) } : {}),
       onProgress: output.quiet ? undefined : bars ? bars.onProgress : createProgressLog(process.stderr),
     });
   } finally {
@@ -45,7 +50,7 @@ export async function runProbe(options: TuneOptions, output: OutputArgs): Promis
   }
 
   const json = `${JSON.stringify(doc, null, 2)}\n`;
-  if (output.out) writeFileAtomic(output.out, json);
+  if (out) writeFileAtomic(out, json);
   if (output.report) {
     const { writeHtmlReport } = await import('./report-command');
     await writeHtmlReport(doc, output.report);

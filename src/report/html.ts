@@ -3,7 +3,7 @@ import { importEsm } from '../platform/esm';
 import { formatBytes, formatNumber, formatSeconds } from '../util/units';
 import { buildCharts, type ChartSpec } from './charts';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
-import { searchLine } from './search-line';
+import { backendLine, searchLine } from './search-line';
 import { kerasSnippet, tfjsSnippet } from './snippets';
 
 interface Vega {
@@ -76,7 +76,7 @@ ${rec.workers ? `<p>${rec.workers.workers} workers: ${rec.workers.perWorkerBatch
   if (hw) {
     facts.push(['Hardware', `${hw.cpu.model}, ${hw.cpu.cores} cores; ${formatBytes(hw.memory.availableBytes)} free of ${formatBytes(hw.memory.totalBytes)}; GPUs: ${hw.gpus.map((g) => g.model || g.vendor).join(', ') || 'none'}; ${hw.os.distro || hw.os.platform} ${hw.os.arch}; Node ${hw.node}`]);
   }
-  if (doc.backend) facts.push(['Backend', `${doc.backend.name}${doc.backend.fallbackReason ? ` (fell back: ${doc.backend.fallbackReason})` : ''}`]);
+  if (doc.backend) facts.push(['Backend', backendLine(doc.backend)]);
   facts.push(['Budget', `memory ${doc.budget.memoryBytes === null ? 'unset' : formatBytes(doc.budget.memoryBytes)} (peak tensor bytes), time ${formatSeconds(doc.budget.timeSeconds)}`]);
   if (doc.search) facts.push(['Search', searchLine(doc.search, doc.workload?.valSamples)]);
   facts.push(['Run', `${doc.tool.name} ${doc.tool.version}, ${doc.createdAt}, ${num(doc.timings.total)} s`]);

@@ -1,4 +1,4 @@
-import type { SearchInfo } from '../document';
+import type { BackendInfo, SearchInfo } from '../document';
 import { formatSeconds } from '../util/units';
 
 /**
@@ -41,4 +41,11 @@ const count = (n: number) => n.toLocaleString('en-US');
 function range(rows: readonly number[]): string {
   const [least, most] = [Math.min(...rows), Math.max(...rows)];
   return least === most ? count(least) : `${count(least)}–${count(most)}`;
+}
+
+/** "tensorflow (TensorFlow.js 4.22.0, TensorFlow 2.21.0)": the backend and the versions that trained. */
+export function backendLine(backend: BackendInfo): string {
+  const versions = [backend.tfjsVersion && `TensorFlow.js ${backend.tfjsVersion}`, backend.tensorflowVersion && `TensorFlow ${backend.tensorflowVersion}`].filter(Boolean);
+  const parts = [versions.join(', '), backend.fallbackReason ? `fell back: ${backend.fallbackReason}` : ''].filter(Boolean);
+  return parts.length ? `${backend.name} (${parts.join('; ')})` : backend.name;
 }

@@ -3,7 +3,7 @@ import { measurable } from '../noise/credible';
 import { formatBytes, formatNumber, formatSeconds } from '../util/units';
 import { formatTable } from './table';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
-import { searchLine } from './search-line';
+import { backendLine, searchLine } from './search-line';
 import { tfjsSnippet } from './snippets';
 
 const STATUS_WORDS: Record<Trial['status'], string> = {
@@ -26,7 +26,7 @@ export function formatSummary(doc: AutobatchDocument): string {
     );
   }
   if (backend) {
-    out.push(`Backend   ${backend.name}${backend.fallbackReason ? ` (fell back: ${backend.fallbackReason})` : ''}`);
+    out.push(`Backend   ${backendLine(backend)}`);
   }
   if (workload) {
     out.push(

@@ -16,6 +16,7 @@ import { dispatchInOrder } from '../runner/dispatch';
 import type { RunOutcome, RunSpec, RunWorker } from '../runner/run-spec';
 import { inProcessWorker, type CandidateRun } from './train-candidate';
 import { LR_EDGE_STEP, bestRate, mergeSeeds, refineAtHorizon, type Config } from './refine';
+import type { SearchJournal } from './journal';
 
 export interface SearchOptions {
   probe: ProbeResult;
@@ -45,6 +46,12 @@ export interface SearchOptions {
    * @default this process, one run at a time
    */
   workers?: readonly RunWorker[];
+  /**
+   * Records the search for a checkpoint; given a previous search's record (a resumed
+   * tuning), its rounds run at the factors they ran at then and its finished runs are
+   * reused, not trained again (see `SearchJournal`).
+   */
+  journal?: SearchJournal;
 }
 
 export interface SearchOutcome {
@@ -122,6 +129,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   let steps = 0;
   let failures = 0;
   const workers = options.workers?.length ? options.workers : [inProcessWorker(tf, workload)];
+  const { journal } = options;
   // One gradient at the noise measurement's batch, from the probe: sizes each run's measurement.
   const noiseGradientMs = gradientMs(options.probe.trials, Math.min(NOISE_BATCH, options.maxBatch));
   // A run's time besides training: its evaluation, a row's cost costed from the probe
@@ -164,13 +172,24 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   const dispatch = async (jobs: RunSpec[], spec: PlannedRound, round: number, rounds: number): Promise<(CandidateRun | null)[]> => {
     const first = index;
     const started = new Map<number, number>();
+    // Runs a resumed tuning's previous search finished: their outcomes, and the wall time they took then.
+    const reusedSeconds = new Map<RunSpec, number>();
+    const reuseOrRun = (worker: RunWorker) => async (job: RunSpec) => {
+      const reused = journal?.reuse(job);
+      if (!reused) return worker.run(job, options.signal);
+      reusedSeconds.set(job, reused.seconds);
+      return reused.outcome;
+    };
     let inFlight = 0;
     const outcomes = await dispatchInOrder(
       jobs,
-      workers.map((worker) => (job: RunSpec) => worker.run(job, options.signal)),
+      workers.map(reuseOrRun),
       {
         mayStart: (i) => {
-          if (options.signal?.aborted || cut) return false;
+          if (options.signal?.aborted) return false;
+          // A run finished before costs nothing: the deadline does not hold it back.
+          if (journal?.has(jobs[i])) return true;
+          if (cut) return false;
           // No run starts that cannot end by the deadline (and a second of the reserve after
           // it), at the measured step time and evaluation overhead.
           if (options.deadline !== undefined && Date.now() + expectedSeconds(jobs[i], spec) * 1000 > options.deadline + DEADLINE_GRACE_MS) cut = true;
@@ -188,9 +207,11 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
         onEnd: (i, outcome, w) => {
           inFlight--;
           runsDone++;
+          const wallSeconds = reusedSeconds.get(jobs[i]) ?? (performance.now() - started.get(i)!) / 1000;
+          journal?.record(jobs[i], outcome, wallSeconds);
           if (outcome.run) {
             const { trainSeconds, evaluationSeconds: evaluating = 0, valLosses } = outcome.run;
-            otherSeconds += Math.max(0, (performance.now() - started.get(i)!) / 1000 - trainSeconds - evaluating);
+            otherSeconds += Math.max(0, wallSeconds - trainSeconds - evaluating);
             if (valLosses && evaluating > 0) {
               evaluatedRows += valLosses.length + Math.min(valLosses.length, trainSamples);
               evaluatingSeconds += evaluating;
@@ -213,7 +234,7 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
     return outcomes.map((outcome, i) => {
       if (!outcome) return null;
       const { batchSize, learningRate, seed } = jobs[i];
-      const extra = { ...(seed !== options.seed ? { seed } : {}), ...(spec.length ? { length: spec.length.value } : {}) };
+      const extra = { ...(seed !== options.seed ? { seed } : {}), ...(spec.length ? { length: spec.length.value } : {}), ...(reusedSeconds.has(jobs[i]) ? { reused: true } : {}) };
       history.get(batchSize)!.push({ ...runRecord(round, learningRate, outcome), ...extra });
       index++;
       if (!outcome.run) {
@@ -228,10 +249,14 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
   let measuredAtHorizon = false;
   for (const [round, planned] of plan.rounds.entries()) {
     if (options.signal?.aborted || !entrants.length || cut) break;
-    if (round > 0 && options.deadline !== undefined) {
+    // A round a resumed tuning's previous search started keeps its factor: its runs are the same runs.
+    const previousScale = journal?.previousScale(round);
+    if (previousScale !== undefined) scale = previousScale;
+    else if (round > 0 && options.deadline !== undefined) {
       const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds * slowdown() }));
       scale = fitRounds(left, (options.deadline - Date.now()) / 1000, overheadFor, workers.length);
     }
+    journal?.recordScale(round, scale);
     const spec: PlannedRound = {
       ...planned,
       trainSeconds: planned.trainSeconds * scale,
@@ -287,7 +312,8 @@ export async function searchBatchSizes(tf: TF, workload: Workload, options: Sear
         // A refinement is optional: a wave that would not end by the deadline is not started, and the search is not cut for it.
         train: async (wave) => {
           const jobs = wave.map((j) => jobFor(j.batchSize, j.learningRate, 0, j.seed));
-          const expected = Math.ceil(jobs.length / workers.length) * Math.max(...jobs.map((job) => expectedSeconds(job, spec)));
+          const fresh = jobs.filter((job) => !journal?.has(job));
+          const expected = fresh.length ? Math.ceil(fresh.length / workers.length) * Math.max(...fresh.map((job) => expectedSeconds(job, spec))) : 0;
           if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline - DEADLINE_GRACE_MS) return jobs.map(() => null);
           return dispatch(jobs, spec, round, rounds);
         },

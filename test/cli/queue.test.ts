@@ -73,3 +73,63 @@ describe('autobatch probe --queue and autobatch worker', () => {
     expect(log).not.toContain(PASSWORD);
   }, 180_000);
 });
+
+describe('autobatch probe --resume', () => {
+  test('the tuner SIGKILLed mid-search leaves a checkpoint; --resume carries on with the runs already finished, on the queue', async () => {
+    const out = path.join(dir, 'killed.json');
+    const worker = spawn(process.execPath, [BIN, 'worker', '--queue', url()], { stdio: ['ignore', 'ignore', 'ignore'] });
+    try {
+      const tuner = spawn(process.execPath, [BIN, 'probe', ...QUICK, '--queue', url(), '--queue-wait', '60', '--out', out, '--quiet'], { stdio: 'ignore' });
+      const exited = new Promise<void>((resolve) => tuner.once('exit', () => resolve()));
+      // Killed outright once two runs are in its checkpoint: no handler runs, the file is all that is left.
+      const recorded = () => {
+        try {
+          return (JSON.parse(fs.readFileSync(out, 'utf8')) as AutobatchDocument).checkpoint?.search?.runs.length ?? 0;
+        } catch {
+          return 0;
+        }
+      };
+      const until = Date.now() + 90_000;
+      while (recorded() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      const children = descendants(tuner.pid!);
+      tuner.kill('SIGKILL');
+      await exited;
+      for (const pid of children) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone with its parent.
+        }
+      }
+      const left = JSON.parse(fs.readFileSync(out, 'utf8')) as AutobatchDocument;
+      expect(left.complete).toBe(false);
+      expect(left.incompleteReason).toMatch(/^in progress/);
+      const finished = left.checkpoint!.search!.runs.length;
+      expect(finished).toBeGreaterThanOrEqual(2);
+      expect(left.checkpoint!.queue).toMatch(/^autobatch-[0-9a-f]{16}$/);
+
+      const resumed = run(['probe', ...QUICK, '--queue', url(), '--queue-wait', '60', '--resume', out, '--quiet']);
+      expect(resumed.stderr).toBe('');
+      expect([0, 3]).toContain(resumed.status);
+      const doc = JSON.parse(fs.readFileSync(out, 'utf8')) as AutobatchDocument;
+      expect(doc.resumed).toMatchObject({ from: left.createdAt, phases: ['probe', 'noise', 'lr-range'] });
+      // Runs the killed tuner had recorded are reused; runs its workers finished after it died are found on the queue.
+      expect(doc.resumed!.runs).toBeGreaterThanOrEqual(finished);
+      expect(doc.search?.queue?.name).toBe(left.checkpoint!.queue);
+      expect(doc.probe).toEqual(left.probe);
+      expect(doc.candidates.flatMap((c) => c.runs ?? []).filter((r) => r.reused).length).toBe(doc.resumed!.runs);
+      if (doc.complete) expect(doc.checkpoint).toBeUndefined();
+      expect(fs.readFileSync(out, 'utf8')).not.toContain(PASSWORD);
+    } finally {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await exited;
+    }
+  }, 240_000);
+
+  test('a file that is not there: one line, exit 2', () => {
+    const missing = run(['probe', ...QUICK, '--resume', path.join(dir, 'none.json')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toEqual([`autobatch: ${path.join(dir, 'none.json')}: no such file`]);
+  });
+});

@@ -1,4 +1,4 @@
-import { searchLine } from '../../src/report/search-line';
+import { backendLine, searchLine } from '../../src/report/search-line';
 
 const info = { parallel: 2, inProcess: false, reason: '', wallSeconds: 40.6, steps: 6191, stepsPerSecond: 152.4, failedRuns: 0 };
 
@@ -26,4 +26,12 @@ test.each([
 ])('searchLine, rungs: %s', (_name, measuredAtHorizon, lengths, fractions, expected) => {
   const rungs = lengths.map((length, i) => ({ unit: 'epochs' as const, length, fraction: fractions[i], sizes: 3, runs: 9, seeds: 1 }));
   expect(searchLine({ ...info, rungs, measuredAtHorizon })).toBe(`on 2 processes side by side, 6,191 training steps in 40.6s (152 steps/s)${expected}`);
+});
+
+test.each([
+  ['tensorflow, both versions', { name: 'tensorflow', fallbackReason: null, tfjsVersion: '4.22.0', tensorflowVersion: '2.21.0' }, 'tensorflow (TensorFlow.js 4.22.0, TensorFlow 2.21.0)'],
+  ['wasm after a fallback', { name: 'wasm', fallbackReason: 'tensorflow: not installed', tfjsVersion: '4.22.0' }, 'wasm (TensorFlow.js 4.22.0; fell back: tensorflow: not installed)'],
+  ['a document without versions', { name: 'cpu', fallbackReason: null }, 'cpu'],
+] as const)('backendLine: %s', (_name, backend, expected) => {
+  expect(backendLine(backend as Parameters<typeof backendLine>[0])).toBe(expected);
 });

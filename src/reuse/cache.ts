@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DocumentSchema, type AutobatchDocument } from './document';
-import { InputError } from './util/errors';
-import { writeFileAtomic } from './report/write-file';
+import { DocumentSchema, type AutobatchDocument, type HardwareInfo } from '../document';
+import type { NormalizedOptions } from '../options';
+import { InputError } from '../util/errors';
+import { TOOL_VERSION } from '../util/version';
+import { writeFileAtomic } from '../report/write-file';
 import { Value } from '@sinclair/typebox/value';
 
 /** What must match for a cached recommendation to be reused. */
@@ -16,6 +18,39 @@ export interface CacheKeyParts {
   backend: string;
   /** Options that change what is measured. */
   settings: Record<string, unknown>;
+}
+
+/** Everything a cached result must match; free memory and the time of day do not count. */
+export function cacheKeyParts(opts: NormalizedOptions, hardware: HardwareInfo, backend: NonNullable<AutobatchDocument['backend']>, workload: string): CacheKeyParts {
+  return {
+    toolVersion: TOOL_VERSION,
+    workload,
+    hardware: {
+      cpu: hardware.cpu.model,
+      cores: hardware.cpu.cores,
+      totalMemory: hardware.memory.totalBytes,
+      gpus: hardware.gpus.map((g) => `${g.vendor} ${g.model} ${g.memoryBytes}`),
+      platform: hardware.os.platform,
+      arch: hardware.os.arch,
+      node: hardware.node,
+    },
+    // Its name and the versions that trained: another TensorFlow trains at another speed.
+    backend: [backend.name, backend.tfjsVersion, backend.tensorflowVersion].filter(Boolean).join(' '),
+    settings: {
+      maxMemoryBytes: opts.maxMemoryBytes,
+      timeBudgetSeconds: opts.timeBudgetSeconds,
+      minBatch: opts.minBatch,
+      maxBatch: opts.maxBatch,
+      seed: opts.seed,
+      warmupSteps: opts.warmupSteps,
+      minSteps: opts.minSteps,
+      minTrialSeconds: opts.minTrialSeconds,
+      workers: opts.workers,
+      horizon: opts.horizon,
+      search: opts.search,
+      parallel: opts.parallel,
+    },
+  };
 }
 
 export function cacheKey(parts: CacheKeyParts): string {
