@@ -94,13 +94,11 @@ describe('autobatch probe --resume', () => {
       const children = descendants(tuner.pid!);
       tuner.kill('SIGKILL');
       await exited;
-      for (const pid of children) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Gone with its parent.
-        }
-      }
+      // Its trial processes see their parent gone and end themselves.
+      const alive = () => children.filter((pid) => fs.existsSync(`/proc/${pid}`));
+      const gone = Date.now() + 10_000;
+      while (alive().length && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+      expect(alive()).toEqual([]);
       const left = JSON.parse(fs.readFileSync(out, 'utf8')) as AutobatchDocument;
       expect(left.complete).toBe(false);
       expect(left.incompleteReason).toMatch(/^in progress/);
