@@ -34,6 +34,11 @@ describe('autobatch probe --queue and autobatch worker', () => {
     expect(silent.status).toBe(1);
     expect(silent.stderr).toMatch(new RegExp(`^autobatch: cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${closed} within 5 s`));
     expect(silent.stderr + silent.stdout).not.toContain(PASSWORD);
+    // A Redis not up yet is waited for; a wrong password is not: one line, exit 1.
+    const refused = run(['worker', '--queue', `redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n').pop()).toBe(`autobatch: Redis at redis://***@127.0.0.1:${redis.port} refused this worker: WRONGPASS invalid username-password pair or user is disabled.`);
+    expect(refused.stderr).not.toContain(PASSWORD);
   }, 60_000);
 
   test('no worker: says so at once, trains here after the stated wait, and the document says why, without the password', () => {

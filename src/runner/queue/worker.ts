@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import type { Job, Worker } from 'bullmq';
 import type { HardwareInfo } from '../../document';
-import { describeError } from '../../util/errors';
+import { QueueError, describeError } from '../../util/errors';
 import { IsolatedRunner } from '../isolated';
-import { connectRedis, redactError, within } from './connection';
+import { connectRedis, isAuthError, redactError, within } from './connection';
 import { hardwareFingerprint } from './fingerprint';
 import { KEYS, decodeSpec, encodeOutcome, type RunJobResult, type TuningRecord } from './protocol';
 import type { QueueUrl } from './url';
@@ -145,14 +145,17 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     }
   };
 
-  while (!signal.aborted) {
+  let refusedUs: QueueError | null = null;
+  while (!signal.aborted && !refusedUs) {
     try {
       await look();
     } catch (err) {
-      if (!unreachable) log(`Redis at ${url.shown} does not answer (${redactError(describeError(err), url)}); trying again`);
+      // A Redis not up yet is waited for; one that refuses the password will not change its mind.
+      if (isAuthError(err)) refusedUs = new QueueError(`Redis at ${url.shown} refused this worker: ${redactError(describeError(err), url)}`, { cause: err });
+      else if (!unreachable) log(`Redis at ${url.shown} does not answer (${redactError(describeError(err), url)}); trying again`);
       unreachable = true;
     }
-    await sleep(options.pollMs ?? 1000, signal);
+    if (!refusedUs) await sleep(options.pollMs ?? 1000, signal);
   }
   if (attached) {
     // Not waiting for the run in progress: the run's lock lapses, and another worker trains it.
@@ -160,6 +163,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     log(`stopped; the run in progress (if any) goes back to the queue`);
   }
   redis.disconnect();
+  if (refusedUs) throw refusedUs;
 }
 
 /** Trains one job in the child: its death is the run's failure; any other error fails the job. */
