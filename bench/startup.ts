@@ -8,7 +8,9 @@
  *   description, the trial process's start, its data, its backend check), from the
  *   document's `timings`, and the wall time from the call to the probe's start;
  * - one trial process started with the prepared file against one started with the CSV
- *   (what every process paid before: the probe's, and each of the search's pool).
+ *   (what every process paid before: the probe's, and each of the search's pool);
+ * - reading and preparing the file alone (`loadDataFile`, in this process with nothing
+ *   beside it): the tuner's `data` shares the cores with the trial process starting.
  *
  *   npm run build && npm run bench -- --startup --json
  *   npm run bench -- --startup --dist /tmp/old/dist     # another build, e.g. an earlier commit's
@@ -24,6 +26,7 @@ import type { AutobatchDocument } from '../src/document';
 import type { IsolatedRunner as IsolatedRunnerType } from '../src/runner/isolated';
 import type { tune as tuneType } from '../src/tune';
 import type { WorkloadSpec } from '../src/workloads/spec';
+import type { loadDataFile as loadDataFileType } from '../src/workloads/data-file';
 import type { RunFolder as RunFolderType, shareWorkloadData as shareType } from '../src/workloads/shared-data';
 import type { resolveWorkload as resolveType } from '../src/workloads/spec';
 import type { activateBackend as activateType } from '../src/platform/backend';
@@ -50,6 +53,9 @@ export interface StartupResult {
   median: { beforeProbeSeconds: number } & Partial<Record<(typeof PARTS)[number], number>>;
   /** One trial process's start, wall clock: given the prepared file, and given the CSV to read itself (null: a build without it). */
   trialProcess: { preparedSeconds: number; sourceSeconds: number } | null;
+  /** Per repeat: seconds `loadDataFile` takes to read and prepare the file alone, and their median. */
+  readPrepareSeconds: number[];
+  readPrepareMedian: number;
   /** One-minute load averages when each repeat started: how busy the machine was. */
   load: number[];
 }
@@ -73,7 +79,7 @@ export async function benchStartup(log: (s: string) => void, dist = path.join(__
       flights.write(file, rows);
       const bytes = fs.statSync(file).size;
       log(`${rows.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(1)} MB`);
-      const result: StartupResult = { rows, bytes, features: 0, backend: null, beforeProbeSeconds: [], timings: [], median: { beforeProbeSeconds: 0 }, trialProcess: null, load: [] };
+      const result: StartupResult = { rows, bytes, features: 0, backend: null, beforeProbeSeconds: [], timings: [], median: { beforeProbeSeconds: 0 }, trialProcess: null, readPrepareSeconds: [], readPrepareMedian: 0, load: [] };
       for (let r = 0; r < REPEATS; r++) {
         result.load.push(os.loadavg()[0]);
         const controller = new AbortController();
@@ -103,6 +109,9 @@ export async function benchStartup(log: (s: string) => void, dist = path.join(__
         const values = result.timings.map((t) => t[p]).filter((v): v is number => v !== undefined);
         if (values.length) result.median[p] = median(values);
       }
+      result.readPrepareSeconds = await readPrepareTimes(file);
+      result.readPrepareMedian = median(result.readPrepareSeconds);
+      log(`  reading and preparing alone: ${result.readPrepareSeconds.map((s) => s.toFixed(2)).join(', ')} s`);
       if (has('workloads/shared-data')) {
         result.trialProcess = await trialProcessStarts(file, result.backend ?? 'cpu');
         log(`  one trial process: ${result.trialProcess.preparedSeconds.toFixed(2)} s with the prepared file, ${result.trialProcess.sourceSeconds.toFixed(2)} s reading the CSV`);
@@ -113,6 +122,18 @@ export async function benchStartup(log: (s: string) => void, dist = path.join(__
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return results;
+
+  /** Wall seconds of `loadDataFile` on `file`, once a repeat. */
+  async function readPrepareTimes(file: string): Promise<number[]> {
+    const { loadDataFile } = built<{ loadDataFile: typeof loadDataFileType }>('workloads/data-file');
+    const times: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const t0 = performance.now();
+      await loadDataFile(file, { label: flights.label, standardize: true, seed: 42, validationSplit: 0.2 });
+      times.push((performance.now() - t0) / 1000);
+    }
+    return times;
+  }
 
   /** Wall seconds to a ready trial process (backend checked), with the prepared data and with the source. */
   async function trialProcessStarts(file: string, backend: string): Promise<NonNullable<StartupResult['trialProcess']>> {

@@ -1,15 +1,15 @@
 import type * as tfTypes from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 import { InputError } from '../util/errors';
 import { createRandom, shuffledIndices } from '../util/random';
 import type { TF } from '../platform/tf';
-import { sha256OfFile } from './file-hash';
 import { encodeTable } from './table/encode';
 import { fitPreparation } from './table/fit';
 import type { GivenKinds } from './table/kinds';
 import { chooseLabel, type LabelOptions } from './table/label';
 import type { Preparation } from './table/preparation';
 import { readTable, type ReadProgress } from './table/read';
-import { toTensors, type TargetStyle } from './table/tensors';
+import { toTensors, type RowRange, type TargetStyle } from './table/tensors';
 import type { DataSplit, WorkloadDefinition } from './workload';
 
 export type { TargetStyle };
@@ -40,8 +40,10 @@ export interface LoadedDataFile {
  * the preparation is fitted on the training rows only.
  */
 export async function loadDataFile(file: string, options: DataFileOptions): Promise<LoadedDataFile> {
-  const table = await readTable(file, { onProgress: options.onProgress });
-  const sha256 = sha256OfFile(file);
+  // Hashed from the bytes the reader reads: one read of the file, not two.
+  const hash = createHash('sha256');
+  const table = await readTable(file, { onProgress: options.onProgress, onBytes: (bytes) => hash.update(bytes) });
+  const sha256 = hash.digest('hex');
   if (options.sha256 !== undefined && sha256 !== options.sha256) {
     throw new InputError(`${file}: the file changed since the tuner read it (sha256 ${sha256.slice(0, 12)}…, not ${options.sha256.slice(0, 12)}…); refused: run the tuner again`);
   }
@@ -51,23 +53,27 @@ export async function loadDataFile(file: string, options: DataFileOptions): Prom
   if (valCount < 1 || valCount >= rows) {
     throw new InputError(`${file}: ${rows} rows${label.droppedRows ? ` with a label` : ''} cannot be split ${Math.round(options.validationSplit * 100)} % for validation`);
   }
-  // Positions in the labelled rows, which is also the encoded table's row order.
+  // Positions in the labelled rows.
   const order = shuffledIndices(rows, createRandom(options.seed ^ 0x5eed));
   const trainPositions = order.slice(valCount);
-  const valPositions = order.slice(0, valCount);
   const preparation = fitPreparation(table, label, trainPositions.map((p) => label.kept[p]), options);
-  const encoded = encodeTable(preparation, table);
+  // Encoded in the shuffled order, validation rows first: each part is a range of the encoded rows, used as it is.
+  const places = new Int32Array(rows);
+  order.forEach((position, place) => (places[position] = place));
+  const encoded = encodeTable(preparation, table, places);
+  const validation = { start: 0, count: valCount };
+  const train = { start: valCount, count: trainPositions.length };
   return {
     preparation,
     trainRows: trainPositions.length,
     sha256,
     loadData(tf, style) {
       // Every row here has a label: chooseLabel kept only those.
-      const part = (positions: number[]) => {
-        const { x, y } = toTensors(tf, encoded, positions, preparation, style);
+      const part = (range: RowRange) => {
+        const { x, y } = toTensors(tf, encoded, range, preparation, style);
         return { x, y: y! };
       };
-      return { train: part(trainPositions), validation: part(valPositions) };
+      return { train: part(train), validation: part(validation) };
     },
   };
 }

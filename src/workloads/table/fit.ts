@@ -1,6 +1,7 @@
 import { InputError } from '../../util/errors';
 import { assertUsableNumeric, countColumn, decideKind, givenKind, type GivenKinds } from './kinds';
 import type { ChosenLabel } from './label';
+import { median } from './median';
 import { MISSING_MARKERS } from './missing';
 import type { ColumnPreparation, Preparation } from './preparation';
 import { MISSING, OVERFLOW, didYouMean, type RawColumn, type RawTable } from './store';
@@ -119,13 +120,6 @@ function presentValues(column: RawColumn, rows: ArrayLike<number>): Float64Array
     if (column.codes[rows[i]] !== MISSING) values[n++] = v;
   }
   return values.subarray(0, n);
-}
-
-/** The median; the lower middle value's mean with the upper for an even count. */
-export function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Mean and (population) deviation of `values`, or of `values[rows]`; a constant gets deviation 1. */

@@ -5,8 +5,10 @@ import * as readline from 'node:readline';
 import Papa from 'papaparse';
 import { InputError } from '../../util/errors';
 import { detectDecimalMark, type DecimalMark } from './cell';
+import { detectEncoding } from './encoding';
 import { detectHeader, HEADER_SAMPLE_ROWS } from './header';
-import { TableBuilder, type RawTable, type TextEncoding } from './store';
+import { TableBuilder } from './builder';
+import type { RawTable, TextEncoding } from './store';
 import { Transform, type Readable } from 'node:stream';
 
 export const DATA_EXTENSIONS = ['.csv', '.tsv', '.txt', '.data', '.jsonl', '.ndjson', '.json'] as const;
@@ -29,6 +31,11 @@ export interface ReadOptions {
   decimal?: DecimalMark;
   /** Called a few times a second while a large file is read. */
   onProgress?: (progress: ReadProgress) => void;
+  /**
+   * Called with the file's bytes as they are read, each once and in order (to hash the
+   * file in the same read). A file that fails to read may stop part way.
+   */
+  onBytes?: (bytes: Uint8Array) => void;
 }
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -86,9 +93,16 @@ function throttledProgress(file: string, totalBytes: number, onProgress: ReadOpt
 
 type Progress = ReturnType<typeof throttledProgress>;
 
-function openStream(file: string, progress: Progress, rows: () => number): fs.ReadStream {
-  const stream = fs.createReadStream(file);
-  stream.on('data', (chunk) => progress.advance(chunk.length, rows()));
+/** Bytes the file is read in: Papa Parse guesses the delimiter from the first chunk's text. */
+const CHUNK_BYTES = 1 << 16;
+
+function openStream(file: string, progress: Progress, rows: () => number, onBytes: ReadOptions['onBytes']): fs.ReadStream {
+  const stream = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  // Opened without an encoding: every chunk is bytes.
+  stream.on('data', (chunk) => {
+    onBytes?.(chunk as Buffer);
+    progress.advance(chunk.length, rows());
+  });
   return stream;
 }
 
@@ -96,8 +110,8 @@ function openStream(file: string, progress: Progress, rows: () => number): fs.Re
  * The file's text, decoded as `encoding` chunk by chunk: a character whose bytes straddle
  * two chunks is decoded whole (a Buffer chunk decoded alone would split it in two).
  */
-function openTextStream(file: string, progress: Progress, rows: () => number, encoding: TextEncoding): { text: Readable; close: () => void } {
-  const raw = openStream(file, progress, rows);
+function openTextStream(file: string, progress: Progress, rows: () => number, encoding: TextEncoding, onBytes: ReadOptions['onBytes']): { text: Readable; close: () => void } {
+  const raw = openStream(file, progress, rows, onBytes);
   const decoder = new TextDecoder(encoding);
   const text = new Transform({
     readableObjectMode: true,
@@ -115,33 +129,6 @@ function openTextStream(file: string, progress: Progress, rows: () => number, en
   return { text, close: () => (raw.destroy(), text.destroy()) };
 }
 
-/** Bytes read at a time while checking that a file is UTF-8. */
-const ENCODING_CHUNK = 1 << 20;
-
-/**
- * The file's text encoding: UTF-8 when every byte sequence in it is valid UTF-8 (ASCII
- * is), else Windows-1252, the encoding of spreadsheets saved on Windows in Western
- * Europe and the Americas (Latin-1's superset: `é` is the single byte 0xE9). Read as UTF-8,
- * such a file turns `café` and `cafè` into the same `caf�`.
- */
-export function detectEncoding(file: string): TextEncoding {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(ENCODING_CHUNK);
-    for (;;) {
-      const n = fs.readSync(fd, buffer, 0, ENCODING_CHUNK, null);
-      decoder.decode(buffer.subarray(0, n), { stream: n > 0 });
-      if (n === 0) return 'utf-8';
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return 'windows-1252';
-    throw err;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 function readDelimited(file: string, ext: string, options: ReadOptions, progress: Progress): Promise<RawTable> {
   return new Promise((resolve, reject) => {
     const head: string[][] = [];
@@ -149,9 +136,9 @@ function readDelimited(file: string, ext: string, options: ReadOptions, progress
     let width = 0;
     let hasHeader = false;
     let failure: InputError | null = null;
-    let delimiter = ext === '.tsv' ? '\t' : ',';
     const encoding = detectEncoding(file);
-    const stream = openTextStream(file, progress, () => builder?.rows ?? 0, encoding);
+    const delimiter = ext === '.tsv' ? '\t' : guessDelimiter(file, encoding);
+    const stream = openTextStream(file, progress, () => builder?.rows ?? 0, encoding, options.onBytes);
 
     // The first rows wait until the header is decided; after that, rows go straight in.
     const start = () => {
@@ -160,33 +147,38 @@ function readDelimited(file: string, ext: string, options: ReadOptions, progress
       width = head[0].length;
       const names = hasHeader ? uniqueNames(head[0]) : head[0].map((_, i) => String(i));
       builder = new TableBuilder(names, options.decimal ?? detectDecimalMark(head.slice(hasHeader ? 1 : 0), delimiter));
-      head.slice(hasHeader ? 1 : 0).forEach((row, i) => add(row, i + (hasHeader ? 1 : 0)));
+      add(head.slice(hasHeader ? 1 : 0), hasHeader ? 1 : 0);
     };
-    const add = (row: string[], index: number) => {
-      if (row.length !== width) {
+    /** Adds rows whose first is row `first` of the file's, once all are checked. */
+    const add = (rows: string[][], first: number) => {
+      for (let i = 0; i < rows.length; i++) {
+        if (rows[i].length === width) continue;
         const what = hasHeader ? 'header has' : 'first row has';
-        throw new InputError(`${file}: line ${index + 1}: ${row.length} columns where the ${what} ${width}`);
+        throw new InputError(`${file}: line ${first + i + 1}: ${rows[i].length} columns where the ${what} ${width}`);
       }
-      builder!.add(row);
+      builder!.addRows(rows);
     };
     let index = 0;
     Papa.parse<string[]>(stream.text as unknown as File, {
-      delimiter: ext === '.tsv' ? '\t' : '',
-      delimitersToGuess: [...DELIMITERS],
-      skipEmptyLines: 'greedy',
+      delimiter,
+      // Blank rows are skipped below, the way Papa Parse's 'greedy' does, but without joining every row's cells.
+      skipEmptyLines: false,
       chunk(results, parser) {
         try {
           const quoteError = results.errors.find((e) => e.type === 'Quotes');
           if (quoteError) throw new InputError(`${file}: line ${index + (quoteError.row ?? 0) + 1}: ${quoteError.message.toLowerCase()}`);
-          if (index === 0) delimiter = results.meta.delimiter || delimiter;
-          for (const row of results.data) {
-            if (index === 0 && row[0]) row[0] = row[0].replace(/^\uFEFF/, '');
-            if (builder) add(row, index);
-            else {
-              head.push(row);
-              if (head.length > HEADER_SAMPLE_ROWS) start();
-            }
-            index += 1;
+          let rows = withoutBlankRows(results.data);
+          if (index === 0 && rows.length > 0 && rows[0][0]) rows[0][0] = rows[0][0].replace(/^\uFEFF/, '');
+          if (!builder) {
+            const taken = Math.min(rows.length, HEADER_SAMPLE_ROWS + 1 - head.length);
+            head.push(...rows.slice(0, taken));
+            index += taken;
+            rows = rows.slice(taken);
+            if (head.length > HEADER_SAMPLE_ROWS) start();
+          }
+          if (builder && rows.length > 0) {
+            add(rows, index);
+            index += rows.length;
           }
         } catch (err) {
           failure = err as InputError;
@@ -213,6 +205,42 @@ function readDelimited(file: string, ext: string, options: ReadOptions, progress
   });
 }
 
+/**
+ * The delimiter of a delimited file, as Papa Parse guesses it from the text of the
+ * stream's first chunk: the one of `DELIMITERS` that splits its first rows most evenly
+ * (with blank rows skipped), else `,`. Guessed apart from the streaming parse, which is
+ * then told it: that parse does not skip blank rows itself (see `withoutBlankRows`),
+ * and the guess must not change with that.
+ */
+function guessDelimiter(file: string, encoding: TextEncoding): string {
+  const head = Buffer.alloc(CHUNK_BYTES);
+  const fd = fs.openSync(file, 'r');
+  let length: number;
+  try {
+    length = fs.readSync(fd, head, 0, CHUNK_BYTES, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  // As the stream decodes its first chunk: a character cut at its end waits for the next.
+  const text = new TextDecoder(encoding).decode(head.subarray(0, length), { stream: true });
+  return Papa.parse<string[]>(text, { delimiter: '', delimitersToGuess: [...DELIMITERS], skipEmptyLines: 'greedy', preview: 1 }).meta.delimiter;
+}
+
+/** The rows that are not blank: Papa Parse's `skipEmptyLines: 'greedy'`, where a row of only whitespace is blank. */
+function withoutBlankRows(rows: string[][]): string[][] {
+  return rows.some(isBlankRow) ? rows.filter((row) => !isBlankRow(row)) : rows;
+}
+
+function isBlankRow(row: readonly string[]): boolean {
+  for (const cell of row) {
+    if (cell.length === 0) continue;
+    // Printable ASCII first: trim() only for what may be whitespace.
+    const first = cell.charCodeAt(0);
+    if ((first > 32 && first < 127) || cell.trim() !== '') return false;
+  }
+  return true;
+}
+
 /** Header names, with empty ones named by position and repeats numbered, so every column can be named. */
 function uniqueNames(cells: readonly string[]): string[] {
   const seen = new Map<string, number>();
@@ -228,6 +256,7 @@ function readJsonDocument(file: string, options: ReadOptions): RawTable {
   let text: string;
   try {
     const bytes = fs.readFileSync(file);
+    options.onBytes?.(bytes);
     text = new TextDecoder(isUtf8(bytes) ? 'utf-8' : 'windows-1252').decode(bytes).replace(/^\uFEFF/, '');
   } catch (err) {
     throw new InputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code})`, { cause: err });
@@ -246,7 +275,7 @@ function readJsonDocument(file: string, options: ReadOptions): RawTable {
 async function readJsonLines(file: string, progress: Progress, options: ReadOptions): Promise<RawTable> {
   const items: unknown[] = [];
   const lines: number[] = [];
-  const input = readline.createInterface({ input: openStream(file, progress, () => items.length), crlfDelay: Infinity });
+  const input = readline.createInterface({ input: openStream(file, progress, () => items.length, options.onBytes), crlfDelay: Infinity });
   let n = 0;
   for await (const line of input) {
     n += 1;

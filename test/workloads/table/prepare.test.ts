@@ -1,5 +1,6 @@
 import { encodeTable } from '../../../src/workloads/table/encode';
-import { fitPreparation, MAX_CATEGORIES, median, type FitOptions } from '../../../src/workloads/table/fit';
+import { fitPreparation, MAX_CATEGORIES, type FitOptions } from '../../../src/workloads/table/fit';
+import { median } from '../../../src/workloads/table/median';
 import { chooseLabel, inferTask, type LabelOptions } from '../../../src/workloads/table/label';
 import { readTable } from '../../../src/workloads/table/read';
 import type { RawTable } from '../../../src/workloads/table/store';
@@ -132,6 +133,34 @@ test('the encoding refuses text in a numeric column of a later file, naming the 
   const fitted = await prepare('a,y\n1,u\n2,v\n');
   const other: RawTable = await readTable(files.write('later.csv', 'a,y\n1,u\nabc,v\n'));
   expect(() => encodeTable(fitted.preparation, other)).toThrow('later.csv: line 3, column "a": "abc" is not a number');
+});
+
+test.each([
+  ['the earliest row first', 'a,b,y\n1,2,u\n3,x,v\nz,4,u\n', 'line 3, column "b": "x" is not a number'],
+  ['in one row, the first column', 'a,b,y\n1,2,u\nq,x,v\n', 'line 3, column "a": "q" is not a number'],
+  ['a bad label after the features', 'a,b,y\n1,2,w\n3,x,v\n', 'line 3, column "b": "x" is not a number'],
+  ['the earliest bad label', 'a,b,y\n1,2,u\n3,4,w\n5,6,t\n', 'line 3, column "y": "w" is not one of the classes (u, v)'],
+])('a later file\'s cells that cannot be encoded: %s is reported', async (_name, text, message) => {
+  const fitted = await prepare('a,b,y\n1,2,u\n2,3,v\n3,5,u\n');
+  const other = await readTable(files.write('later2.csv', text));
+  expect(() => encodeTable(fitted.preparation, other)).toThrow(message);
+  // In any order of the rows, the same cell is reported.
+  const reversed = Int32Array.from({ length: other.rows }, (_, i) => other.rows - 1 - i);
+  expect(() => encodeTable(fitted.preparation, other, reversed)).toThrow(message);
+});
+
+test('rows encoded to places are the file-order rows, moved', async () => {
+  const r = await prepare('a,c,y\n1,p,u\n,q,v\n3,p,u\n4,,v\n5,q,\n6,p,u\n');
+  const places = Int32Array.from([3, 0, 4, 1, 2]);
+  const moved = encodeTable(r.preparation, r.table, places);
+  const { width } = r.encoded;
+  expect(moved.rows).toBe(5);
+  expect(moved.droppedRows).toBe(1);
+  places.forEach((place, i) => {
+    expect(moved.x.subarray(place * width, (place + 1) * width)).toEqual(r.encoded.x.subarray(i * width, (i + 1) * width));
+    expect(moved.y![place]).toBe(r.encoded.y![i]);
+  });
+  expect(() => encodeTable(r.preparation, r.table, Int32Array.from([0, 1]))).toThrow(RangeError);
 });
 
 test.each([

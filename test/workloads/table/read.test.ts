@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { readTable, tableFromItems } from '../../../src/workloads/table/read';
+import Papa from 'papaparse';
+import { DELIMITERS, readTable, tableFromItems } from '../../../src/workloads/table/read';
 import { MAX_DICTIONARY, MISSING, OVERFLOW, type RawTable } from '../../../src/workloads/table/store';
 import { tempDir } from '../../helpers/files';
 
@@ -61,6 +62,21 @@ describe('readTable', () => {
     expect(t.delimiter).toBe(delimiter);
     expect(t.columns.map((c) => c.name)).toEqual(['a', 'b', 'y']);
     expect(t.columns[1].dictionary[t.columns[1].codes[0]]).toBe(delimiter === ';' ? 'x;1' : 'x');
+  });
+
+  test.each([
+    // Each of the first two is guessed otherwise when blank rows are not skipped, or only empty ones.
+    ['empty rows between pipes', 'a|y\n\n1|x\n\n2|z\n'],
+    ['rows of spaces between semicolons', 'a;y\n  \n1;u\n  \n2;v\n'],
+    ['rows of spaces, tabs and delimiters only', 'a;b;y\n;;\n   \n\t\n1;x;u\n ; ; \n2;z;v\n'],
+    ['blank rows before the header', '\n  \n|\na|b|y\n1|x|u\n2|z|v\n'],
+    ['a quoted blank and a no-break space', 'a,b,y\r\n"  ",\u00a0,\r\n1,x,u\r\n2,z,v\r\n'],
+    ['ten blank rows first, then tabs', `${' \n'.repeat(10)}a\tb\ty\n1\tx\tu\n2\tz\tv`],
+  ])('%s: skipped, and the delimiter guessed, as Papa Parse\'s greedy skipping does', async (_name, text) => {
+    const papa = Papa.parse<string[]>(text, { delimiter: '', delimitersToGuess: [...DELIMITERS], skipEmptyLines: 'greedy' });
+    const t = await readTable(files.write('blank.csv', text));
+    expect(t.delimiter).toBe(papa.meta.delimiter);
+    expect([t.columns.map((c) => c.name), ...cells(t)]).toEqual(papa.data);
   });
 
   test('a decimal comma in a ;-delimited table', async () => {
