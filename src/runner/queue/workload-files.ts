@@ -11,8 +11,8 @@ export interface GivenFile {
 }
 
 /** A file by content, for the tuning record. */
-export function fileRef(file: string): FileRef {
-  return { name: path.basename(file), sha256: sha256OfFile(file) };
+export function fileRef(file: string, sha256?: string): FileRef {
+  return { name: path.basename(file), sha256: sha256 ?? sha256OfFile(file) };
 }
 
 /**
@@ -36,7 +36,8 @@ export function givenFiles(files: readonly string[]): GivenFile[] {
  */
 export function toQueueWorkload(spec: WorkloadSpec): QueueWorkload {
   const { model, data, ...rest } = withoutPreparedData(spec);
-  return { ...rest, ...(model ? { model: fileRef(model) } : {}), ...(data ? { data: fileRef(data) } : {}) };
+  // The data file's hash, where the tuner took it as it read the file: not a second pass over it.
+  return { ...rest, ...(model ? { model: fileRef(model) } : {}), ...(data ? { data: fileRef(data, spec.dataSha256) } : {}) };
 }
 
 /**
