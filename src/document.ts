@@ -314,6 +314,8 @@ const CheckpointSchema = Type.Object(
       description: 'What the measurements depend on (version, workload fingerprint, hardware, backend, settings but the time budget): a resume must match it',
     }),
     done: Type.Array(literals(PHASES), { description: 'Phases that finished: a resume reuses their results from this document' }),
+    budgetSeconds: Type.Number({ description: "The tuning's whole time budget, resumes included" }),
+    spentSeconds: Type.Number({ description: 'Seconds the tuning had spent when this was written, resumes included: a resume has the budget less these' }),
     queue: Type.Optional(Type.String({ description: "The search's BullMQ queue: a resume with --queue finds its finished jobs there" })),
     search: Type.Optional(
       Type.Object({

@@ -255,6 +255,8 @@ export interface NormalizedOptions {
   /** Null: derive from the hardware and the backend once both are known. */
   maxMemoryBytes: number | null;
   timeBudgetSeconds: number;
+  /** Whether the time budget was given (not the default): a resumed run otherwise has what its interrupted run had left. */
+  timeBudgetGiven: boolean;
   minBatch: number;
   maxBatch: number;
   seed: number;
@@ -355,6 +357,7 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
     backend,
     maxMemoryBytes: parseBytesOption(options.maxMemory ?? options.maxMemoryBytes),
     timeBudgetSeconds: parseDuration(options.timeBudget ?? options.timeBudgetSeconds ?? DEFAULT_OPTIONS.timeBudgetSeconds, 'timeBudget'),
+    timeBudgetGiven: options.timeBudget !== undefined || options.timeBudgetSeconds !== undefined,
     minBatch,
     maxBatch,
     seed,

@@ -1,7 +1,7 @@
 import { SCHEMA_VERSION, readResult, type AutobatchDocument, type Checkpoint, type Timings, type NoiseEstimate, type Phase } from './document';
 import * as os from 'node:os';
 import { activateBackend, backendVersions } from './platform/backend';
-import { coresBusyElsewhere, sampleCpu } from './platform/cpu-load';
+import { coresBusyElsewhereSince, sampleCpu } from './platform/cpu-load';
 import { cacheKey, cacheKeyParts, prepareCacheDir, readCache, writeCache } from './reuse/cache';
 import { BackendError, describeError } from './util/errors';
 import { assertEnoughSamples, prepareWorkload } from './platform/prepare';
@@ -17,7 +17,7 @@ import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
 import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './options';
-import { assertSameBasis, openResumption, resumeBasis, resumedNote } from './reuse/resume';
+import { assertSameBasis, openResumption, resumeBasis, resumedBudget, resumedNote } from './reuse/resume';
 import { SearchJournal } from './search/journal';
 import { PLAN, adviseBudget, kneeStepMs, lrRangeDeadline, noiseDeadline, planLrRange, planNoise, probeDeadline } from './search/plan';
 import { NO_PLAN, planForHorizon } from './search/rungs';
@@ -61,7 +61,12 @@ interface StartUp {
 }
 
 async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchDocument> {
-  const opts = normalizeOptions(options);
+  const given = normalizeOptions(options);
+  const resumeSource = typeof given.resume === 'string' ? given.resume : 'the document to resume';
+  const resumption = given.resume === null ? null : openResumption(typeof given.resume === 'string' ? readResult(given.resume) : given.resume, resumeSource);
+  // A budget is the whole tuning's: a resumed run has what is left of it.
+  const budget = resumption ? resumedBudget(resumption, given.timeBudgetGiven ? given.timeBudgetSeconds : null) : { total: given.timeBudgetSeconds, spent: 0, seconds: given.timeBudgetSeconds };
+  const opts = { ...given, timeBudgetSeconds: budget.seconds };
   const started = Date.now();
   // What other programs take of the cores is measured over the tuner's own run.
   const cpuAtStart = sampleCpu(started);
@@ -87,8 +92,6 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
     }
   };
 
-  const resumeSource = typeof opts.resume === 'string' ? opts.resume : 'the document to resume';
-  const resumption = opts.resume === null ? null : openResumption(typeof opts.resume === 'string' ? readResult(opts.resume) : opts.resume, resumeSource);
   // What a killed tuner leaves for --resume: the phases done, the search's record, written after each.
   const done: Phase[] = [];
   let basis: Checkpoint['basis'] | null = null;
@@ -99,6 +102,8 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
     format: 1,
     basis: basis!,
     done: [...done],
+    budgetSeconds: budget.total,
+    spentSeconds: budget.spent + (Date.now() - started) / 1000,
     ...(queueName ? { queue: queueName } : {}),
     ...(journal ? { search: journal.toCheckpoint() } : {}),
   });
@@ -224,7 +229,7 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
       }
     } else cutUnlessSkipped('noise');
 
-    const machine = { cores: os.availableParallelism(), load: os.loadavg()[0], elsewhere: coresBusyElsewhere(cpuAtStart, sampleCpu()) };
+    const machine = { cores: os.availableParallelism(), load: os.loadavg()[0], elsewhere: await coresBusyElsewhereSince(cpuAtStart) };
     const choice = chooseSearchPool(opts, doc.hardware, name, probe.trials, safe, workload, machine);
     let lrRange: AutobatchDocument['lrRange'] = null;
     if (resumption && 'lrRange' in resumption) {

@@ -29,6 +29,20 @@ export function coresBusyElsewhere(from: CpuSample, to: CpuSample): number | nul
   return Math.max(0, others / wall);
 }
 
+/** The shortest window `coresBusyElsewhere` measures over. */
+export const LEAST_WINDOW_MS = 1000;
+
+/**
+ * `coresBusyElsewhere` from `from` to now, waiting first for the rest of its least window
+ * where less has passed (a resumed run reaches its pool's choice in a fraction of a second,
+ * and the load average it would fall back to still holds the run before it).
+ */
+export async function coresBusyElsewhereSince(from: CpuSample): Promise<number | null> {
+  const wait = from.at + LEAST_WINDOW_MS - Date.now();
+  if (wait > 0 && from.machineSeconds !== null) await new Promise((resolve) => setTimeout(resolve, wait + 10));
+  return coresBusyElsewhere(from, sampleCpu());
+}
+
 function machineBusySeconds(): number | null {
   try {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];

@@ -54,6 +54,20 @@ export function openResumption(previous: AutobatchDocument, source: string): Res
   };
 }
 
+/** The least share of the tuning's budget a resumed run gets: one the budget cut short still has time for a round. */
+export const LEAST_RESUMED_SHARE = 0.1;
+
+/**
+ * The time budget of a resumed run. A budget is the whole tuning's, resumes included: the
+ * one given (else the interrupted run's) less what the tuning had spent at its last
+ * checkpoint (what was done after it is done again), at least `LEAST_RESUMED_SHARE` of it.
+ */
+export function resumedBudget(resumption: Resumption, given: number | null): { total: number; spent: number; seconds: number } {
+  const total = given ?? resumption.checkpoint.budgetSeconds;
+  const spent = resumption.checkpoint.spentSeconds;
+  return { total, spent, seconds: Math.max(total - spent, LEAST_RESUMED_SHARE * total) };
+}
+
 /**
  * What a resume must match: the cache's key parts, less what does not change a measurement
  * a resumed run reuses: the time budget (a resumed run has its own), the pool's size (the

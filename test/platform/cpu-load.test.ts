@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { coresBusyElsewhere, sampleCpu, treeCpuSeconds, type CpuSample } from '../../src/platform/cpu-load';
+import { LEAST_WINDOW_MS, coresBusyElsewhere, coresBusyElsewhereSince, sampleCpu, treeCpuSeconds, type CpuSample } from '../../src/platform/cpu-load';
 
 const at = (seconds: number, machineSeconds: number | null, ownSeconds: number | null): CpuSample => ({ at: seconds * 1000, machineSeconds, ownSeconds });
 
@@ -22,6 +22,14 @@ const linux = process.platform === 'linux';
     const s = sampleCpu();
     expect(s.machineSeconds).toBeGreaterThan(0);
     expect(s.ownSeconds).toBeGreaterThan(0);
+  });
+
+  test('measured from a sample taken a moment ago: it waits out the least window, and measures', async () => {
+    const from = sampleCpu();
+    const elsewhere = await coresBusyElsewhereSince(from);
+    expect(Date.now() - from.at).toBeGreaterThanOrEqual(LEAST_WINDOW_MS);
+    expect(elsewhere).not.toBeNull();
+    expect(elsewhere).toBeGreaterThanOrEqual(0);
   });
 
   test("a busy child's CPU time counts in this process tree, while it runs and after it ended", async () => {

@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { DocumentSchema, type AutobatchDocument } from '../../src/document';
-import { firstDifference } from '../../src/reuse/resume';
+import { firstDifference, resumedBudget } from '../../src/reuse/resume';
 import { tune } from '../../src/tune';
 import type { TuneOptions } from '../../src/options';
 
@@ -54,7 +54,9 @@ describe('resume: a run carries on from the checkpoint an interrupted one left',
   ])('from a checkpoint late in the search, %s: the finished runs are reused, the rest trained, and the decisions are those of the run that was not interrupted', async (_where, parallel) => {
     const total = full.candidates.flatMap((c) => c.runs!).length;
     const late = [...checkpoints].reverse().find((doc) => (doc.checkpoint!.search?.runs.length ?? 0) === total - 1)!;
-    const resumed = await tune({ ...QUICK, parallel, resume: late });
+    // A budget is the whole tuning's: this one leaves time for a pool's start beside the last run.
+    const resumed = await tune({ ...QUICK, parallel, timeBudget: 120, resume: late });
+    expect(resumed.budget.timeSeconds).toBeCloseTo(120 - late.checkpoint!.spentSeconds, 6);
     expect(resumed.search!.parallel).toBe(parallel);
     expect(resumed.complete).toBe(true);
     expect(resumed.resumed).toEqual({ from: full.createdAt, phases: ['probe', 'noise', 'lr-range'], runs: total - 1 });
@@ -72,6 +74,8 @@ describe('resume: a run carries on from the checkpoint an interrupted one left',
     const early = checkpoints.find((doc) => doc.checkpoint!.done.length === 1)!;
     const resumed = await tune({ ...QUICK, resume: early });
     expect(resumed.complete).toBe(true);
+    // What the tuning had left of its 40 s.
+    expect(resumed.budget.timeSeconds).toBeCloseTo(40 - early.checkpoint!.spentSeconds, 6);
     expect(resumed.resumed).toEqual({ from: full.createdAt, phases: ['probe'], runs: 0 });
     expect(resumed.probe).toEqual(full.probe);
     expect(resumed.timings.probe).toBeUndefined();
@@ -100,5 +104,14 @@ describe('firstDifference', () => {
     [{ list: [1, 2] }, { list: [1, 3] }, 'list'],
   ])('%j against %j: %s', (a, b, expected) => {
     expect(firstDifference(a, b)).toBe(expected);
+  });
+});
+
+describe('resumedBudget', () => {
+  const resumption = (budgetSeconds: number, spentSeconds: number) => ({ checkpoint: { budgetSeconds, spentSeconds } }) as unknown as Parameters<typeof resumedBudget>[0];
+  test("a budget is the whole tuning's: the one given, else the interrupted run's, less what was spent; at least a tenth of it", () => {
+    expect(resumedBudget(resumption(120, 50), null)).toEqual({ total: 120, spent: 50, seconds: 70 });
+    expect(resumedBudget(resumption(120, 50), 300)).toEqual({ total: 300, spent: 50, seconds: 250 });
+    expect(resumedBudget(resumption(120, 119.5), null)).toEqual({ total: 120, spent: 119.5, seconds: 12 });
   });
 });
