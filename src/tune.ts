@@ -17,7 +17,7 @@ import { isAdaptive } from './lr/scaling';
 import { findLearningRate } from './lr/range-test';
 import { NOISE_BATCH, gradientMs, measureNoiseAtInit } from './noise/at-init';
 import { normalizeOptions, type NormalizedOptions, type TuneOptions } from './options';
-import { assertSameBasis, openResumption, resumeBasis, resumedBudget, resumedNote } from './reuse/resume';
+import { assertSameBasis, openResumption, resumeBasis, resumedNote, tuningBudget } from './reuse/resume';
 import { SearchJournal } from './search/journal';
 import { PLAN, adviseBudget, kneeStepMs, lrRangeDeadline, noiseDeadline, planLrRange, planNoise, probeDeadline } from './search/plan';
 import { NO_PLAN, planForHorizon } from './search/rungs';
@@ -65,7 +65,7 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
   const resumeSource = typeof given.resume === 'string' ? given.resume : 'the document to resume';
   const resumption = given.resume === null ? null : openResumption(typeof given.resume === 'string' ? readResult(given.resume) : given.resume, resumeSource);
   // A budget is the whole tuning's: a resumed run has what is left of it.
-  const budget = resumption ? resumedBudget(resumption, given.timeBudgetGiven ? given.timeBudgetSeconds : null) : { total: given.timeBudgetSeconds, spent: 0, seconds: given.timeBudgetSeconds };
+  const budget = tuningBudget(resumption, given.timeBudgetSeconds, given.timeBudgetGiven);
   const opts = { ...given, timeBudgetSeconds: budget.seconds };
   const started = Date.now();
   // What other programs take of the cores is measured over the tuner's own run.

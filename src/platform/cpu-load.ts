@@ -22,15 +22,15 @@ export function sampleCpu(now: number = Date.now()): CpuSample {
  * lags: a run that just ended (even this tuner's own probe) still weighs on it for a
  * minute. Null where not measurable (not Linux, or under a second apart).
  */
+/** The shortest window `coresBusyElsewhere` measures over. */
+export const LEAST_WINDOW_MS = 1000;
+
 export function coresBusyElsewhere(from: CpuSample, to: CpuSample): number | null {
   const wall = (to.at - from.at) / 1000;
-  if (wall < 1 || from.machineSeconds === null || to.machineSeconds === null || from.ownSeconds === null || to.ownSeconds === null) return null;
+  if (wall * 1000 < LEAST_WINDOW_MS || from.machineSeconds === null || to.machineSeconds === null || from.ownSeconds === null || to.ownSeconds === null) return null;
   const others = to.machineSeconds - from.machineSeconds - (to.ownSeconds - from.ownSeconds);
   return Math.max(0, others / wall);
 }
-
-/** The shortest window `coresBusyElsewhere` measures over. */
-export const LEAST_WINDOW_MS = 1000;
 
 /**
  * `coresBusyElsewhere` from `from` to now, waiting first for the rest of its least window

@@ -58,12 +58,14 @@ export function openResumption(previous: AutobatchDocument, source: string): Res
 export const LEAST_RESUMED_SHARE = 0.1;
 
 /**
- * The time budget of a resumed run. A budget is the whole tuning's, resumes included: the
- * one given (else the interrupted run's) less what the tuning had spent at its last
- * checkpoint (what was done after it is done again), at least `LEAST_RESUMED_SHARE` of it.
+ * This run's time budget. A budget is the whole tuning's, resumes included: a resumed run
+ * has the one given (else the interrupted run's) less what the tuning had spent at its
+ * last checkpoint (what was done after it is done again), at least `LEAST_RESUMED_SHARE`
+ * of it; a new run has the one given, or the default.
  */
-export function resumedBudget(resumption: Resumption, given: number | null): { total: number; spent: number; seconds: number } {
-  const total = given ?? resumption.checkpoint.budgetSeconds;
+export function tuningBudget(resumption: Resumption | null, seconds: number, given: boolean): { total: number; spent: number; seconds: number } {
+  if (!resumption) return { total: seconds, spent: 0, seconds };
+  const total = given ? seconds : resumption.checkpoint.budgetSeconds;
   const spent = resumption.checkpoint.spentSeconds;
   return { total, spent, seconds: Math.max(total - spent, LEAST_RESUMED_SHARE * total) };
 }

@@ -28,6 +28,8 @@ export class SearchJournal {
   private readonly previous: Map<string, SearchCheckpoint['runs'][number]>;
   private readonly previousScales: readonly number[];
   private reusedRuns = 0;
+  /** Each spec's key, hashed once: a run is looked up before it starts, as it starts and when it ends. */
+  private readonly keys = new WeakMap<RunSpec, string>();
 
   constructor(
     readonly plan: SearchPlan,
@@ -50,7 +52,7 @@ export class SearchJournal {
 
   /** The run's outcome from the previous search, if it finished there. */
   reuse(spec: RunSpec): JournalEntry | undefined {
-    const entry = this.previous.get(runKey(spec));
+    const entry = this.previous.get(this.keyOf(spec));
     if (!entry) return undefined;
     this.reusedRuns++;
     // The outcome is the run's; where it trained then is not where it is now.
@@ -59,18 +61,24 @@ export class SearchJournal {
 
   /** Whether `reuse` would find the run (without counting it). */
   has(spec: RunSpec): boolean {
-    return this.previous.has(runKey(spec));
+    return this.previous.has(this.keyOf(spec));
   }
 
   record(spec: RunSpec, outcome: RunOutcome, seconds: number): void {
     const { process: _process, pid: _pid, ...kept } = outcome;
-    this.runs.push({ key: runKey(spec), seconds, outcome: encodeOutcome(kept) });
+    this.runs.push({ key: this.keyOf(spec), seconds, outcome: encodeOutcome(kept) });
     this.onChange();
   }
 
   /** Runs reused from the previous search so far. */
   get reused(): number {
     return this.reusedRuns;
+  }
+
+  private keyOf(spec: RunSpec): string {
+    let key = this.keys.get(spec);
+    if (key === undefined) this.keys.set(spec, (key = runKey(spec)));
+    return key;
   }
 
   toCheckpoint(): SearchCheckpoint {

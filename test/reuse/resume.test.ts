@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { DocumentSchema, type AutobatchDocument } from '../../src/document';
-import { firstDifference, resumedBudget } from '../../src/reuse/resume';
+import { firstDifference, tuningBudget } from '../../src/reuse/resume';
 import { tune } from '../../src/tune';
 import type { TuneOptions } from '../../src/options';
 
@@ -107,11 +107,12 @@ describe('firstDifference', () => {
   });
 });
 
-describe('resumedBudget', () => {
-  const resumption = (budgetSeconds: number, spentSeconds: number) => ({ checkpoint: { budgetSeconds, spentSeconds } }) as unknown as Parameters<typeof resumedBudget>[0];
+describe('tuningBudget', () => {
+  const resumption = (budgetSeconds: number, spentSeconds: number) => ({ checkpoint: { budgetSeconds, spentSeconds } }) as unknown as Parameters<typeof tuningBudget>[0];
   test("a budget is the whole tuning's: the one given, else the interrupted run's, less what was spent; at least a tenth of it", () => {
-    expect(resumedBudget(resumption(120, 50), null)).toEqual({ total: 120, spent: 50, seconds: 70 });
-    expect(resumedBudget(resumption(120, 50), 300)).toEqual({ total: 300, spent: 50, seconds: 250 });
-    expect(resumedBudget(resumption(120, 119.5), null)).toEqual({ total: 120, spent: 119.5, seconds: 12 });
+    expect(tuningBudget(resumption(120, 50), 120, false)).toEqual({ total: 120, spent: 50, seconds: 70 });
+    expect(tuningBudget(resumption(120, 50), 300, true)).toEqual({ total: 300, spent: 50, seconds: 250 });
+    expect(tuningBudget(resumption(120, 119.5), 120, false)).toEqual({ total: 120, spent: 119.5, seconds: 12 });
+    expect(tuningBudget(null, 60, true)).toEqual({ total: 60, spent: 0, seconds: 60 });
   });
 });
