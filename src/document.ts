@@ -68,7 +68,13 @@ const WorkloadSchema = Type.Object({
   trainSamples: Type.Number(),
   valSamples: Type.Number(),
   loss: Type.String(),
-  optimizer: Type.Object({ name: literals(OPTIMIZER_NAMES), learningRate: Type.Number() }),
+  optimizer: Type.Object({
+    name: literals(OPTIMIZER_NAMES),
+    learningRate: Type.Number(),
+    settings: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean()]), {
+      description: "The optimizer's other settings as compiled (getConfig(): momentum, useNesterov, beta1, beta2, epsilon, …), which every trial rebuilds it with; absent: TensorFlow.js's defaults (added in 0.8)",
+    })),
+  }),
   model: Type.Optional(ModelSummarySchema),
   savedModel: Type.Optional(Type.String({ description: 'The folder --save-model wrote the model to (model.json, weights.bin): untrained, the initial weights every run started from' })),
 });

@@ -60,7 +60,7 @@ function page(doc: AutobatchDocument, charts: { chart: ChartSpec; svg: string }[
       ? `<section class="rec"><h2>Recommendation: batch size ${rec.batchSize}, peak learning rate ${escapeHtml(num(rec.schedule.peakLearningRate))} with linear decay, for ${escapeHtml(num(rec.horizon.epochs))} epochs</h2>
 <p>Schedule: warm-up over ${rec.schedule.warmupSteps} steps to ${escapeHtml(num(rec.schedule.peakLearningRate))}, then linear decay to ${escapeHtml(num(rec.schedule.finalLearningRate))} at step ${rec.schedule.totalSteps} (${rec.horizon.source === 'default' ? 'the default horizon' : 'the horizon given'}). Without a schedule, a constant learning rate of ${escapeHtml(num(rec.learningRate))}.</p>
 <p>TensorFlow.js:</p><pre>${escapeHtml(tfjsSnippet(rec))}</pre>
-<p>Keras (Python):</p><pre>${escapeHtml(kerasSnippet(rec, doc.workload?.optimizer.name ?? 'adam'))}</pre>
+<p>Keras (Python):</p><pre>${escapeHtml(kerasSnippet(rec, doc.workload?.optimizer ?? { name: 'adam', learningRate: 0.001 }))}</pre>
 <p>Expected ${escapeHtml(num(rec.expected.samplesPerSec))} samples/s and ${escapeHtml(rec.expected.peakBytes === null ? '–' : formatBytes(rec.expected.peakBytes))} peak tensor memory${rec.statisticalEfficiency === null ? '' : `; statistical efficiency ${escapeHtml(num(rec.statisticalEfficiency))}`}.</p>
 <ul>${rec.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>
 ${table(['alternative', 'batch', 'peak rate', 'constant rate', 'why'], Object.entries(rec.alternatives).map(([k, a]) => [k, a!.batchSize, num(a!.peakLearningRate ?? null), num(a!.learningRate), a!.why]))}

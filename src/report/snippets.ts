@@ -1,4 +1,4 @@
-import type { OptimizerName, Recommendation } from '../document';
+import type { OptimizerName, Recommendation, WorkloadInfo } from '../document';
 
 /** Keras's name for each optimizer autobatch knows; momentum is Keras's SGD with a momentum. */
 const KERAS_OPTIMIZERS: Record<OptimizerName, string> = {
@@ -30,9 +30,10 @@ export function tfjsSnippet(rec: Recommendation): string {
  * LearningRateSchedule reading the optimizer's step counter, which starts at 0 as
  * autobatch's steps do.
  */
-export function kerasSnippet(rec: Recommendation, optimizer: OptimizerName): string {
+export function kerasSnippet(rec: Recommendation, spec: WorkloadInfo['optimizer']): string {
   const s = rec.schedule;
-  const extra = optimizer === 'momentum' ? ', momentum=0.9  # your momentum' : '';
+  const optimizer = spec.name;
+  const extra = kerasSettings(spec);
   return [
     'import keras',
     '',
@@ -49,4 +50,27 @@ export function kerasSnippet(rec: Recommendation, optimizer: OptimizerName): str
     `model.fit(x, y, batch_size=${rec.batchSize}, epochs=${wholeEpochs(rec)})`,
     `# without a schedule: learning_rate=${literal(rec.learningRate)} (constant)`,
   ].join('\n');
+}
+
+/** The Keras argument for each TensorFlow.js optimizer setting (RMSProp's decay is Keras's rho). */
+const KERAS_SETTINGS: Record<string, string> = {
+  momentum: 'momentum',
+  useNesterov: 'nesterov',
+  beta1: 'beta_1',
+  beta2: 'beta_2',
+  epsilon: 'epsilon',
+  centered: 'centered',
+  initialAccumulatorValue: 'initial_accumulator_value',
+  rho: 'rho',
+};
+
+/** The compiled optimizer's settings as Keras arguments (`, momentum=0.95, nesterov=True`); momentum is 0.9 when none was recorded. */
+function kerasSettings(spec: WorkloadInfo['optimizer']): string {
+  const settings: Record<string, number | boolean> = { ...(spec.name === 'momentum' ? { momentum: 0.9 } : {}), ...(spec.settings ?? {}) };
+  const args = Object.entries(settings).flatMap(([key, value]) => {
+    const name = key === 'decay' && spec.name === 'rmsprop' ? 'rho' : KERAS_SETTINGS[key];
+    if (!name) return [];
+    return [`${name}=${typeof value === 'boolean' ? (value ? 'True' : 'False') : literal(value)}`];
+  });
+  return args.map((a) => `, ${a}`).join('');
 }

@@ -6,7 +6,7 @@ import { InputError, describeError } from '../util/errors';
 import { importEsm } from '../platform/esm';
 import type { TF } from '../platform/tf';
 import { toDataSplit } from './to-tensor';
-import { DEFAULT_LEARNING_RATES, type DataSplit, type LossFunction, type OptimizerSpec, type WorkloadDefinition } from './workload';
+import { DEFAULT_LEARNING_RATES, optimizerSettings, type DataSplit, type LossFunction, type OptimizerSpec, type WorkloadDefinition } from './workload';
 
 /** What a workload module may export, by name or on its default export. */
 export interface WorkloadModule {
@@ -14,7 +14,7 @@ export interface WorkloadModule {
   loadData?(tf: TF): unknown;
   name?: string;
   loss?: string | LossFunction;
-  optimizer?: OptimizerName | { name: OptimizerName; learningRate?: number };
+  optimizer?: OptimizerName | { name: OptimizerName; learningRate?: number; [setting: string]: unknown };
 }
 
 export const MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs'] as const;
@@ -88,7 +88,8 @@ function optimizerOf(value: WorkloadModule['optimizer'], file: string): Optimize
     throw new InputError(`${file}: optimizer "${String(typeof value === 'string' ? value : value?.name)}" is not one of ${OPTIMIZER_NAMES.join(', ')}`);
   }
   const lr = typeof value === 'object' ? value.learningRate : undefined;
-  return { name, learningRate: lr ?? DEFAULT_LEARNING_RATES[name] };
+  const settings = typeof value === 'object' ? optimizerSettings(name, value as Record<string, unknown>) : {};
+  return { name, learningRate: lr ?? DEFAULT_LEARNING_RATES[name], ...(Object.keys(settings).length ? { settings } : {}) };
 }
 
 /**

@@ -24,7 +24,17 @@ export interface DataSplit {
 export interface OptimizerSpec {
   name: OptimizerName;
   learningRate: number;
+  /**
+   * Every other setting of the optimizer as the user compiled it (`getConfig()` less the
+   * rate: momentum and Nesterov, Adam's β1, β2 and ε, …): trials rebuild it with these, so
+   * a model compiled with `tf.train.momentum(0.05, 0.95, true)` is tuned as that optimizer.
+   * @default TensorFlow.js's defaults for the optimizer
+   */
+  settings?: OptimizerSettings;
 }
+
+/** An optimizer's settings besides its rate, by `getConfig()` name. */
+export type OptimizerSettings = Record<string, number | boolean>;
 
 export type LossFunction = (yTrue: tfTypes.Tensor, yPred: tfTypes.Tensor) => tfTypes.Tensor;
 
@@ -185,8 +195,30 @@ function optimizerSpecOf(model: tfTypes.LayersModel): OptimizerSpec | undefined 
   if (!OPTIMIZER_NAMES.includes(name)) {
     throw new InputError(`the model's optimizer ${optimizer.getClassName()} is not supported; use one of ${OPTIMIZER_NAMES.join(', ')}`);
   }
-  const config = optimizer.getConfig() as { learningRate?: number };
-  return { name, learningRate: config.learningRate ?? DEFAULT_LEARNING_RATES[name] };
+  const { learningRate, ...rest } = optimizer.getConfig() as { learningRate?: number } & Record<string, unknown>;
+  const settings = optimizerSettings(name, rest);
+  return { name, learningRate: learningRate ?? DEFAULT_LEARNING_RATES[name], ...(Object.keys(settings).length ? { settings } : {}) };
+}
+
+/** The settings each optimizer takes besides its rate, in its constructor's order (`tf.train.*`). */
+export const OPTIMIZER_SETTINGS: Record<OptimizerName, readonly string[]> = {
+  sgd: [],
+  momentum: ['momentum', 'useNesterov'],
+  adam: ['beta1', 'beta2', 'epsilon'],
+  adamax: ['beta1', 'beta2', 'epsilon', 'decay'],
+  rmsprop: ['decay', 'momentum', 'epsilon', 'centered'],
+  adagrad: ['initialAccumulatorValue'],
+  adadelta: ['rho', 'epsilon'],
+};
+
+/** The known settings of `name` found in `config`, numbers and booleans only. */
+export function optimizerSettings(name: OptimizerName, config: Record<string, unknown>): OptimizerSettings {
+  const out: OptimizerSettings = {};
+  for (const key of OPTIMIZER_SETTINGS[name]) {
+    const value = config[key];
+    if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') out[key] = value;
+  }
+  return out;
 }
 
 /**
@@ -225,23 +257,31 @@ export function disposeModel(model: tfTypes.LayersModel): void {
   optimizer?.dispose();
 }
 
+/**
+ * The optimizer `spec` describes, at its rate, with every setting it carries (see
+ * `OptimizerSpec.settings`); a setting it lacks takes TensorFlow.js's default.
+ */
 export function createOptimizer(tf: TF, spec: OptimizerSpec): tfTypes.Optimizer {
   const lr = spec.learningRate;
+  const s = spec.settings ?? {};
+  const num = (key: string) => (typeof s[key] === 'number' ? (s[key] as number) : undefined);
+  const bool = (key: string) => (typeof s[key] === 'boolean' ? (s[key] as boolean) : undefined);
   switch (spec.name) {
     case 'sgd':
       return tf.train.sgd(lr);
     case 'momentum':
-      return tf.train.momentum(lr, 0.9);
+      // tf.train.momentum has no default momentum: 0.9 is Keras's and the common choice.
+      return tf.train.momentum(lr, num('momentum') ?? 0.9, bool('useNesterov') ?? false);
     case 'adam':
-      return tf.train.adam(lr);
+      return tf.train.adam(lr, num('beta1'), num('beta2'), num('epsilon'));
     case 'adamax':
-      return tf.train.adamax(lr);
+      return tf.train.adamax(lr, num('beta1'), num('beta2'), num('epsilon'), num('decay'));
     case 'rmsprop':
-      return tf.train.rmsprop(lr);
+      return tf.train.rmsprop(lr, num('decay'), num('momentum'), num('epsilon'), bool('centered'));
     case 'adagrad':
-      return tf.train.adagrad(lr);
+      return tf.train.adagrad(lr, num('initialAccumulatorValue'));
     case 'adadelta':
-      return tf.train.adadelta(lr);
+      return tf.train.adadelta(lr, num('rho'), num('epsilon'));
   }
 }
 
