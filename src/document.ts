@@ -20,8 +20,8 @@ export const SCHEMA_VERSION = 2;
 
 const Nullable = <T extends TSchema>(schema: T, options?: { description: string }) => Type.Union([schema, Type.Null()], options);
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
-const literals = <T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<LiteralTuple<T>>;
+const literals = <T extends readonly string[]>(values: T, options?: { description: string }): TUnion<LiteralTuple<T>> =>
+  Type.Union(values.map((v) => Type.Literal(v)), options) as unknown as TUnion<LiteralTuple<T>>;
 
 export const PHASES = ['hardware', 'backend', 'probe', 'noise', 'lr-range', 'search', 'recommend'] as const;
 /** The phases of a run, in order. */
@@ -67,6 +67,9 @@ const WorkloadSchema = Type.Object({
   parameters: Type.Number(),
   trainSamples: Type.Number(),
   valSamples: Type.Number(),
+  validation: Type.Optional(literals(['held-out', 'given'] as const, {
+    description: "Where the validation rows came from: `held-out`, a seeded share of the user's rows (--val-split), which the search may cross-validate over; `given`, a set the user chose, kept as theirs (added in 0.8)",
+  })),
   loss: Type.String(),
   optimizer: Type.Object({
     name: literals(OPTIMIZER_NAMES),

@@ -1,5 +1,6 @@
 import type { GradientNoiseResult } from '../noise/measure';
 import type { ScheduleKind } from '../lr/schedule';
+import type { FoldSpec } from '../workloads/folds';
 
 /*
  * What one training run of the search is, and what it gives back, in plain data: a run
@@ -49,6 +50,12 @@ export interface CandidateRunOptions {
    * @default seed
    */
   evaluationSeed?: number;
+  /**
+   * Train and evaluate on this fold of the user's rows (cross-validation on small data:
+   * see `foldData`) instead of the workload's own split; evaluated on all its rows.
+   * @default the workload's split
+   */
+  fold?: FoldSpec;
   signal?: AbortSignal;
 }
 

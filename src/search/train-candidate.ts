@@ -4,6 +4,7 @@ import { ShuffledBatches } from '../runner/batches';
 import { trainingStep } from '../runner/in-process';
 import type { TF } from '../platform/tf';
 import { disposeModel, type Dataset, type Workload } from '../workloads/workload';
+import { foldData } from '../workloads/folds';
 import { smoothLosses } from '../lr/suggest';
 import { constantSchedule, learningRateAt, linearDecaySchedule, type ScheduleKind } from '../lr/schedule';
 import { setLearningRate } from '../lr/set-learning-rate';
@@ -38,85 +39,21 @@ export function isDiverging(losses: readonly number[]): boolean {
 /**
  * Trains one candidate from the workload's initial weights for a fixed wall-clock
  * time (or a fixed number of steps), then measures it: validation loss per sample, training loss, gradient noise at
- * the final weights. Divergence (see `isDiverging`) ends training at once.
+ * the final weights. Divergence (see `isDiverging`) ends training at once. With
+ * `fold`, it trains and is measured on that fold of the user's rows (see `foldData`).
  */
 export async function trainCandidate(tf: TF, workload: Workload, options: CandidateRunOptions): Promise<CandidateRun> {
+  const data = options.fold ? foldData(tf, workload, options.fold) : { train: workload.train, validation: workload.validation };
   const model = await workload.createModel({ learningRate: options.learningRate });
   try {
-    const step = trainingStep(model, new ShuffledBatches(tf, workload.train, options.batchSize, options.seed));
-    const schedule =
-      options.schedule === 'linear-decay' && options.steps !== undefined
-        ? linearDecaySchedule(options.learningRate, options.steps)
-        : constantSchedule(options.learningRate, options.steps ?? 1);
-    const losses: [number, number][] = [];
-    // The loss values alone, kept alongside: the divergence check runs every step and
-    // must not copy the whole history each time.
-    const values: number[] = [];
-    const start = performance.now();
-    let diverged = false;
-    let elapsed = 0;
-    // The wall-time cap counts from the end of the first step: that step builds the
-    // model's kernels for this batch's shapes (in a fresh search process, the backend's
-    // too), which took most of a short run's cap, so the first run of each process
-    // trained fewer steps than the rest of its round.
-    let firstStepMs = 0;
-    const more = () =>
-      losses.length < 2 ||
-      (elapsed - firstStepMs < options.seconds * 1000 && (options.steps === undefined || losses.length < options.steps));
-    while (more()) {
-      if (schedule.kind !== 'constant') setLearningRate(model.optimizer, learningRateAt(schedule, losses.length));
-      const loss = await step();
-      elapsed = performance.now() - start;
-      if (losses.length === 0) firstStepMs = elapsed;
-      losses.push([elapsed / 1000, loss]);
-      values.push(loss);
-      if (isDiverging(values)) {
-        diverged = true;
-        break;
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-      if (options.signal?.aborted) break;
-    }
-    const run: CandidateRun = {
-      batchSize: options.batchSize,
-      learningRate: options.learningRate,
-      steps: losses.length,
-      samplesSeen: losses.length * options.batchSize,
-      trainSeconds: elapsed / 1000,
-      diverged,
-      curve: downsample(losses, 100),
-      firstLoss: losses[0][1],
-      lossDropPerSec: lossDropPerSecond(values, elapsed / 1000),
-      lossVolatility: lossVolatility(values),
-      valLosses: null,
-      valLoss: null,
-      trainLoss: null,
-      noise: null,
-    };
-    if (diverged) return run;
-    const chunk = Math.min(EVALUATION_CHUNK, options.maxBatch);
-    const valCount = workload.validation.x.shape[0];
-    const rows = Math.max(1, Math.min(valCount, options.evaluationRows ?? valCount));
-    const evaluationStart = performance.now();
-    const validation = rows < valCount ? gatherRows(tf, workload.validation, evaluationSample(valCount, rows, options.evaluationSeed ?? options.seed)) : null;
-    const trainSubset = gatherRows(tf, workload.train, Array.from({ length: Math.min(rows, workload.train.x.shape[0]) }, (_, i) => i));
-    try {
-      run.valLosses = perSampleLosses(tf, model, validation ?? workload.validation, chunk);
-      run.valLoss = mean(run.valLosses);
-      run.trainLoss = mean(perSampleLosses(tf, model, trainSubset, chunk));
-    } finally {
-      tf.dispose([trainSubset.x, trainSubset.y, ...(validation ? [validation.x, validation.y] : [])]);
-    }
-    run.evaluationSeconds = (performance.now() - evaluationStart) / 1000;
-    if (!Number.isFinite(run.valLoss)) {
-      run.diverged = true;
-      run.valLosses = null;
-      run.valLoss = null;
-      return run;
-    }
+    const run = await trainSteps(tf, model, data.train, options);
+    if (run.diverged) return run;
+    const evaluated = evaluateModel(tf, model, data, options);
+    Object.assign(run, evaluated);
+    if (!Number.isFinite(run.valLoss)) return { ...run, diverged: true, valLosses: null, valLoss: null };
     if (options.measureNoise === false) return run;
     // The same b and K as at the initial weights, whatever the candidate's batch size.
-    run.noise = await estimateGradientNoise(tf, model, workload.train, {
+    run.noise = await estimateGradientNoise(tf, model, data.train, {
       batchSize: Math.min(64, options.maxBatch),
       batches: options.noiseBatches ?? 64,
       precondition: options.precondition,
@@ -125,6 +62,100 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     return run;
   } finally {
     disposeModel(model);
+    if (options.fold) tf.dispose([data.train.x, data.train.y, data.validation.x, data.validation.y]);
+  }
+}
+
+/** The training part of a run: its steps on `train`, the schedule applied, its curve; not yet evaluated. */
+async function trainSteps(tf: TF, model: tfTypes.LayersModel, train: Dataset, options: CandidateRunOptions): Promise<CandidateRun> {
+  const step = trainingStep(model, new ShuffledBatches(tf, train, options.batchSize, options.seed));
+  const schedule =
+    options.schedule === 'linear-decay' && options.steps !== undefined
+      ? linearDecaySchedule(options.learningRate, options.steps)
+      : constantSchedule(options.learningRate, options.steps ?? 1);
+  const losses: [number, number][] = [];
+  // The loss values alone, kept alongside: the divergence check runs every step and
+  // must not copy the whole history each time.
+  const values: number[] = [];
+  const start = performance.now();
+  let diverged = false;
+  let elapsed = 0;
+  // The wall-time cap counts from the end of the first step: that step builds the
+  // model's kernels for this batch's shapes (in a fresh search process, the backend's
+  // too), which took most of a short run's cap, so the first run of each process
+  // trained fewer steps than the rest of its round.
+  let firstStepMs = 0;
+  const more = () =>
+    losses.length < 2 ||
+    (elapsed - firstStepMs < options.seconds * 1000 && (options.steps === undefined || losses.length < options.steps));
+  while (more()) {
+    if (schedule.kind !== 'constant') setLearningRate(model.optimizer, learningRateAt(schedule, losses.length));
+    const loss = await step();
+    elapsed = performance.now() - start;
+    if (losses.length === 0) firstStepMs = elapsed;
+    losses.push([elapsed / 1000, loss]);
+    values.push(loss);
+    if (isDiverging(values)) {
+      diverged = true;
+      break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) break;
+  }
+  return {
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    steps: losses.length,
+    samplesSeen: losses.length * options.batchSize,
+    trainSeconds: elapsed / 1000,
+    diverged,
+    curve: downsample(losses, 100),
+    firstLoss: losses[0][1],
+    lossDropPerSec: lossDropPerSecond(values, elapsed / 1000),
+    lossVolatility: lossVolatility(values),
+    valLosses: null,
+    valLoss: null,
+    trainLoss: null,
+    noise: null,
+  };
+}
+
+/** What `options` asks a run to be measured on: which validation rows (all of a fold's), how many training rows. */
+type EvaluationOptions = Pick<CandidateRunOptions, 'evaluationRows' | 'evaluationSeed' | 'seed' | 'maxBatch' | 'fold'>;
+
+/**
+ * The model's per-sample losses on the run's validation rows (a seeded sample of them,
+ * the same for every run with the same `evaluationSeed`; a fold's all), its mean, and the
+ * mean loss on as many training rows.
+ */
+function evaluateModel(tf: TF, model: tfTypes.LayersModel, data: { train: Dataset; validation: Dataset }, options: EvaluationOptions) {
+  const chunk = Math.min(EVALUATION_CHUNK, options.maxBatch);
+  const valCount = data.validation.x.shape[0];
+  const rows = options.fold ? valCount : Math.max(1, Math.min(valCount, options.evaluationRows ?? valCount));
+  const evaluationStart = performance.now();
+  const validation = rows < valCount ? gatherRows(tf, data.validation, evaluationSample(valCount, rows, options.evaluationSeed ?? options.seed)) : null;
+  const trainSubset = gatherRows(tf, data.train, Array.from({ length: Math.min(rows, data.train.x.shape[0]) }, (_, i) => i));
+  try {
+    const valLosses = perSampleLosses(tf, model, validation ?? data.validation, chunk);
+    const trainLoss = mean(perSampleLosses(tf, model, trainSubset, chunk));
+    return { valLosses, valLoss: mean(valLosses), trainLoss, evaluationSeconds: (performance.now() - evaluationStart) / 1000 };
+  } finally {
+    tf.dispose([trainSubset.x, trainSubset.y, ...(validation ? [validation.x, validation.y] : [])]);
+  }
+}
+
+/**
+ * The initial weights' per-sample losses on the rows a run with `options` is measured on:
+ * what a run must beat by more than its noise to have learned anything.
+ */
+export async function initialLosses(tf: TF, workload: Workload, options: EvaluationOptions): Promise<Float32Array> {
+  const data = options.fold ? foldData(tf, workload, options.fold) : { train: workload.train, validation: workload.validation };
+  const model = await workload.createModel();
+  try {
+    return evaluateModel(tf, model, data, options).valLosses;
+  } finally {
+    disposeModel(model);
+    if (options.fold) tf.dispose([data.train.x, data.train.y, data.validation.x, data.validation.y]);
   }
 }
 

@@ -51,6 +51,8 @@ export async function moduleWorkload(
           return toDataSplit(tf, data, `${file}: loadData()`);
         }
       : (tf) => fallbackData!(tf, buildModel),
+    // A data file's validation rows are a seeded share of its rows, like a share held out here.
+    ...(loadData ? {} : { validationHeldOut: true }),
     ...(mod.loss === undefined ? {} : { loss: mod.loss }),
     ...(mod.optimizer === undefined ? {} : { optimizer: optimizerOf(mod.optimizer, file) }),
   };

@@ -117,6 +117,7 @@ async function resolveDefinition(spec: WorkloadSpec, inline: InlineWorkload, dat
       source: 'library',
       buildModel,
       loadData: data ? (tf) => toDataSplit(tf, data, 'data', false) : (tf) => fittedLoader(dataFile!, 'the model function', buildModel)(tf),
+      ...(data ? {} : { validationHeldOut: true }),
       notes: [],
       ...(dataFile ? { trainSamples: dataFile.trainRows } : {}),
     };
@@ -129,6 +130,7 @@ async function resolveDefinition(spec: WorkloadSpec, inline: InlineWorkload, dat
       source: 'data',
       ...mlp,
       loadData: (tf) => dataFile.loadData(tf, 'one-hot'),
+      validationHeldOut: true,
       notes: mlp.notes ?? [],
       trainSamples: dataFile.trainRows,
     };
@@ -151,6 +153,7 @@ async function resolveDefinition(spec: WorkloadSpec, inline: InlineWorkload, dat
       source: 'saved-model',
       buildModel: (tf) => saved.build(tf),
       loadData: fittedLoader(dataFile, spec.model, (tf) => saved.build(tf)),
+      validationHeldOut: true,
       loss: undefined,
       notes: ['trials start from the saved weights (fine-tuning)'],
       trainSamples: dataFile.trainRows,

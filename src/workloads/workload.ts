@@ -60,6 +60,12 @@ export interface WorkloadDefinition {
   preparation?: Preparation;
   /** The sha256 of the data file, when the data came from one (see `WorkloadSpec.dataSha256`). */
   dataSha256?: string;
+  /**
+   * True when `loadData`'s validation rows are a seeded share of the rows, not a set the
+   * user chose (a data file's split): the search may then cross-validate over folds of
+   * them (see `foldData`). A share `createWorkload` holds out counts the same.
+   */
+  validationHeldOut?: boolean;
 }
 
 export interface WorkloadSettings {
@@ -125,6 +131,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
         parameters,
         trainSamples: trainPart.x.shape[0],
         valSamples: validation.x.shape[0],
+        validation: split.validation && !definition.validationHeldOut ? 'given' : 'held-out',
         loss: typeof loss === 'string' ? loss : loss.name || 'custom',
         optimizer: { ...optimizer },
         model: summary,
