@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const runsOf = (o: SearchOutcome) => o.candidates.flatMap((c) => c.runs!.map(({ process: _p, ...r }) => ({ batchSize: c.batchSize, ...r })));
   const a = JSON.stringify(runsOf(one.outcome));
   const b = JSON.stringify(runsOf(many.outcome));
-  const scoreOf = (o: SearchOutcome) => JSON.stringify({ score: o.score, noise: o.noise, valLosses: o.candidates.map((c) => c.valLoss) });
+  const scoreOf = (o: SearchOutcome) => JSON.stringify({ decision: o.decision, noise: o.noise, valLosses: o.candidates.map((c) => c.valLoss) });
   const result = {
     workload: values.example,
     backend,

@@ -15,6 +15,8 @@ import { InputError } from './util/errors';
 import { SCHEDULE_KINDS } from './lr/schedule';
 import { PreparationSchema } from './workloads/table/preparation';
 import { ModelSummarySchema } from './workloads/model-summary';
+import { DECISION_RULES } from './search/decide';
+import { RACE_STOPS } from './search/race';
 
 export const SCHEMA_VERSION = 2;
 
@@ -157,6 +159,7 @@ const CandidateSchema = Type.Object({
       status: Type.Optional(Type.Union([Type.Literal('oom'), Type.Literal('crashed')], { description: 'Set when the process training this run died: the run failed, the search went on' })),
       error: Type.Optional(Type.String({ description: "How the run's process died" })),
       seed: Type.Optional(Type.Number({ description: "The run's data order, where a round trained its closest contenders on several (the search's seed when absent)" })),
+      fold: Type.Optional(Type.Number({ description: 'The fold of the user rows the run trained and was scored on (cross-validation; 0 is the split every other phase used)' })),
       length: Type.Optional(Type.Number({ description: "The run's length in the horizon's unit (epochs, or seconds with --train-time)" })),
       worker: Type.Optional(Type.String({ description: 'On a job queue (--queue): the worker that trained this run, host:pid' })),
       retries: Type.Optional(Type.Number({ description: 'On a job queue: how often this run started again on another worker after its worker died mid-run (counted once, in this run)' })),
@@ -175,6 +178,62 @@ const RungSchema = Type.Object({
   seeds: Type.Number({ description: 'Most data orders any of its configurations trained with' }),
 });
 
+const ConfigRefSchema = {
+  batchSize: Type.Number(),
+  learningRate: Type.Number({ description: "The schedule's peak; with schedule `constant`, the rate" }),
+  schedule: literals(SCHEDULE_KINDS),
+  default: Type.Optional(Type.Boolean({ description: "True for the user's default configuration: batch 32 (or the largest that fits), the compiled rate, constant" })),
+};
+
+const ConfigSchema = Type.Object({
+  ...ConfigRefSchema,
+  expectedLoss: Nullable(Type.Number({ description: 'Expected validation loss: the mean over its replicates, what a replicate (a fold) shares with every configuration taken out; null: a run diverged' })),
+  standardError: Nullable(Type.Number()),
+  spread: Nullable(Type.Number({ description: "σ of one run's loss about the expected loss: its own replicates, shrunk towards the pooled σ" })),
+  learned: Type.Boolean({ description: "False when its loss was not below the initial weights' by more than its noise: it decided nothing" }),
+  replicates: Type.Array(Type.Object({ seed: Type.Number(), fold: Type.Optional(Type.Number()), loss: Nullable(Type.Number({ description: 'Null: diverged' })) })),
+});
+
+const DecisionSchema = Type.Object(
+  {
+    rung: Type.Number({ description: 'The rung (0-based, in search.rungs) the decision was taken on: the top rung that ran' }),
+    fraction: Type.Number({ description: "That rung's length ÷ the horizon: 1 when decided on the user's whole run" }),
+    rule: literals(DECISION_RULES, {
+      description:
+        '`lowest-bound`: the lowest expected loss + 2 standard errors among those within noise of the best; `faster-within-noise`: a faster configuration as good within 1 %; `default-within-noise`: the user\'s default kept, nothing beat it beyond the noise; `nothing-learned`: no run left the initial loss',
+    }),
+    why: Type.String(),
+    pick: Type.Object(ConfigRefSchema),
+    best: Type.Object(ConfigRefSchema, { description: 'The lowest expected loss among the configurations that could win' }),
+    tied: Type.Array(Type.Object(ConfigRefSchema), { description: 'Within 2 standard errors of the best' }),
+    runnerUp: Nullable(Type.Object({ ...ConfigRefSchema, difference: Type.Number({ description: "Its expected loss − the pick's" }), standardError: Type.Number() })),
+    versusDefault: Nullable(
+      Type.Object({
+        ...ConfigRefSchema,
+        difference: Type.Number({ description: "The default's expected loss − this configuration's: the best that challenged it" }),
+        standardError: Type.Number(),
+        threshold: Type.Number({ description: 'Standard errors the challenger had to beat it by (one-sided 5 %, Šidák-corrected for the configurations it was chosen among)' }),
+      }),
+      { description: "The user's default against the best configuration that challenged it (the pick, unless the default stood); null when it was not measured" },
+    ),
+    noise: Type.Object({
+      sigma: Type.Number({ description: "Pooled σ of one run's loss over replicates" }),
+      from: literals(['replicates', 'prior'] as const, { description: '`prior`: no configuration was measured twice: 2 % of the best loss' }),
+      degreesOfFreedom: Type.Number(),
+    }),
+    race: Type.Object({
+      stop: literals(RACE_STOPS, { description: '`settled`: nothing within noise of the pick; `replicates`: every contender measured its most; `budget`: the time left held no further wave; `interrupted`' }),
+      over: literals(['folds', 'data orders'] as const),
+      maxReplicates: Type.Number(),
+      waves: Type.Number(),
+      runs: Type.Number({ description: 'Runs the race added to the rung' }),
+    }),
+    folds: Type.Optional(Type.Object({ count: Type.Number(), rows: Type.Array(Type.Number(), { description: 'Validation rows of each fold' }) }, { description: 'Set when the rung was cross-validated over folds of the user rows' })),
+    configs: Type.Array(ConfigSchema, { description: 'Every configuration of the rung, lowest expected loss first; diverged ones last' }),
+  },
+  { description: 'How the search chose (added in 0.8): every configuration of its decisive rung with its noise, the rule that picked, the race that measured the closest ones again' },
+);
+
 const SearchInfoSchema = Type.Object(
   {
     parallel: Type.Number({ description: 'Runs trained side by side: the size of the pool of search processes (1 in the tuner\'s own process)' }),
@@ -189,6 +248,7 @@ const SearchInfoSchema = Type.Object(
     })),
     rungs: Type.Optional(Type.Array(RungSchema, { description: "The search's rounds in the horizon's unit, lowest first; the last is the top rung" })),
     measuredAtHorizon: Type.Optional(Type.Boolean({ description: "True when the top rung was the user's whole run: the answer was measured, not extrapolated" })),
+    decision: Type.Optional(DecisionSchema),
     queue: Type.Optional(Type.Object(
       {
         name: Type.String({ description: "The BullMQ queue of this tuning's runs" }),
@@ -246,7 +306,11 @@ const HorizonTrendSchema = Type.Object(
   {
     batchSize: Type.Number(),
     points: Type.Array(HorizonPointSchema, { description: "The recommended size's search rounds that tried several peaks, shortest first" }),
-    exponent: Nullable(Type.Number({ description: 'α in η* ∝ steps^-α, measured on the search rounds (median over sizes); null when not measured' })),
+    exponent: Nullable(Type.Number({ description: "α in η* ∝ steps^-α: the posterior mean of the loss model over (rate, length) fitted on every rung's runs at this size, with a prior of 0.3 ± 0.15 (since 0.8; before, a two-point estimate)" })),
+    exponentInterval: Type.Optional(Type.Tuple([Type.Number(), Type.Number()], { description: "α's 10–90 % posterior interval (added in 0.8)" })),
+    exponentFrom: Type.Optional(literals(['runs', 'prior'] as const, { description: '`runs`: two or more lengths of several rates measured it; `prior`: the prior alone carried it (added in 0.8)' })),
+    peakInterval: Type.Optional(Type.Tuple([Type.Number(), Type.Number()], { description: "The carried peak at α's interval (added in 0.8)" })),
+    predictedLoss: Type.Optional(Type.Object({ value: Type.Number(), low: Type.Number(), high: Type.Number() }, { description: "The best loss predicted at the horizon: between the lengths' trend over log steps continued (low) and the top rung's (high) (added in 0.8)" })),
     fromSteps: Type.Number(),
     measuredRate: Type.Number({ description: 'The best peak at fromSteps; the peak is measuredRate × factor, or rangeTestRate when limitedByRangeTest' }),
     factor: Type.Number({ description: 'The extrapolation by the trend: carried peak / measuredRate' }),
@@ -402,6 +466,8 @@ export type LrRange = Static<typeof LrRangeSchema>;
 export type Candidate = Static<typeof CandidateSchema>;
 export type SearchInfo = Static<typeof SearchInfoSchema>;
 export type SearchRung = Static<typeof RungSchema>;
+export type SearchDecision = Static<typeof DecisionSchema>;
+export type DecisionConfig = Static<typeof ConfigSchema>;
 export type Alternative = Static<typeof AlternativeSchema>;
 export type WorkersAdvice = Static<typeof WorkersSchema>;
 export type Recommendation = Static<typeof RecommendationSchema>;

@@ -1,11 +1,15 @@
-import type { Alternative, Candidate, NoiseEstimate, SearchRung, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
-import { LONG_HORIZON, decideForHorizon, resolveHorizon, type HorizonDecision } from './lr/for-horizon';
+import type { Alternative, NoiseEstimate, Phase, ProbeResult, Recommendation, StopReason, Trial, WorkersAdvice, WorkloadInfo } from './document';
+import { decideForHorizon, resolveHorizon, type HorizonDecision } from './lr/for-horizon';
 import type { HorizonOption } from './lr/horizon';
 import { isAdaptive, scaleLearningRate } from './lr/scaling';
+import { constantSchedule } from './lr/schedule';
 import { credibleNoiseScale, measurable, noiseWeight } from './noise/credible';
-import { PLAN, ROUND_GROWTH } from './search/plan';
+import { PLAN } from './search/plan';
 import { KNEE_FRACTION, OOM_SAFETY_FRACTION } from './probe/stopping';
-import { TIE_MAX_RELATIVE, TIE_STANDARD_ERRORS, statisticalEfficiency } from './search/score';
+import type { RunConfig } from './search/configs';
+import type { RaceStop } from './search/race';
+import { defaultBatch } from './search/rungs';
+import { statisticalEfficiency } from './search/score';
 import type { SearchOutcome } from './search/search';
 import { formatBytes } from './util/units';
 
@@ -34,11 +38,13 @@ export interface RecommendInputs {
 }
 
 /**
- * The recommendation and its reasons. With a search: the winning candidate (best
- * validation loss, ties to the highest goodput) and its learning rate. Without one
- * (cut by time): the throughput knee, with the LR range test's rate scaled to it, or
- * the optimizer's default. Only ok probe sizes are ever candidates, so the result is
- * always within the memory limit. Null when no probe trial was ok.
+ * The recommendation and its reasons. With a search: the configuration it decided on
+ * (see `decide`: the lowest expected loss within noise, the user's default unless beaten
+ * beyond the noise), its schedule for the horizon. Without one: with `--no-search`, the
+ * throughput knee at the LR range test's rate scaled to it; when the search was cut before
+ * any decision, the user's default (batch 32, the compiled rate, constant), as nothing was
+ * measured to beat it. Only ok probe sizes are ever candidates, so the result is always
+ * within the memory limit. Null when no probe trial was ok.
  */
 export function recommend(inputs: RecommendInputs): Recommendation | null {
   const { probe, workload, search } = inputs;
@@ -46,76 +52,36 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
   const ok = probe.trials.filter((t) => t.status === 'ok' && safe !== null && t.batchSize <= safe);
   if (ok.length === 0 || probe.throughputKnee === null) return null;
   const knee = Math.min(probe.throughputKnee, safe!);
-  const optimizer = workload.optimizer;
   const ranged = suggestionOf(inputs);
   const bNoise = search?.bNoise ?? credibleNoiseScale(inputs.noiseAtInit);
   const lrFor = (b: number): number =>
-    ranged
-      ? scaleLearningRate(ranged.suggestion, ranged.batchSize, b, credibleNoiseScale(inputs.noiseAtInit) ?? 0, optimizer.name)
-      : optimizer.learningRate;
-
-  const at = (b: number) => ok.find((t) => t.batchSize === b) as Trial;
-  const pick = search?.score ? chooseWinner(search, inputs.horizon, workload.trainSamples, (b) => at(b)?.samplesPerSec ?? null) : null;
-  const winner = pick ? search!.candidates[pick.index] : null;
-  const batchSize = winner?.batchSize ?? knee;
-  // A size the search trained keeps the peak it trained best at; others get the scaled rate.
-  const searched = (b: number) => search?.candidates.find((c) => c.batchSize === b && !c.diverged);
-  // A size that trained in the search's last round, when that round was the whole horizon.
-  const lastRound = Math.max(-1, ...(search?.candidates ?? []).map((c) => c.round ?? 0));
-  const atHorizon = (b: number) => search?.measuredAtHorizon === true && searched(b)?.round === lastRound;
-  const forHorizon = (b: number): HorizonDecision => {
-    const decision = decideForHorizon({
-      batchSize: b,
-      horizon: inputs.horizon,
-      trainSamples: workload.trainSamples,
-      samplesPerSec: at(b)?.samplesPerSec ?? null,
-      candidates: search?.candidates ?? [],
-      fallbackPeak: searched(b)?.learningRate ?? lrFor(b),
-      rangeTestRate: ranged ? lrFor(b) : null,
-      measuredAtHorizon: atHorizon(b),
-    });
-    // With no measured rate at all, the optimizer's default stays what it is: a constant rate.
-    return ranged || searched(b) ? decision : { ...decision, learningRate: optimizer.learningRate };
-  };
-  const decision = forHorizon(batchSize);
-  const learningRate = decision.learningRate;
-  const searchPeak = winner?.learningRate ?? lrFor(batchSize);
+    ranged ? scaleLearningRate(ranged.suggestion, ranged.batchSize, b, credibleNoiseScale(inputs.noiseAtInit) ?? 0, workload.optimizer.name) : workload.optimizer.learningRate;
+  const at = (b: number) => ok.find((t) => t.batchSize === b);
+  const choice = chooseConfig(inputs, knee, safe!, lrFor);
+  const forHorizon = (config: RunConfig): HorizonDecision => horizonDecision(inputs, config, at(config.batchSize)?.samplesPerSec ?? null, ranged ? lrFor(config.batchSize) : null);
+  const decision = forHorizon(choice.config);
+  const batchSize = choice.config.batchSize;
   const fastest = ok.reduce((a, b) => (b.samplesPerSec! > a.samplesPerSec! ? b : a));
   const leanest = ok.reduce((a, b) => (b.peakBytes! < a.peakBytes! ? b : a));
   const smallest = search?.candidates.length ? Math.min(...search.candidates.map((c) => c.batchSize)) : ok[0].batchSize;
-
-  const reasons: string[] = [
-    `Limits: the probe stopped at ${STOP_WORDS[probe.stopReason]}; the largest batch that trained within ` +
-      `${formatBytes(inputs.memoryBudgetBytes)} was ${probe.maxFeasibleBatch}, and batch ${probe.throughputKnee} already ` +
-      `reaches ${Math.round(KNEE_FRACTION * 100)} % of the best throughput (${round(fastest.samplesPerSec!)} samples/s at ${fastest.batchSize}).`,
+  const reasons = [
+    ...limitReasons(inputs, fastest, safe!),
+    ...(bNoise !== null ? [noiseReason(inputs.noiseAtInit, search?.noise ?? null, batchSize)] : []),
+    ...choiceReasons(inputs, choice, knee),
+    ...(choice.config.default ? [] : [lrReason(inputs, batchSize, choice.config.learningRate, choice.source === 'search')]),
+    ...horizonReasons(decision, batchSize, choice.config.learningRate, choice.source === 'search', ranged !== null),
+    ...cutReasons(inputs),
   ];
-  if (safe !== null && safe < probe.maxFeasibleBatch!) {
-    const fatal = Math.min(...probe.trials.filter((t) => t.status === 'oom' || t.status === 'crashed').map((t) => t.batchSize));
-    reasons.push(
-      `Safety margin: batch ${fatal} ran out of memory or crashed, so nothing above ${Math.round(OOM_SAFETY_FRACTION * 100)} % of it ` +
-        `is recommended (largest: ${safe}); a long run meets peaks that a few probe steps do not.`,
-    );
-  }
-  if (bNoise !== null) reasons.push(noiseReason(inputs.noiseAtInit, search?.noise ?? null, batchSize));
-  if (winner && search?.score) reasons.push(...searchReasons(search, pick!, bNoise));
-  else if (inputs.phasesCut.includes('search')) reasons.push(`No search: time ran out before it, so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
-  else reasons.push(`No search was asked for (--no-search), so batch ${batchSize} is the throughput knee${knee < probe.throughputKnee ? ' within the safety margin' : ''}.`);
-  reasons.push(lrReason(inputs, batchSize, searchPeak, winner));
-  reasons.push(...horizonReasons(decision, batchSize, searchPeak, winner !== null, ranged !== null));
-  if (inputs.phasesCut.includes('probe') && probe.stopReason === 'time') {
-    reasons.push(`The probe used its share of the time budget before another stopping rule fired; larger sizes were not measured.`);
-  }
-  const otherCuts = inputs.phasesCut.filter((p) => p !== 'probe');
-  if (otherCuts.length) reasons.push(`Cut short by the time budget or an interrupt: ${otherCuts.join(', ')}.`);
-
-  const bestVal = search?.score ? search.candidates[search.score.best] : null;
+  // Another size at the rate the search or the range test gives it, for the alternatives.
+  const other = (b: number): RunConfig => (b === batchSize ? choice.config : { batchSize: b, learningRate: bestRateAt(search, b) ?? lrFor(b), schedule: 'linear-decay' });
   const alternative = (b: number, why: string): Alternative => {
-    const d = forHorizon(b);
+    const d = forHorizon(other(b));
     return { batchSize: b, learningRate: d.learningRate, peakLearningRate: d.schedule.peakLearningRate, why };
   };
+  const best = search?.decision?.best;
   return {
     batchSize,
-    learningRate,
+    learningRate: decision.learningRate,
     horizon: decision.horizon,
     schedule: decision.schedule,
     horizonTrend: decision.trend,
@@ -126,13 +92,144 @@ export function recommend(inputs: RecommendInputs): Recommendation | null {
     alternatives: {
       fastest: alternative(fastest.batchSize, `highest measured throughput, ${round(fastest.samplesPerSec!)} samples/s`),
       lowestMemory: alternative(leanest.batchSize, `lowest peak memory, ${formatBytes(leanest.peakBytes!)}`),
-      ...(bestVal
-        ? { bestValLoss: alternative(bestVal.batchSize, `lowest validation loss in the search, ${fmt(bestVal.valLoss!)}`) }
-        : {}),
+      ...(best && !best.default ? { bestValLoss: alternative(best.batchSize, `lowest expected validation loss in the search, ${fmt(expectedLossOf(search!, best) ?? Number.NaN)}`) } : {}),
     },
-    ...(inputs.workers > 1 ? { workers: adviseWorkers(inputs, batchSize, bNoise, learningRate / searchPeak) } : {}),
+    ...(inputs.workers > 1 ? { workers: adviseWorkers(inputs, batchSize, bNoise, decision.learningRate / choice.config.learningRate) } : {}),
   };
 }
+
+/** Where the recommended configuration came from. */
+type ChoiceSource = 'search' | 'no-search' | 'search-cut';
+
+/**
+ * The configuration to recommend: the search's decision; with `--no-search`, the knee at
+ * the range test's rate; when the search ran or was cut without deciding, the user's default.
+ */
+function chooseConfig(inputs: RecommendInputs, knee: number, safe: number, lrFor: (b: number) => number): { config: RunConfig; source: ChoiceSource } {
+  const { search, workload } = inputs;
+  if (search?.pick) return { config: search.pick, source: 'search' };
+  if (search || inputs.phasesCut.includes('search')) {
+    return { config: { batchSize: defaultBatch(workload.trainSamples, safe), learningRate: workload.optimizer.learningRate, schedule: 'constant', default: true }, source: 'search-cut' };
+  }
+  return { config: { batchSize: knee, learningRate: lrFor(knee), schedule: 'linear-decay' }, source: 'no-search' };
+}
+
+/** The schedule and constant rate of `config` for the horizon: the default's own constant rate, or the peak carried to it. */
+function horizonDecision(inputs: RecommendInputs, config: RunConfig, samplesPerSec: number | null, rangeTestRate: number | null): HorizonDecision {
+  const { search, workload } = inputs;
+  const searched = search?.candidates.find((c) => c.batchSize === config.batchSize && !c.diverged);
+  if (config.default) return constantDecision(inputs, config, samplesPerSec);
+  const decision = decideForHorizon({
+    batchSize: config.batchSize,
+    horizon: inputs.horizon,
+    trainSamples: workload.trainSamples,
+    samplesPerSec,
+    candidates: search?.candidates ?? [],
+    fallbackPeak: config.learningRate,
+    rangeTestRate,
+    ...(search?.decision ? { sigma: search.decision.noise.sigma } : {}),
+    measuredAtHorizon: search?.measuredAtHorizon === true && searched !== undefined && searched.round === Math.max(...search.candidates.map((c) => c.round ?? 0)),
+  });
+  // With no measured rate at all, the optimizer's default stays what it is: a constant rate.
+  return rangeTestRate !== null || searched ? decision : { ...decision, learningRate: workload.optimizer.learningRate };
+}
+
+/** The user's default for the horizon: its rate, constant, for every step. */
+function constantDecision(inputs: RecommendInputs, config: RunConfig, samplesPerSec: number | null): HorizonDecision {
+  const horizon = resolveHorizon(inputs.horizon, config.batchSize, inputs.workload.trainSamples, samplesPerSec);
+  const fraction = inputs.search?.decision?.fraction ?? 0;
+  return {
+    horizon,
+    schedule: constantSchedule(config.learningRate, horizon.steps),
+    learningRate: config.learningRate,
+    trend: null,
+    heldAtRangeTestFrom: null,
+    measured: { atHorizon: inputs.search?.measuredAtHorizon === true, extrapolation: fraction > 0 ? 1 / fraction : 0 },
+  };
+}
+
+/** The rate the search measured best at batch `b` (its expected loss lowest), if it trained it. */
+function bestRateAt(search: SearchOutcome | null, b: number): number | null {
+  const configs = (search?.decision?.configs ?? []).filter((c) => !c.default && c.batchSize === b && c.expectedLoss !== null);
+  if (configs.length) return configs.reduce((p, q) => (q.expectedLoss! < p.expectedLoss! ? q : p)).learningRate;
+  return search?.candidates.find((c) => c.batchSize === b && !c.diverged)?.learningRate ?? null;
+}
+
+function expectedLossOf(search: SearchOutcome, ref: { batchSize: number; learningRate: number; schedule: string }): number | null {
+  return search.decision?.configs.find((c) => c.batchSize === ref.batchSize && c.learningRate === ref.learningRate && c.schedule === ref.schedule)?.expectedLoss ?? null;
+}
+
+function limitReasons(inputs: RecommendInputs, fastest: Trial, safe: number): string[] {
+  const { probe } = inputs;
+  const out = [
+    `Limits: the probe stopped at ${STOP_WORDS[probe.stopReason]}; the largest batch that trained within ` +
+      `${formatBytes(inputs.memoryBudgetBytes)} was ${probe.maxFeasibleBatch}, and batch ${probe.throughputKnee} already ` +
+      `reaches ${Math.round(KNEE_FRACTION * 100)} % of the best throughput (${round(fastest.samplesPerSec!)} samples/s at ${fastest.batchSize}).`,
+  ];
+  if (safe < probe.maxFeasibleBatch!) {
+    const fatal = Math.min(...probe.trials.filter((t) => t.status === 'oom' || t.status === 'crashed').map((t) => t.batchSize));
+    out.push(
+      `Safety margin: batch ${fatal} ran out of memory or crashed, so nothing above ${Math.round(OOM_SAFETY_FRACTION * 100)} % of it ` +
+        `is recommended (largest: ${safe}); a long run meets peaks that a few probe steps do not.`,
+    );
+  }
+  return out;
+}
+
+function cutReasons(inputs: RecommendInputs): string[] {
+  const out: string[] = [];
+  if (inputs.phasesCut.includes('probe') && inputs.probe.stopReason === 'time') {
+    out.push(`The probe used its share of the time budget before another stopping rule fired; larger sizes were not measured.`);
+  }
+  const otherCuts = inputs.phasesCut.filter((p) => p !== 'probe');
+  if (otherCuts.length) out.push(`Cut short by the time budget or an interrupt: ${otherCuts.join(', ')}.`);
+  return out;
+}
+
+/** Why this configuration: the search's summary and its decision, or why there was none. */
+function choiceReasons(inputs: RecommendInputs, choice: { config: RunConfig; source: ChoiceSource }, knee: number): string[] {
+  const { search, probe } = inputs;
+  const b = choice.config.batchSize;
+  const withinMargin = knee < probe.throughputKnee! ? ' within the safety margin' : '';
+  if (choice.source === 'no-search') return [`No search was asked for (--no-search), so batch ${b} is the throughput knee${withinMargin}.`];
+  if (choice.source === 'search-cut') {
+    const why = search ? 'no run of the search trained without diverging or failing' : 'time ran out before the search';
+    return [`No decision: ${why}, so your default stands: batch ${b} at the ${inputs.workload.optimizer.name} rate it was compiled with (${fmt(choice.config.learningRate)}), constant. Give a larger --time-budget for a search.`];
+  }
+  const decision = search!.decision!;
+  return [`${searchSummary(search!)}Decision: ${decision.why}.`];
+}
+
+/** What the search ran, in one sentence up to its decision. */
+function searchSummary(search: SearchOutcome): string {
+  const { candidates, rungs, decision } = search;
+  const sizes = candidates.map((c) => c.batchSize).join(', ');
+  const what =
+    candidates.length === 1
+      ? `only batch ${sizes}, the one size the probe measured (the batch size was not searched),`
+      : `${candidates.length} batch sizes (${sizes})${candidates.length < PLAN.minCandidates ? `, fewer than the ${PLAN.minCandidates} a search of sizes needs (the probe measured no more),` : ''}`;
+  if (!rungs.length || !decision) return `Search: ${what}. `;
+  const unit = rungs[0].unit === 'epochs' ? 'epochs' : 's';
+  const top = rungs[decision.rung] ?? rungs[rungs.length - 1];
+  const lengths = rungs.map((r) => fmt(r.length)).join(', ');
+  const race = decision.race.runs
+    ? ` The closest ${decision.race.over === 'folds' ? 'were cross-validated over' : 'trained on'} up to ${decision.race.maxReplicates} ${decision.race.over}` +
+      ` (${decision.race.runs} runs; ${RACE_WORDS[decision.race.stop]}).`
+    : '';
+  return (
+    `Search: ${what} each at rates a decade either side of its scaled range-test rate, and your default (batch ${decision.configs.find((c) => c.default)?.batchSize ?? '–'}, constant), ` +
+    `every run complete in itself (from the same initial weights, the schedule over its own length), compared at equal ${unit === 'epochs' ? 'epochs' : 'training time'}: ` +
+    `rungs of ${lengths} ${unit} (${rungs.map((r) => r.sizes).join(' → ')} sizes)` +
+    `${Math.abs(top.fraction - 1) < 1e-9 ? ', the last your whole horizon' : `, the last ${fmt(top.fraction * 100)} % of your horizon`}.${race} `
+  );
+}
+
+const RACE_WORDS: Record<RaceStop, string> = {
+  settled: 'stopped once nothing else was within noise of the pick',
+  replicates: 'every contender measured its most',
+  budget: 'stopped by the time budget',
+  interrupted: 'interrupted',
+};
 
 /** The range test's suggestion, when it made one. */
 function suggestionOf(inputs: RecommendInputs): { batchSize: number; suggestion: number } | null {
@@ -163,131 +260,25 @@ function noiseReason(atInit: NoiseEstimate | null, atEnd: NoiseEstimate | null, 
   return `Gradient noise scale B_simple ≈ ${parts.join(' and ')}; it grows as the loss falls.${discount} ${meaning[0].toUpperCase()}${meaning.slice(1)}.`;
 }
 
-/**
- * The recommended candidate: the search's winner (the tied one with the highest goodput),
- * or, for a horizon at least `LONG_HORIZON` × as many epochs as the winner's last run, the
- * largest tied size. The critical batch grows as training goes on (McCandlish et al.
- * 2018; Zhang et al. 2024), so the best batch for a long run is at least as large as for a
- * short one, and where the short runs cannot tell sizes apart the larger is the better bet
- * (in bench/, at 20 epochs the best batch was 2–4× the search's tie-breaker's choice on
- * both workloads that overfit).
- */
-export function chooseWinner(
-  search: SearchOutcome,
-  horizon: HorizonOption,
-  trainSamples: number,
-  samplesPerSec: (b: number) => number | null,
-): { index: number; longRun: boolean } {
-  const score = search.score!;
-  // Measured on the user's own run: the winner is the answer; no rule about longer runs applies.
-  if (search.measuredAtHorizon) return { index: score.winner, longRun: false };
-  const scored = search.candidates[score.winner];
-  const epochs = resolveHorizon(horizon, scored.batchSize, trainSamples, samplesPerSec(scored.batchSize)).epochs;
-  const longRun = epochs >= LONG_HORIZON * (scored.samplesSeen / trainSamples);
-  if (!longRun) return { index: score.winner, longRun };
-  const index = score.tied.reduce((a, i) => (search.candidates[i].batchSize > search.candidates[a].batchSize ? i : a), score.winner);
-  return { index, longRun };
-}
-
-function searchReasons(search: SearchOutcome, pick: { index: number; longRun: boolean }, bNoise: number | null): string[] {
-  const score = search.score!;
-  const best = search.candidates[score.best];
-  const winner = search.candidates[pick.index];
-  const b = winner.batchSize;
-  const trained = search.candidates.filter((c) => !c.diverged);
-  const out = [searchSummary(search.candidates, search.rungs) + `batch ${best.batchSize} reached the lowest validation loss, ${fmt(best.valLoss!)}.`];
-  if (pick.index !== score.winner) {
-    out.push(
-      `Batch ${b} is ${winner === best ? 'the best and ' : ''}tied with ${winner === best ? `batch ${search.candidates[score.winner].batchSize}` : 'it'} ` +
-        `(within ${TIE_STANDARD_ERRORS} paired standard errors and ${TIE_MAX_RELATIVE * 100} %), and for a training run at least ${LONG_HORIZON}× as long as the ` +
-        `search's, ties go to the largest batch: the critical batch grows as training goes on` +
-        `${bNoise !== null ? ` (the noise scale reached ${round(bNoise)} in the search alone)` : ''}, and short runs favour small batches, ` +
-        `which take more steps in the same time.`,
-    );
-  } else if (winner !== best) {
-    const direction =
-      winner.batchSize > best.batchSize
-        ? `Short runs favour small batches, which take more steps in the same time, and the noise scale grows as ` +
-          `training goes on: where the loss cannot tell them apart, the larger batch is the better bet for a full run`
-        : `At this noise scale each sample of batch ${b} still buys more progress than one of batch ${best.batchSize}, ` +
-          `which its ${(winner.samplesPerSec ?? 0) >= (best.samplesPerSec ?? 0) ? 'higher' : 'lower'} throughput ` +
-          `${(winner.samplesPerSec ?? 0) >= (best.samplesPerSec ?? 0) ? 'adds to' : 'does not undo'}`;
-    out.push(
-      `Batch ${b} is within ${TIE_STANDARD_ERRORS} paired standard errors and ${TIE_MAX_RELATIVE * 100} % of it (validation loss ${fmt(winner.valLoss!)}), a tie, ` +
-        `and ties go to the highest goodput (samples/s × statistical efficiency at the end-of-search noise scale). ${direction}.`,
-    );
-  } else {
-    const rest = trained.filter((c) => c !== best && c.round === best.round).sort((a, c) => a.valLoss! - c.valLoss!);
-    if (rest.length) {
-      out.push(
-        `The runner-up, batch ${rest[0].batchSize}, was ${fmt(100 * (rest[0].valLoss! / best.valLoss! - 1))} % worse` +
-          `${rest[0].tied ? ' (within noise, but lower in goodput: samples/s × statistical efficiency)' : ''}.`,
-      );
-    }
-  }
-  return out;
-}
-
-/** What the search ran, round by round, in one sentence up to its verdict. */
-function searchSummary(candidates: readonly Candidate[], rungs: readonly SearchRung[] = []): string {
-  const sizes = candidates.map((c) => c.batchSize).join(', ');
-  const rounds = Math.max(...candidates.map((c) => c.round ?? 0)) + 1;
-  const rates = new Set((candidates[0].runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate)).size;
-  const diverged = candidates.filter((c) => c.diverged).map((c) => c.batchSize);
-  // Fewer sizes than a search of sizes needs: say what was not compared.
-  const what =
-    candidates.length === 1
-      ? `only batch ${sizes}, the one size the probe measured (the batch size was not searched),`
-      : `${candidates.length} batch sizes (${sizes})${candidates.length < PLAN.minCandidates ? `, fewer than the ${PLAN.minCandidates} a search of sizes needs (the probe measured no more),` : ''}`;
-  if (rungs.length) {
-    const unit = rungs[0].unit === 'epochs' ? 'epochs' : 's';
-    const top = rungs[rungs.length - 1];
-    const lengths = rungs.map((r) => `${fmt(r.length)}`).join(', ');
-    const seeds = top.seeds > 1 ? `; at the top rung its closest contenders trained on up to ${top.seeds} data orders` : '';
-    return (
-      `Search: ${what} ${rates > 1 ? `each at ${rates} learning rates around its scaled rate, ` : ''}every run complete in itself ` +
-      `(from the same initial weights, the schedule over its own length), compared at equal ${rungs[0].unit === 'epochs' ? 'epochs' : 'training time'}: ` +
-      `rungs of ${lengths} ${unit} (${rungs.map((r) => r.sizes).join(' → ')} sizes)` +
-      `${Math.abs(top.fraction - 1) < 1e-9 ? ', the last your whole horizon' : `, the last ${fmt(top.fraction * 100)} % of your horizon`}${seeds}; ` +
-      `${diverged.length ? `${diverged.join(', ')} diverged; ` : ''}at the top rung `
-    );
-  }
-  const first =
-    `Search: ${what} ` +
-    (rates > 1 ? `each at ${rates} learning rates around its scaled rate, ` : '') +
-    `trained for the same time from the same initial weights`;
-  const later =
-    rounds > 1
-      ? `; ${rates > 1 ? 'each kept one rate; ' : ''}each round trained ${ROUND_GROWTH}× longer than the one before, ` +
-        `from the start, the best going on: ${rounds} rounds (${Array.from({ length: rounds }, (_, r) => candidates.filter((c) => (c.round ?? 0) >= r).length).join(' → ')} sizes)`
-      : '';
-  return `${first}${later}; ${diverged.length ? `${diverged.join(', ')} diverged; ` : ''}in the last round `;
-}
-
-function lrReason(inputs: RecommendInputs, b: number, lr: number, winner: Candidate | null): string {
+/** Where the peak came from: the range test's rate scaled to the batch, and the search's rates around it. */
+function lrReason(inputs: RecommendInputs, b: number, lr: number, searched: boolean): string {
   const opt = inputs.workload.optimizer;
   const ranged = suggestionOf(inputs);
   if (!ranged) {
     const why = inputs.lrRange?.insufficient ? `${inputs.lrRange.insufficient}, so it suggested nothing` : 'the LR range test did not run';
-    return `Peak rate ${fmt(lr)} ${winner ? 'comes from the search around' : 'is'} the ${opt.name} rate the model was compiled with (${fmt(opt.learningRate)}): ${why}.`;
+    return `Peak rate ${fmt(lr)} ${searched ? 'comes from the search around' : 'is'} the ${opt.name} rate the model was compiled with (${fmt(opt.learningRate)}): ${why}.`;
   }
   const bNoise = credibleNoiseScale(inputs.noiseAtInit) ?? undefined;
   const rule = isAdaptive(opt.name)
     ? 'the square root of the noise-scale rule, for an adaptive optimizer'
     : 'the noise-scale rule η(B) = η(B₀)(1 + B_noise/B₀)/(1 + B_noise/B)';
-  const tried = winner ? [...new Set((winner.runs ?? []).filter((r) => r.round === 0).map((r) => r.learningRate))] : [];
-  // The rate the first round kept: the one the next round trained at (the middle of its rates).
-  const later = (winner?.runs ?? []).filter((r) => r.round === 1).map((r) => r.learningRate).sort((a, c) => a - c);
-  const kept = later.length ? later[later.length >> 1] : lr;
   const scaled = scaleLearningRate(ranged.suggestion, ranged.batchSize, b, bNoise ?? 0, opt.name);
   return (
     `Peak rate: the LR range test at batch ${ranged.batchSize} suggested ${fmt(ranged.suggestion)} ` +
     `(between the steepest descent and the minimum of the smoothed loss), scaled to batch ${b} by ${rule}` +
     (bNoise !== undefined ? ` with B_noise ≈ ${round(bNoise)}` : '') +
-    (tried.length > 1
-      ? `: ${fmt(scaled)}; of the peaks ${tried.map(fmt).join(', ')} tried in the search's first round, ${fmt(kept)} went on ` +
-        `(the best, or the lowest within noise of it: short runs favour high rates).`
-      : `: ${fmt(scaled)}.`)
+    `: ${fmt(scaled)}` +
+    (searched ? `; the search tried a decade either side of it at every rung, and ${fmt(lr)} (${fmt(lr / scaled)}×) did best.` : '.')
   );
 }
 
@@ -301,6 +292,11 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
     `Horizon: ${fmt(h.epochs)} epochs ${h.source === 'default' ? '(the default: --epochs or --train-time say how long you will train)' : '(as given)'} = ` +
       `${round(h.steps)} steps at batch ${b}${h.seconds === null ? '' : `, about ${humanDuration(h.seconds)} at the measured throughput`}.`,
   ];
+  if (d.schedule.kind === 'constant') {
+    const where = d.measured.atHorizon ? `measured on runs of your whole ${round(h.steps)} steps` : d.measured.extrapolation > 0 ? `measured on runs of 1/${fmt(d.measured.extrapolation)} of them` : 'not measured';
+    out.push(`Schedule: a constant ${fmt(d.learningRate)} for all ${round(h.steps)} steps, as your model was compiled (${where}); learningRateSchedule(result) keeps it constant in model.fit.`);
+    return out;
+  }
   const t = d.trend;
   if (d.measured.atHorizon) {
     out.push(
@@ -316,14 +312,14 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
     const edgeWords = { low: ', the lowest tried', high: ', the highest tried' } as const;
     const seen = t.points.map((p) => `${fmt(p.bestRate)} after ${round(p.steps)} steps${p.edge ? edgeWords[p.edge] : ''}`).join('; ');
     const longest = t.points[t.points.length - 1];
+    const interval = t.exponentInterval ? ` (10–90 %: ${fmt(t.exponentInterval[0])}–${fmt(t.exponentInterval[1])})` : '';
+    const source = t.exponentFrom === 'prior' ? 'the prior 0.3 ± 0.15 alone: no two run lengths of several peaks measured it' : "a model of loss over rate and length fitted on every rung's runs, from the prior 0.3 ± 0.15";
+    const peak = t.peakInterval ? ` (between ${fmt(t.peakInterval[0])} and ${fmt(t.peakInterval[1])})` : '';
+    const loss = t.predictedLoss ? ` Predicted validation loss at the horizon: ${fmt(t.predictedLoss.low)} (the trend over log steps continued) to ${fmt(t.predictedLoss.high)} (no gain beyond the longest runs).` : '';
     const trend =
       t.exponent === null
-        ? longest.edge === 'high'
-          ? `The longest runs did best at the highest peak tried, so their optimum, and how it moves with the length of training, is unknown.`
-          : `No second run length measured how the best peak moves with the length of training.`
-        : `The best peak falls as steps^-${fmt(t.exponent)} (measured between the search's shortest and longest rounds` +
-          `${t.exponent === 0 ? '; it did not fall here' : ''}): carried from ${round(t.fromSteps)} to ${round(h.steps)} steps, ×${fmt(t.factor)}` +
-          `${t.clamped ? ' (limited: never below an eighth of the measured best, never above it)' : ''}.`;
+        ? `No model of how the best peak moves with the length of training could be fitted.`
+        : `The best peak falls as steps^-${fmt(t.exponent)}${interval}, from ${source}: carried from ${round(t.fromSteps)} to ${round(h.steps)} steps, ×${fmt(t.factor)}${peak}.${loss}`;
     const limit = t.limitedByRangeTest
       ? ` For a run ${fmt(h.steps / t.fromSteps)}× longer than the search's longest, the peak is held at the LR range test's rate, ${fmt(t.rangeTestRate!)}: ` +
         `short runs reward rates past where the loss starts to fall fastest only because they end before the cost shows.`

@@ -344,6 +344,7 @@ async function measure(options: TuneOptions, start: StartUp): Promise<AutobatchD
         evaluatedRows: search.evaluatedRows,
         rungs: search.rungs,
         measuredAtHorizon: search.measuredAtHorizon,
+        ...(search.decision ? { decision: search.decision } : {}),
         plan: { shape: plan!.shape, estimatedSeconds: plan!.estimatedSeconds, why: plan!.why },
       };
       if (search.noise && doc.noise) {

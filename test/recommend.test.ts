@@ -1,4 +1,4 @@
-import type { Candidate, ProbeResult, WorkloadInfo } from '../src/document';
+import type { Candidate, ProbeResult, SearchDecision, WorkloadInfo } from '../src/document';
 import { recommend, tuningShare, type RecommendInputs } from '../src/recommend';
 import { constantEquivalent } from '../src/lr/schedule';
 import type { SearchOutcome } from '../src/search/search';
@@ -21,20 +21,38 @@ const candidate = (batchSize: number, valLoss: number | null, tied = false): Can
   generalizationGap: 0, peakBytes: null, samplesPerSec: null, lossVolatility: 0, curve: [], round: 0,
   runs: [{ round: 0, learningRate: batchSize / 1000, steps: 10, valLoss, diverged: valLoss === null }],
 });
-/** A search's outcome from its candidates and score; no noise unless given, nothing cut. */
-const searched = (candidates: Candidate[], score: NonNullable<SearchOutcome['score']>, bNoise: number | null = null, measuredAtHorizon = false): SearchOutcome => ({
-  candidates,
-  rungs: [],
-  measuredAtHorizon,
-  score,
-  noise: bNoise === null ? null : { bSimple: bNoise, gradSq: 1, traceSigma: bNoise, standardError: null },
-  preconditioned: null,
-  bNoise,
-  cut: false,
-  steps: 0,
-  failures: 0,
-  evaluatedRows: [],
+/** A decision's record of a configuration of one run. */
+const config = (c: Candidate, extra: Partial<SearchDecision['configs'][number]> = {}) => ({
+  batchSize: c.batchSize, learningRate: c.learningRate, schedule: 'linear-decay' as const, expectedLoss: c.valLoss, standardError: 0.01, spread: 0.01, learned: true,
+  replicates: [{ seed: 42, loss: c.valLoss }], ...extra,
 });
+const ref = (c: { batchSize: number; learningRate: number; schedule: 'linear-decay' | 'constant'; default?: boolean }) => ({ batchSize: c.batchSize, learningRate: c.learningRate, schedule: c.schedule, ...(c.default ? { default: true } : {}) });
+/** The user's default as the decision records it: batch 32, the compiled rate (0.01), constant. */
+const DEFAULT = { batchSize: 32, learningRate: 0.01, schedule: 'constant' as const, default: true };
+
+/**
+ * A search's outcome from its candidates: the decision picked `pick` (an index, or the
+ * default) among them by `rule`; no noise unless given, nothing cut.
+ */
+const searched = (candidates: Candidate[], pick: number | 'default', bNoise: number | null = null, measuredAtHorizon = false, rule: SearchDecision['rule'] = 'lowest-bound'): SearchOutcome => {
+  const configs = [...candidates.filter((c) => !c.diverged).map((c) => config(c)), { ...DEFAULT, expectedLoss: 0.55, standardError: 0.01, spread: 0.01, learned: true, replicates: [{ seed: 42, loss: 0.55 }] }];
+  configs.sort((a, b) => a.expectedLoss! - b.expectedLoss!);
+  const picked = pick === 'default' ? DEFAULT : ref(config(candidates[pick]));
+  const best = configs.find((c) => !c.default)!;
+  const decision: SearchDecision = {
+    rung: 0, fraction: measuredAtHorizon ? 1 : 0.1, rule, why: `picked by ${rule}`,
+    pick: picked, best: ref(best), tied: candidates.filter((c) => c.tied).map((c) => ref(config(c))), runnerUp: null,
+    versusDefault: { ...ref(best), difference: 0.05, standardError: 0.02, threshold: 2 },
+    noise: { sigma: 0.01, from: 'replicates', degreesOfFreedom: 4 },
+    race: { stop: 'settled', over: 'data orders', maxReplicates: 3, waves: 1, runs: 2 },
+    configs,
+  };
+  return {
+    candidates, rungs: [], measuredAtHorizon, decision, pick: pick === 'default' ? DEFAULT : { ...picked, schedule: 'linear-decay' },
+    noise: bNoise === null ? null : { bSimple: bNoise, gradSq: 1, traceSigma: bNoise, standardError: null },
+    preconditioned: null, bNoise, cut: false, steps: 0, failures: 0, evaluatedRows: [],
+  };
+};
 const base: RecommendInputs = {
   probe, workload, memoryBudgetBytes: 100 * MiB, noiseAtInit: { bSimple: 50, gradSq: 1, traceSigma: 50, standardError: 1 },
   lrRange: { batchSize: 32, suggestion: 0.05 }, search: null, phasesCut: [], workers: 1,
@@ -85,7 +103,7 @@ describe('recommend', () => {
       ...[0.005, 0.01, 0.02].map((lr, i) => ({ round: 2, learningRate: lr, steps: 180, valLoss: [0.45, 0.4, 0.45][i], diverged: false })),
     ];
     const winner = { ...candidate(16, 0.4), learningRate: 0.01, runs, round: 2 };
-    const search = searched([winner], { scores: [0], tied: [0], winner: 0, best: 0 });
+    const search = searched([winner], 0);
     const rec = recommend({ ...base, search, horizon: { epochs: 2, source: 'given' } })!;
     const alpha = Math.log(2) / Math.log(9);
     const steps = 2 * 625;
@@ -112,7 +130,7 @@ describe('recommend', () => {
   });
 
   test('with a search: the winner and its own learning rate', () => {
-    const search = searched([candidate(8, 0.5, true), candidate(16, 0.4, true), candidate(64, 0.6)], { scores: [0.25, 0, 0.5], tied: [0, 1], winner: 1, best: 1 }, 80);
+    const search = searched([candidate(8, 0.5, true), candidate(16, 0.4, true), candidate(64, 0.6)], 1, 80);
     const rec = recommend({ ...base, search })!;
     expect(rec.batchSize).toBe(16);
     // One run length only: the peak is the search's rate, not extrapolated.
@@ -129,7 +147,7 @@ describe('recommend', () => {
   });
 
   test('without a trend, a long horizon still holds the peak at the LR range test\'s rate when the search\'s was above it', () => {
-    const search = searched([candidate(8, 0.5, true), candidate(16, 0.4, true), candidate(64, 0.6)], { scores: [0.25, 0, 0.5], tied: [0, 1], winner: 1, best: 1 }, 80);
+    const search = searched([candidate(8, 0.5, true), candidate(16, 0.4, true), candidate(64, 0.6)], 1, 80);
     // The range test's 0.004 at 32, scaled to 16, is below the search's 0.016; 20 epochs at 16 is far more than 3 × its 10-step runs.
     const rec = recommend({ ...base, search, lrRange: { batchSize: 32, suggestion: 0.004 } })!;
     expect(rec.batchSize).toBe(16);
@@ -150,9 +168,8 @@ describe('recommend', () => {
     ];
     const winner = { ...candidate(16, 0.4), learningRate: 0.016, runs, round: 1 };
     const other = { ...candidate(64, 0.6), round: 1 };
-    const score = { scores: [0, 0.5], tied: [0], winner: 0, best: 0 };
     const lrRange = { batchSize: 32, suggestion: 0.001 };
-    const measured = recommend({ ...base, lrRange, search: searched([winner, other], score, 80, true) })!;
+    const measured = recommend({ ...base, lrRange, search: searched([winner, other], 0, 80, true) })!;
     expect(measured.batchSize).toBe(16);
     expect(measured.schedule.peakLearningRate).toBe(0.016);
     expect(measured.schedule.totalSteps).toBe(20 * 625);
@@ -160,10 +177,13 @@ describe('recommend', () => {
     expect(measured.measured).toEqual({ atHorizon: true, extrapolation: 1 });
     expect(measured.reasons.join(' ')).toMatch(/Measured at your horizon: batch 16 and its peak 0\.016 were chosen on runs of the whole 12,500 steps/);
     expect(measured.reasons.join(' ')).not.toMatch(/held at the LR range test's rate|falls as steps/);
-    // A size that did not reach the last round is not measured at the horizon.
-    expect(recommend({ ...base, lrRange, search: searched([winner, { ...other, round: 0 }], score, 80, true) })!.alternatives.fastest).toBeDefined();
+    // A size that did not reach the last round is not measured at the horizon: batch 64 stopped at round 0
+    // (10 steps), so its peak for the horizon is held at the range test's rate, not its measured 0.064.
+    const early = recommend({ ...base, lrRange, search: searched([winner, { ...other, round: 0 }], 0, 80, true) })!;
+    expect(early.alternatives.fastest).toMatchObject({ batchSize: 64 });
+    expect(early.alternatives.fastest!.peakLearningRate).toBeLessThan(0.064);
     // The same search, not at the horizon: the rules apply, and the reasons say how far it was carried.
-    const carried = recommend({ ...base, lrRange, search: searched([winner, other], score, 80, false), horizon: { epochs: 60, source: 'given' } })!;
+    const carried = recommend({ ...base, lrRange, search: searched([winner, other], 0, 80, false), horizon: { epochs: 60, source: 'given' } })!;
     expect(carried.schedule.peakLearningRate).toBeLessThan(0.016);
     expect(carried.measured!.atHorizon).toBe(false);
     expect(carried.measured!.extrapolation).toBeCloseTo(3, 9);
@@ -198,24 +218,30 @@ describe('recommend', () => {
   });
 
     test('a search of fewer sizes than it needs says what was not compared', () => {
-    const search = (sizes: number[]) =>
-      searched(
-        sizes.map((b) => candidate(b, 0.5, true)),
-        { scores: sizes.map(() => 0), tied: sizes.map((_, i) => i), winner: 0, best: 0 },
-      );
+    const search = (sizes: number[]) => searched(sizes.map((b) => candidate(b, 0.5, true)), 0);
     expect(recommend({ ...base, search: search([8]) })!.reasons.join(' ')).toContain('Search: only batch 8, the one size the probe measured (the batch size was not searched)');
     expect(recommend({ ...base, search: search([8, 16]) })!.reasons.join(' ')).toContain('Search: 2 batch sizes (8, 16), fewer than the 3 a search of sizes needs');
   });
 
-  test('for a long run, ties go to the largest tied batch; for a run as short as the search\'s, to goodput', () => {
-    const search = searched([candidate(8, 0.5), candidate(16, 0.4, true), candidate(64, 0.41, true)], { scores: [0.25, 0, 0.025], tied: [1, 2], winner: 1, best: 1 }, 80);
-    // The search's runs saw 10 steps: 0.016 epochs at batch 16.
-    const long = recommend({ ...base, search, horizon: { epochs: 20, source: 'given' } })!;
-    expect(long.batchSize).toBe(64);
-    expect(long.reasons.join(' ')).toMatch(/ties go to the largest batch: the critical batch grows/);
-    const short = recommend({ ...base, search, horizon: { epochs: 0.02, source: 'given' } })!;
-    expect(short.batchSize).toBe(16);
-    expect(short.reasons.join(' ')).not.toMatch(/ties go to the largest batch/);
+  test("the default stands: batch 32 at the compiled rate, constant for the whole horizon, and the reasons say why", () => {
+    const search = searched([candidate(8, 0.5), candidate(16, 0.4, true), candidate(64, 0.41, true)], 'default', 80, true, 'default-within-noise');
+    const rec = recommend({ ...base, search, horizon: { epochs: 20, source: 'given' } })!;
+    expect(rec.batchSize).toBe(32);
+    expect(rec.learningRate).toBe(0.01);
+    expect(rec.schedule).toEqual({ kind: 'constant', peakLearningRate: 0.01, warmupSteps: 0, totalSteps: 20 * 313, finalLearningRate: 0.01 });
+    expect(rec.measured).toEqual({ atHorizon: true, extrapolation: 1 });
+    expect(rec.reasons.join(' ')).toMatch(/Decision: picked by default-within-noise/);
+    expect(rec.reasons.join(' ')).toMatch(/Schedule: a constant 0\.01 for all 6,260 steps, as your model was compiled/);
+    // The search's best stays an alternative, at its own peak.
+    expect(rec.alternatives.bestValLoss).toMatchObject({ batchSize: 16, peakLearningRate: 0.016 });
+  });
+
+  test('a search cut before it decided anything: the default stands, not an unmeasured guess', () => {
+    const rec = recommend({ ...base, phasesCut: ['search'] })!;
+    expect(rec).toMatchObject({ batchSize: 32, learningRate: 0.01, schedule: { kind: 'constant', peakLearningRate: 0.01 } });
+    expect(rec.reasons.join(' ')).toMatch(/No decision: time ran out before the search, so your default stands/);
+    // --no-search is a choice: the knee, at the range test's rate.
+    expect(recommend(base)!.schedule.kind).toBe('linear-decay');
   });
 
   test('is always a size whose trial was ok, so within the memory limit', () => {

@@ -1,6 +1,7 @@
 import type { Candidate, Horizon, HorizonTrend } from '../document';
 import { median } from '../util/stats';
-import { epochSteps, extrapolateRate, horizonExponent, horizonPoints, type HorizonOption, type HorizonPoint } from './horizon';
+import { epochSteps, horizonPoints, type HorizonOption, type HorizonPoint } from './horizon';
+import { PRIOR_RELATIVE_SIGMA, fitLossModel } from './loss-model';
 import { constantEquivalent, linearDecaySchedule, type LearningRateSchedule } from './schedule';
 
 export interface HorizonInputs {
@@ -20,6 +21,8 @@ export interface HorizonInputs {
    * the rate it measured best there: the peak is that rate, and no extrapolation rule applies.
    */
   measuredAtHorizon?: boolean;
+  /** The noise of one run's loss (the search's σ): weighs the runs against the exponent's prior. @default 2 % of the best loss */
+  sigma?: number;
 }
 
 export interface HorizonDecision {
@@ -56,15 +59,14 @@ export const LONG_HORIZON = 3;
 /**
  * The schedule and the constant rate for the user's horizon at `batchSize`.
  *
- * The peak: the best rate of the longest search round that tried several at this size,
- * carried to the horizon by η ∝ H^-α with α measured between the search's shortest and
- * longest rounds (the median over sizes where more than one measured it; see
- * `horizonExponent`, `extrapolateRate`). For a horizon at least `LONG_HORIZON` × the
- * longest search run, never above the LR range test's rate scaled to the batch: the
- * range test marks where a rate starts to train fast from the initial weights, and
- * short runs reward going past it only because they end before its cost shows (in
- * bench/, the search's best peak after 2 epochs of MNIST was 3–10× the best for 20,
- * which the range test's rate matched). Without search runs at this size, the fallback.
+ * The peak: measured at the horizon, the rate the search decided on there. Otherwise the
+ * rate decided on at the search's longest runs, carried to the horizon by the loss model
+ * over (rate, length) (see `measureTrend`, `fitLossModel`); for a horizon at least
+ * `LONG_HORIZON` × the longest search run, never above the LR range test's rate scaled to
+ * the batch: the range test marks where a rate starts to train fast from the initial
+ * weights, and short runs reward going past it only because they end before its cost
+ * shows (in bench/, the search's best peak after 2 epochs of MNIST was 3–10× the best for
+ * 20, which the range test's rate matched). Without search runs at this size, the fallback.
  *
  * The schedule: linear warm-up and decay to zero over the horizon. The constant rate:
  * `constantEquivalent` of the schedule.
@@ -95,27 +97,43 @@ function heldByRangeTest(horizonSteps: number, measuredSteps: number, rangeTestR
   return horizonSteps >= LONG_HORIZON * measuredSteps && rangeTestRate !== null && rangeTestRate < peak;
 }
 
+/**
+ * How the peak moves from the search's longest runs at this size to the horizon: the loss
+ * model over (rate, length) fitted on every rung's runs at this size, its exponent α
+ * updated from the prior by the runs (see `fitLossModel`); the peak the search decided on
+ * at its longest length carried by (horizon / that length)^−α. Null without runs of
+ * several rates at this size.
+ */
 function measureTrend(inputs: HorizonInputs, targetSteps: number): HorizonTrend | null {
   const { candidates, batchSize, rangeTestRate } = inputs;
-  const pointsOf = (c: Candidate): HorizonPoint[] =>
-    horizonPoints((c.runs ?? []).map((r) => ({ round: r.round, steps: r.steps, learningRate: r.learningRate, valLoss: r.diverged ? null : r.valLoss })));
   const own = candidates.find((c) => c.batchSize === batchSize);
   if (!own) return null;
-  const points = pointsOf(own);
-  if (!points.length) return null;
-  const exponents = candidates.map((c) => horizonExponent(pointsOf(c))).filter((a): a is number => a !== null);
-  const exponent = exponents.length ? median(exponents) : null;
-  const longest = points[points.length - 1];
-  const carried = extrapolateRate({ steps: longest.steps, rate: longest.bestRate }, exponent, targetSteps);
-  const limitedByRangeTest = heldByRangeTest(targetSteps, longest.steps, rangeTestRate, carried.rate);
+  const runs = own.runs ?? [];
+  const points = horizonPoints(runs.map((r) => ({ round: r.round, steps: r.steps, learningRate: r.learningRate, valLoss: r.diverged ? null : r.valLoss })));
+  const finite = runs.filter((r) => !r.diverged && r.valLoss !== null).map((r) => r.valLoss!);
+  const sigma = inputs.sigma ?? PRIOR_RELATIVE_SIGMA * (finite.length ? Math.min(...finite) : 1);
+  const model = fitLossModel(runs.map((r) => ({ steps: r.steps, rate: r.learningRate, loss: r.diverged ? null : r.valLoss })), sigma);
+  if (!model) return null;
+  const fromSteps = Math.max(...runs.map((r) => r.steps));
+  const measuredRate = inputs.fallbackPeak;
+  // Never raised: a horizon shorter than the search's runs keeps the rate measured.
+  const carry = (alpha: number) => Math.min(1, (targetSteps / fromSteps) ** -alpha);
+  const factor = carry(model.exponent.value);
+  const carried = measuredRate * factor;
+  const limitedByRangeTest = heldByRangeTest(targetSteps, fromSteps, rangeTestRate, carried);
+  const loss = model.lossAt(targetSteps);
   return {
     batchSize,
     points,
-    exponent,
-    fromSteps: longest.steps,
-    measuredRate: longest.bestRate,
-    factor: carried.factor,
-    clamped: carried.clamped,
+    exponent: model.exponent.value,
+    exponentInterval: [model.exponent.low, model.exponent.high],
+    exponentFrom: model.exponentFrom,
+    fromSteps,
+    measuredRate,
+    factor,
+    peakInterval: [measuredRate * carry(model.exponent.high), measuredRate * carry(model.exponent.low)],
+    ...(loss ? { predictedLoss: loss } : {}),
+    clamped: false,
     rangeTestRate,
     limitedByRangeTest,
   };

@@ -1,10 +1,6 @@
 /**
- * How the best learning rate moves with the length of training, measured on the
- * search's own runs and extrapolated to the user's horizon. Short runs favour high rates
- * (Bjorck et al. 2024: η* ∝ H^-α, with α from about 0.3 for language models to about 1 on
- * small image sets at a constant rate), so the exponent is measured per task: the
- * search trains the same batch size at several rates for t and again for 9t (or 3t), and
- * the best rate of each round gives α. Pure functions over recorded numbers.
+ * The user's horizon, and the best rate among one length's runs (see `loss-model.ts` for
+ * how the best rate moves with the length of training). Pure functions over recorded numbers.
  */
 
 /** The planned training length: epochs, or seconds of wall time; `given` by the user or the `default`. */
@@ -32,12 +28,6 @@ export type RateEdge = 'low' | 'high' | null;
 
 /** Runs shorter than this say nothing of how the best rate moves: their round is left out of the trend. */
 export const MIN_TREND_STEPS = 20;
-
-/** The exponent is kept within [0, MAX_EXPONENT]: a best rate rising with the horizon is noise, and above 1 is no trend we trust. */
-export const MAX_EXPONENT = 1;
-
-/** An extrapolated rate is never below this share of the rate measured best, however long the horizon. */
-export const MIN_HORIZON_FACTOR = 1 / 8;
 
 /**
  * The rate at the minimum of validation loss against log rate: the parabola through the
@@ -89,42 +79,6 @@ export function horizonPoints(runs: readonly (RatePoint & { round: number; steps
     out.push({ steps: Math.max(...these.map((r) => r.steps)), bestRate: best.rate, edge: best.edge, rates });
   }
   return out.sort((a, b) => a.steps - b.steps);
-}
-
-/**
- * α in η*(H) ∝ H^-α from the best rates of the shortest and the longest runs, kept
- * within [0, MAX_EXPONENT]. Null without two lengths at least 1.5× apart, or when the
- * longest runs did best at the highest rate tried: their optimum is unknown.
- */
-export function horizonExponent(points: readonly HorizonPoint[]): number | null {
-  if (points.length < 2) return null;
-  const short = points[0];
-  const long = points[points.length - 1];
-  if (long.steps < 1.5 * short.steps || long.edge === 'high') return null;
-  const alpha = -Math.log(long.bestRate / short.bestRate) / Math.log(long.steps / short.steps);
-  return Math.min(MAX_EXPONENT, Math.max(0, alpha));
-}
-
-/** The rate for a horizon of `targetSteps`, from the rate best at `steps`, and how it was got. */
-export interface HorizonRate {
-  rate: number;
-  /** rate / the measured best rate. */
-  factor: number;
-  /** True when `MIN_HORIZON_FACTOR` or the no-raise rule limited the factor. */
-  clamped: boolean;
-}
-
-/**
- * Extrapolates the rate measured best at `from.steps` to `targetSteps` by η ∝ H^-α.
- * The factor is kept within [MIN_HORIZON_FACTOR, 1]: a horizon shorter than the search's
- * runs keeps the measured rate (a higher one was never seen to train), and no trend is
- * trusted beyond an eighth. Without an exponent, the measured rate.
- */
-export function extrapolateRate(from: { steps: number; rate: number }, exponent: number | null, targetSteps: number): HorizonRate {
-  if (exponent === null || !(targetSteps > 0) || !(from.steps > 0)) return { rate: from.rate, factor: 1, clamped: false };
-  const raw = (targetSteps / from.steps) ** -exponent;
-  const factor = Math.min(1, Math.max(MIN_HORIZON_FACTOR, raw));
-  return { rate: from.rate * factor, factor, clamped: factor !== raw };
 }
 
 /** Steps of a run of `epochs` epochs over `samples` training samples at `batchSize` (a last partial batch counts). */

@@ -34,6 +34,14 @@ export function kerasSnippet(rec: Recommendation, spec: WorkloadInfo['optimizer'
   const s = rec.schedule;
   const optimizer = spec.name;
   const extra = kerasSettings(spec);
+  if (s.kind === 'constant') {
+    return [
+      'import keras',
+      '',
+      `model.compile(optimizer=keras.optimizers.${KERAS_OPTIMIZERS[optimizer]}(learning_rate=${literal(rec.learningRate)}${extra}), loss=...)`,
+      `model.fit(x, y, batch_size=${rec.batchSize}, epochs=${wholeEpochs(rec)})`,
+    ].join('\n');
+  }
   return [
     'import keras',
     '',

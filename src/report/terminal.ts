@@ -124,11 +124,15 @@ export function formatSummary(doc: AutobatchDocument): string {
       `Recommendation: batch size ${rec.batchSize}, for ${formatNumber(rec.horizon.epochs)} epochs (${rec.horizon.steps.toLocaleString('en-US')} steps` +
         `${rec.horizon.source === 'default' ? ', the default' : ''})`,
     );
-    out.push(
-      `  schedule: warm-up ${sched.warmupSteps.toLocaleString('en-US')} steps to a peak of ${sci(sched.peakLearningRate)}, ` +
-        `linear decay to ${sched.finalLearningRate === 0 ? '0' : sci(sched.finalLearningRate)} at step ${sched.totalSteps.toLocaleString('en-US')}`,
-    );
-    out.push(`  or a constant learning rate of ${sci(rec.learningRate)}`);
+    if (sched.kind === 'constant') {
+      out.push(`  learning rate: a constant ${sci(rec.learningRate)}, your model's own${doc.search?.decision?.rule === 'default-within-noise' ? ': nothing the search measured beat it beyond the noise' : ''}`);
+    } else {
+      out.push(
+        `  schedule: warm-up ${sched.warmupSteps.toLocaleString('en-US')} steps to a peak of ${sci(sched.peakLearningRate)}, ` +
+          `linear decay to ${sched.finalLearningRate === 0 ? '0' : sci(sched.finalLearningRate)} at step ${sched.totalSteps.toLocaleString('en-US')}`,
+      );
+      out.push(`  or a constant learning rate of ${sci(rec.learningRate)}`);
+    }
     out.push(`  in TensorFlow.js: ${tfjsSnippet(rec).split('\n')[1]}`);
     if (rec.expected.samplesPerSec !== null && rec.expected.peakBytes !== null) {
       out.push(

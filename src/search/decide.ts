@@ -17,8 +17,8 @@ import { compareConfigs, type ConfigEstimate, type Evidence } from './evidence';
  *   4. The user's own configuration (batch 32, the compiled rate, constant), when it was
  *      measured, stays the answer unless the pick beats it by more than the noise: a
  *      one-sided test at `DEFAULT_TEST_LEVEL`, corrected for the pick being the best of
- *      the m configurations tied with it (Šidák: the best of ten equal configurations
- *      looks 1.5 standard errors better than it is). Tuning must never leave the user
+ *      the m configurations it was chosen among (Šidák: the best of ten equal
+ *      configurations looks 1.5 standard errors better than it is; see `competitors`). Tuning must never leave the user
  *      worse off than not tuning.
  */
 
@@ -68,6 +68,8 @@ export interface Comparison {
 export interface Decision {
   /** The configuration recommended. */
   pick: string;
+  /** How many configurations the pick was chosen among (see `competitors`): the default's test is corrected for them. */
+  competitors: number;
   rule: DecisionRule;
   /** The lowest expected loss among those that may win. */
   best: string;
@@ -75,7 +77,10 @@ export interface Decision {
   tied: string[];
   /** The closest other configuration that may win, against the pick; null when none. */
   runnerUp: Comparison | null;
-  /** The user's default against the pick; null when it was not measured or is the pick. */
+  /**
+   * The user's default against the best other pick (`config`: that pick; `difference`:
+   * the default's expected loss − its); null when the default was not measured, or nothing else could win.
+   */
   versusDefault: Comparison | null;
 }
 
@@ -90,7 +95,7 @@ export function decide(evidence: Evidence, options: DecisionOptions): Decision |
   if (!pool.length) {
     // Nothing learned: the user's configuration, or, unmeasured, the lowest loss with the rule saying why.
     const pick = baseline ?? measured.find((e) => eligible(e.config)) ?? measured[0];
-    return { pick: pick.config, rule: 'nothing-learned', best: pick.config, tied: [pick.config], runnerUp: null, versusDefault: null };
+    return { pick: pick.config, competitors: 1, rule: 'nothing-learned', best: pick.config, tied: [pick.config], runnerUp: null, versusDefault: null };
   }
   const best = pool[0];
   const tied = pool.filter((e) => e === best || withinNoise(evidence, e, best));
@@ -102,17 +107,30 @@ export function decide(evidence: Evidence, options: DecisionOptions): Decision |
     pick = faster;
     rule = 'faster-within-noise';
   }
+  let versusDefault: Comparison | null = null;
+  const chosenAmong = competitors(measured, baseline, pick, tied);
   if (baseline && baseline !== pick) {
     const { difference, standardError } = compareConfigs(evidence, baseline.config, pick.config);
-    if (difference <= beatDefaultZ(tied.length) * standardError) {
+    versusDefault = { config: pick.config, difference, standardError };
+    if (difference <= beatDefaultZ(chosenAmong) * standardError) {
       pick = baseline;
       rule = 'default-within-noise';
     }
   }
   const others = pool.filter((e) => e !== pick);
   const runnerUp = others.length ? against(evidence, others[0], pick) : null;
-  const versusDefault = baseline && baseline !== pick ? against(evidence, baseline, pick) : null;
-  return { pick: pick.config, rule, best: best.config, tied: tied.map((e) => e.config), runnerUp, versusDefault };
+  return { pick: pick.config, competitors: chosenAmong, rule, best: best.config, tied: tied.map((e) => e.config), runnerUp, versusDefault };
+}
+
+/**
+ * How many configurations the pick was chosen among, for the test against the default:
+ * those the race measured as often as the pick was measured beyond its first run (the
+ * pick's later replicates are fresh draws, so the selection that biases its estimate is
+ * among these), or without a race, every configuration tied with the best.
+ */
+export function competitors(measured: readonly ConfigEstimate[], baseline: ConfigEstimate | null, pick: ConfigEstimate, tied: readonly ConfigEstimate[]): number {
+  if (pick.replicates < 2) return Math.max(1, tied.length);
+  return Math.max(1, measured.filter((e) => e !== baseline && e.replicates >= 2).length);
 }
 
 function withinNoise(evidence: Evidence, a: ConfigEstimate, best: ConfigEstimate): boolean {

@@ -1,3 +1,4 @@
+import { PRIOR_RELATIVE_SIGMA } from '../lr/loss-model';
 import { mean } from '../util/stats';
 
 /**
@@ -60,11 +61,6 @@ export interface Evidence {
   measurements: readonly Measurement[];
 }
 
-/**
- * The spread σ assumed before any replicate, relative to the best configuration's loss:
- * the grid's finalists in bench/ spread by 1–5 % over three data orders (median about 2 %).
- */
-export const PRIOR_RELATIVE_SIGMA = 0.02;
 
 /**
  * The prior's weight, in degrees of freedom: two residuals count as much as the prior, so

@@ -130,10 +130,11 @@ export interface SearchPlan {
   sizes?: number[];
   rounds: PlannedRound[];
   /**
-   * Seeds (data orders) the closest contenders of a last round at the horizon train with
-   * (see `planRungs`); 1 or absent: one.
+   * The race at the top rung (see `nextContenders`): replicates a configuration may reach,
+   * configurations raced besides the default, and the folds it races over (null: data orders).
+   * Absent: no race.
    */
-  seeds?: number;
+  race?: { replicates: number; contenders: number; folds: number | null };
 }
 
 /** One round: its sizes, rates, and how long each run trains. */

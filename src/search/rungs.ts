@@ -5,8 +5,9 @@ import { NOISE_BATCH, gradientMs } from '../noise/at-init';
 import { credibleNoiseScale } from '../noise/credible';
 import { chooseCandidates } from './candidates';
 import { evaluationRowSeconds, evaluationRows, evaluationSeconds } from './evaluation-cost';
-import { LR_FACTORS, NOISE_BATCHES, PLAN, planSearch, type SearchPlan } from './plan';
+import { NOISE_BATCHES, PLAN, type SearchPlan } from './plan';
 import { EDGE_RUNS } from './refine';
+import { foldCount } from '../workloads/folds';
 
 /**
  * The search's rungs, in the unit of the user's horizon (issue 20). The recommendation is
@@ -30,8 +31,15 @@ export interface HorizonLength {
 /** Each rung trains this many times longer than the one below it. */
 export const RUNG_GROWTH = 3;
 
-/** First-rung rates when runs are cheap: a range test's rate can be off by 4× either way (seen on tables, issue 20). */
-export const WIDE_LR_FACTORS = [0.25, 0.5, 1, 2, 4] as const;
+/**
+ * The rates a size tries at a rung, as multiples of its centre (the LR range test's
+ * suggestion scaled to the size): a decade below and above it at every rung (issue 28),
+ * at half-decade steps where the rung can afford five runs a size, else at decades. A
+ * range test's rate can be off by several times either way, and short runs favour high
+ * rates: no rung's winner narrows the range of the next.
+ */
+export const DECADE_RATES = [0.1, 10 ** -0.5, 1, 10 ** 0.5, 10] as const;
+export const COARSE_RATES = [0.1, 1, 10] as const;
 
 /**
  * How much the search may spend when the horizon is cheap, in wall time, as a multiple of
@@ -39,7 +47,7 @@ export const WIDE_LR_FACTORS = [0.25, 0.5, 1, 2, 4] as const;
  * is what an untargeted tuner does. The budget still caps it; when even the leanest search
  * that reaches the horizon costs more, that search is planned if the budget holds it.
  */
-export const SEARCH_HORIZONS = 12;
+export const SEARCH_HORIZONS = 60;
 
 /**
  * A search may also cost up to this many times the leanest that reaches the same rung:
@@ -51,8 +59,15 @@ export const SEARCH_HORIZONS = 12;
  */
 export const WIDTH_ALLOWANCE = 2;
 
-/** Seeds (data orders) a horizon rung's closest contenders train with, when time allows. */
+/** Data orders a configuration raced at the top rung may train with, where the rows are not cross-validated. */
 export const HORIZON_SEEDS = 3;
+
+/**
+ * Rows (training and validation) up to which the data is small: the search cross-validates
+ * (when the validation rows are a held-out share and the whole search over folds fits) and
+ * keeps the smallest sizes the probe measured among its candidates.
+ */
+export const SMALL_DATA_ROWS = 5000;
 
 /** A rung of a shape: its share of the horizon, how many sizes enter it, and the rates each tries. */
 export interface RungShape {
@@ -63,34 +78,64 @@ export interface RungShape {
   lrFactors: readonly number[];
 }
 
-/** The leanest rungs: every size at three rates for a ninth of the top, at its rate for a third, the best two at three rates. */
-const threeRungs: RungShape[] = [
-  { share: 1 / RUNG_GROWTH ** 2, sizes: Infinity, lrFactors: LR_FACTORS },
-  { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: [1] },
-  { share: 1, sizes: 2, lrFactors: LR_FACTORS },
-];
+/** A search's shape: its rungs, and the race at its top rung (see `nextContenders`). */
+export interface SearchShape {
+  name: string;
+  rungs: RungShape[];
+  /** Replicates a raced configuration may reach at the top rung, the first run included: folds, or data orders. */
+  replicates: number;
+  /** Configurations raced at once besides the user's default. */
+  contenders: number;
+}
 
-/** The shapes a search may take, richest first, each ending on its top rung. */
-export function rungShapes(): { name: string; rungs: RungShape[]; seeds: number }[] {
+/**
+ * The shapes a search may take, richest first, each ending on its top rung. With `folds`
+ * (small data, cross-validated), a first shape trains every size at the horizon, and the
+ * race runs over the folds.
+ */
+export function rungShapes(folds: number | null = null): SearchShape[] {
+  const replicates = folds ?? HORIZON_SEEDS;
   return [
+    ...(folds ? [{ name: 'one rung, cross-validated', rungs: [{ share: 1, sizes: Infinity, lrFactors: DECADE_RATES }], replicates, contenders: 3 }] : []),
     {
       name: 'wide',
       rungs: [
-        { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: WIDE_LR_FACTORS },
-        { share: 1, sizes: 3, lrFactors: LR_FACTORS },
+        { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: DECADE_RATES },
+        { share: 1, sizes: 3, lrFactors: DECADE_RATES },
       ],
-      seeds: HORIZON_SEEDS,
+      replicates,
+      contenders: 3,
     },
     {
       name: 'two rungs',
       rungs: [
-        { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: LR_FACTORS },
-        { share: 1, sizes: 2, lrFactors: LR_FACTORS },
+        { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: DECADE_RATES },
+        { share: 1, sizes: 2, lrFactors: DECADE_RATES },
       ],
-      seeds: HORIZON_SEEDS,
+      replicates,
+      contenders: 2,
     },
-    { name: 'three rungs', rungs: threeRungs, seeds: HORIZON_SEEDS },
-    { name: 'three rungs, one data order', rungs: threeRungs, seeds: 1 },
+    {
+      name: 'three rungs',
+      rungs: [
+        { share: 1 / RUNG_GROWTH ** 2, sizes: Infinity, lrFactors: DECADE_RATES },
+        { share: 1 / RUNG_GROWTH, sizes: Infinity, lrFactors: COARSE_RATES },
+        { share: 1, sizes: 2, lrFactors: DECADE_RATES },
+      ],
+      replicates: Math.min(replicates, HORIZON_SEEDS),
+      contenders: 2,
+    },
+    {
+      name: 'lean',
+      rungs: [
+        { share: 1 / RUNG_GROWTH ** 2, sizes: Infinity, lrFactors: COARSE_RATES },
+        { share: 1 / RUNG_GROWTH, sizes: 2, lrFactors: COARSE_RATES },
+        { share: 1, sizes: 2, lrFactors: COARSE_RATES },
+      ],
+      replicates: 2,
+      contenders: 1,
+    },    // The least that still decides anything: every size at three rates a decade apart, once, on the top rung.
+    { name: 'one rung', rungs: [{ share: 1, sizes: Infinity, lrFactors: COARSE_RATES }], replicates: 2, contenders: 1 },
   ];
 }
 
@@ -99,6 +144,10 @@ export interface RungPlanInputs {
   trainSamples: number;
   /** Candidate sets, largest first (see `chooseCandidates`), each size with the probe's lone step time. */
   sizeSets: readonly (readonly { batchSize: number; stepMs: number }[])[];
+  /** The user's default batch size and its step time: one run of it at every rung, raced at the top. Null: not measured. */
+  baseline?: { batchSize: number; stepMs: number } | null;
+  /** Folds the top rung may race over when it is the horizon (small data, a held-out validation share); null: data orders. */
+  folds?: number | null;
   /** Runs side by side. */
   parallel: number;
   /** Seconds the search may use (training, evaluation, everything). */
@@ -111,11 +160,10 @@ export interface RungPlanInputs {
 
 /** The planned search, with what it says about the answer: measured at the horizon or extrapolated. */
 export interface RungPlan extends SearchPlan {
-  /** The candidate sizes; absent where the search chooses them (rounds of equal time). */
-  sizes?: number[];
-  /** The top rung's share of the horizon: 1 when the answer is measured on the user's own run; 0 for rounds of equal time. */
+  sizes: number[];
+  /** The top rung's share of the horizon: 1 when the answer is measured on the user's own run. */
   topFraction: number;
-  /** Seconds the plan is expected to take, its seeds included. */
+  /** Seconds the plan is expected to take, its race included. */
   estimatedSeconds: number;
   /** The shape's name, for the document. */
   shape: string;
@@ -123,70 +171,54 @@ export interface RungPlan extends SearchPlan {
   why: string;
 }
 
+/** Sizes a shape should compare before a richer shape gives way to more sizes: below it, shapes come first. */
+export const WIDE_SET = 4;
+
 /** A first rung shorter than this many steps, at every size, ranks rates on noise. */
 export const LEAST_RUNG_STEPS = 8;
+
+type Size = { batchSize: number; stepMs: number };
 
 /**
  * The search for the time available. The top rung is the highest fraction of the horizon
  * (1, 1/3, 1/9, …) at which the leanest shape (see `rungShapes`) fits; at that fraction,
- * the most sizes, then the richest shape, whose cost stays within `SEARCH_HORIZONS`
+ * the richest shape with at least `WIDE_SET` sizes (the most it can hold), else with
+ * fewer, whose cost stays within `SEARCH_HORIZONS`
  * horizon runs (or `WIDTH_ALLOWANCE` × the leanest's cost, when that is more) and the
  * time available. Costs are the probe's step times × the steps each run takes (a run of
  * E/3 epochs at batch b takes E/3 × ⌈N/b⌉ steps), on `parallel` processes (the waves of a
  * rung, each as long as its slowest run), the top rung costed on its most expensive sizes
- * (the sizes that go on are not known yet), its edge runs and seeds included. Null when
- * not even the leanest fits at a fraction whose first rung still takes `LEAST_RUNG_STEPS`
- * at every size.
+ * (the sizes that go on are not known yet), the default's run at every rung, one wave of
+ * edge runs and the whole race included. A size whose first rung would take fewer than
+ * `LEAST_RUNG_STEPS` steps leaves that shape's set. Null when not even the leanest fits at
+ * a fraction whose first rung still takes that many steps at some size.
  */
 export function planRungs(inputs: RungPlanInputs): RungPlan | null {
   const { horizon } = inputs;
   const slowdown = Math.max(1, inputs.slowdown ?? 1);
-  const stepsAt = (b: number, fraction: number) =>
-    horizon.unit === 'epochs' ? epochSteps(horizon.value * fraction, inputs.trainSamples, b) : null;
-  const trainSecondsAt = (size: { batchSize: number; stepMs: number }, fraction: number) =>
-    horizon.unit === 'epochs' ? (stepsAt(size.batchSize, fraction)! * size.stepMs * slowdown) / 1000 : horizon.value * fraction * slowdown;
-  const runSeconds = (size: { batchSize: number; stepMs: number }, fraction: number) => {
+  const stepsAt = (b: number, fraction: number) => epochSteps(horizon.value * fraction, inputs.trainSamples, b);
+  const trainSecondsAt = (size: Size, fraction: number) =>
+    horizon.unit === 'epochs' ? (stepsAt(size.batchSize, fraction) * size.stepMs * slowdown) / 1000 : horizon.value * fraction * slowdown;
+  const runSeconds = (size: Size, fraction: number) => {
     const train = trainSecondsAt(size, fraction);
     return train + inputs.overheadFor(train);
   };
-  const parallel = Math.max(1, inputs.parallel);
-  // A rung's runs in waves of `parallel`, each wave as long as its longest run.
-  const rungSeconds = (runs: number[]) => {
-    const sorted = [...runs].sort((a, b) => b - a);
-    let total = 0;
-    for (let i = 0; i < sorted.length; i += parallel) total += sorted[i];
-    return total;
-  };
-  const costOf = (sizes: readonly { batchSize: number; stepMs: number }[], shape: ReturnType<typeof rungShapes>[number], top: number) => {
-    let total = 0;
-    for (const rung of shape.rungs) {
-      const fraction = top * rung.share;
-      const entering = [...sizes].sort((a, b) => runSeconds(b, fraction) - runSeconds(a, fraction)).slice(0, Math.min(rung.sizes, sizes.length));
-      total += rungSeconds(entering.flatMap((s) => rung.lrFactors.map(() => runSeconds(s, fraction))));
-    }
-    // At the horizon: the runs past an edge rate, then the best's and a contender's further seeds (see `refineAtHorizon`).
-    if (top === 1) {
-      const dearest = [...sizes].sort((a, b) => runSeconds(b, 1) - runSeconds(a, 1)).slice(0, 2);
-      total += rungSeconds(Array.from({ length: EDGE_RUNS }, () => runSeconds(dearest[0], 1)));
-      if (shape.seeds > 1) total += rungSeconds(dearest.flatMap((s) => Array.from({ length: shape.seeds - 1 }, () => runSeconds(s, 1))));
-    }
-    return total;
-  };
+  const costOf = (sizes: readonly Size[], shape: SearchShape, top: number) => shapeSeconds(sizes, shape, top, runSeconds, inputs);
   const usable = inputs.sizeSets.filter((set) => set.length > 0);
   if (!usable.length) return null;
-  const shapes = rungShapes();
   // Sizes whose first rung would take fewer than `LEAST_RUNG_STEPS` steps leave that shape's sets.
-  const firstSteps = (b: { batchSize: number; stepMs: number }, fraction: number) =>
-    horizon.unit === 'epochs' ? stepsAt(b.batchSize, fraction)! : (horizon.value * fraction * 1000) / b.stepMs;
+  const firstSteps = (b: Size, fraction: number) => (horizon.unit === 'epochs' ? stepsAt(b.batchSize, fraction) : (horizon.value * fraction * 1000) / b.stepMs);
   for (let top = 1; ; top /= RUNG_GROWTH) {
-    // More sizes first, then the richer shape: the rates get refined at the horizon (see
-    // `refineAtHorizon`), the sizes do not.
-    const feasible = usable.flatMap((full) =>
-      shapes
-        .map((shape) => ({ shape, set: full.filter((b) => firstSteps(b, top * shape.rungs[0].share) >= LEAST_RUNG_STEPS) }))
-        .filter(({ set }) => set.length > 0 && set.length >= Math.min(PLAN.minCandidates, full.length))
-        .map(({ shape, set }) => ({ shape, set, cost: costOf(set, shape, top) })),
-    );
+    // Folds only where the top rung is the user's own run: a fold's run is a whole run.
+    const shapes = rungShapes(top === 1 ? (inputs.folds ?? null) : null);
+    // The richer shape first (its race measures the answer's noise; its rates are finer), with
+    // at least `WIDE_SET` sizes; then fewer sizes; the sets largest first within each shape.
+    const pairs = shapes.flatMap((shape) => usable.map((full) => ({ shape, full })));
+    const ordered = [...pairs.filter((p) => p.full.length >= WIDE_SET), ...pairs.filter((p) => p.full.length < WIDE_SET)];
+    const feasible = ordered
+      .map(({ shape, full }) => ({ shape, full, set: full.filter((b) => firstSteps(b, top * shape.rungs[0].share) >= LEAST_RUNG_STEPS) }))
+      .filter(({ set, full }) => set.length > 0 && set.length >= Math.min(PLAN.minCandidates, full.length))
+      .map(({ shape, set }) => ({ shape, set, cost: costOf(set, shape, top) }));
     // No shape has a first rung long enough: a lower top rung would only be shorter.
     if (!feasible.length) return null;
     const cheapest = Math.min(...feasible.map((f) => f.cost));
@@ -197,21 +229,50 @@ export function planRungs(inputs: RungPlanInputs): RungPlan | null {
   }
 }
 
+/**
+ * What `shape` costs at top rung `top`, in seconds: each rung's runs (its most expensive
+ * sizes × their rates, and the default's run) in waves on `parallel` processes; at the top,
+ * one wave of edge runs and the race — every contender and the default to their last replicate.
+ */
+function shapeSeconds(sizes: readonly Size[], shape: SearchShape, top: number, runSeconds: (size: Size, fraction: number) => number, inputs: RungPlanInputs): number {
+  const parallel = Math.max(1, inputs.parallel);
+  // A rung's runs in waves of `parallel`, each wave as long as its longest run.
+  const wavesOf = (runs: number[]) => {
+    const sorted = [...runs].sort((a, b) => b - a);
+    let total = 0;
+    for (let i = 0; i < sorted.length; i += parallel) total += sorted[i];
+    return total;
+  };
+  const dearest = (fraction: number, n: number) => [...sizes].sort((a, b) => runSeconds(b, fraction) - runSeconds(a, fraction)).slice(0, Math.min(n, sizes.length));
+  const baseline = inputs.baseline ? [inputs.baseline] : [];
+  let total = 0;
+  for (const rung of shape.rungs) {
+    const fraction = top * rung.share;
+    total += wavesOf([...dearest(fraction, rung.sizes).flatMap((s) => rung.lrFactors.map(() => runSeconds(s, fraction))), ...baseline.map((b) => runSeconds(b, fraction))]);
+  }
+  const topSizes = dearest(top, shape.contenders);
+  total += wavesOf(Array.from({ length: EDGE_RUNS }, () => runSeconds(topSizes[0], top)));
+  const raced = [...topSizes, ...baseline];
+  total += wavesOf(raced.flatMap((s) => Array.from({ length: shape.replicates - 1 }, () => runSeconds(s, top))));
+  return total;
+}
+
 function toPlan(
-  set: readonly { batchSize: number; stepMs: number }[],
-  shape: ReturnType<typeof rungShapes>[number],
+  set: readonly Size[],
+  shape: SearchShape,
   top: number,
   cost: number,
   inputs: RungPlanInputs,
-  trainSecondsAt: (size: { batchSize: number; stepMs: number }, fraction: number) => number,
+  trainSecondsAt: (size: Size, fraction: number) => number,
   boundedByNeed: boolean,
 ): RungPlan {
   const mean = (fraction: number) => set.reduce((sum, s) => sum + trainSecondsAt(s, fraction), 0) / set.length;
   const unit = inputs.horizon.unit === 'epochs' ? 'epochs' : 's';
   const atTop = inputs.horizon.value * top;
+  const folds = top === 1 ? (inputs.folds ?? null) : null;
   const why =
     top === 1
-      ? `every decision measured at the horizon (${fmt(inputs.horizon.value)} ${unit})${boundedByNeed ? `; no wider than the question needs (${SEARCH_HORIZONS} of its runs' time, or ${WIDTH_ALLOWANCE}× the leanest search)` : ''}`
+      ? `every decision measured at the horizon (${fmt(inputs.horizon.value)} ${unit})${folds ? `, on ${folds} folds of your rows` : ''}${boundedByNeed ? `; no wider than the question needs (${SEARCH_HORIZONS} of its runs' time, or ${WIDTH_ALLOWANCE}× the leanest search)` : ''}`
       : `the top rung is ${fmt(atTop)} ${unit}, 1/${Math.round(1 / top)} of the horizon: the leanest search that reaches ${fmt(inputs.horizon.value)} ${unit} needs more than the time left`;
   return {
     count: set.length,
@@ -222,7 +283,7 @@ function toPlan(
       trainSeconds: mean(top * r.share),
       length: { unit: inputs.horizon.unit, value: inputs.horizon.value * top * r.share, fraction: top * r.share },
     })),
-    seeds: top === 1 ? shape.seeds : 1,
+    race: { replicates: shape.replicates, contenders: shape.contenders, folds },
     topFraction: top,
     estimatedSeconds: cost,
     shape: shape.name,
@@ -244,10 +305,13 @@ export const POOL_SLOWDOWN = 1.2;
 /** Seconds a run costs before its first step: building the model, the messages. */
 export const RUN_START_SECONDS = 0.2;
 
+/** The batch size people train with when nobody tells them otherwise (Keras's `fit`): the default configuration's. */
+export const DEFAULT_BATCH = 32;
+
 export interface HorizonSearchInputs {
   probe: ProbeResult;
   noiseAtInit: NoiseEstimate | null;
-  data: { trainSamples: number; valSamples: number };
+  data: { trainSamples: number; valSamples: number; validation?: 'held-out' | 'given' };
   /** The largest size the search may train: the probe's safe maximum. */
   maxBatch: number;
   horizon: HorizonOption;
@@ -255,11 +319,19 @@ export interface HorizonSearchInputs {
   secondsAvailable: number;
 }
 
+/** The default configuration's batch: `DEFAULT_BATCH`, or the largest size that fits when it does not (the training set, the safe maximum). */
+export function defaultBatch(trainSamples: number, maxBatch: number): number {
+  return Math.max(1, Math.min(DEFAULT_BATCH, trainSamples, maxBatch));
+}
+
 /**
  * The search for the user's horizon (see `planRungs`): the candidate sets from the probe
  * (`MAX_SIZES` down to `PLAN.minCandidates`, closest to the knee and the noise scale: see
- * `chooseCandidates`), each run's cost besides training from the probe (evaluation, its
- * noise measurement, its start). With `--train-time`, the rungs are seconds.
+ * `chooseCandidates`; on small data, the smallest sizes too), each run's cost besides
+ * training from the probe (evaluation, its noise measurement, its start), folds where the
+ * data is small and its validation rows a held-out share. With `--train-time`, the rungs
+ * are seconds. Null when no search fits: runs too short to learn decide nothing, so there
+ * is no fallback to rounds of equal time.
  */
 export function planForHorizon(inputs: HorizonSearchInputs): RungPlan | null {
   const { probe, maxBatch } = inputs;
@@ -267,49 +339,72 @@ export function planForHorizon(inputs: HorizonSearchInputs): RungPlan | null {
   if (!ok.length || probe.throughputKnee === null) return null;
   const knee = Math.min(probe.throughputKnee, maxBatch);
   const bNoise = credibleNoiseScale(inputs.noiseAtInit);
-  const stepOf = (b: number) => ok.find((t) => t.batchSize === b)!.stepMs!;
+  const stepOf = (b: number) => ok.find((t) => t.batchSize === b)?.stepMs ?? null;
   // Sizes that take too few steps for even a third of the horizon to rank them (a batch
   // near the data set's size on a short horizon) are no candidates in the horizon's unit:
-  // with them, the sets near a large knee left no search at all, and the search fell back
-  // to rounds of equal time, longer than the user's run (an LSTM at 3 epochs, in bench/).
+  // they leave the candidates; they do not send the search to rounds of equal time (an
+  // LSTM at 3 epochs whose largest sizes had 2 steps an epoch, in bench/).
   const horizonEpochs = 'epochs' in inputs.horizon ? inputs.horizon.epochs : null;
   const enoughSteps = (b: number) => horizonEpochs === null || epochSteps(horizonEpochs / RUNG_GROWTH, inputs.data.trainSamples, b) >= LEAST_RUNG_STEPS;
-  const sizes = ok.map((t) => t.batchSize).filter(enoughSteps);
-  const pool = sizes.length ? sizes : ok.map((t) => t.batchSize);
+  const pool = ok.map((t) => t.batchSize).filter(enoughSteps);
+  if (!pool.length) return null;
+  const rows = inputs.data.trainSamples + inputs.data.valSamples;
+  const small = rows <= SMALL_DATA_ROWS;
   const counts = Array.from({ length: MAX_SIZES }, (_, i) => MAX_SIZES - i).filter((n) => n >= Math.min(PLAN.minCandidates, pool.length) && n <= pool.length);
-  const sizeSets = counts.map((n) => chooseCandidates(pool, knee, bNoise, n).map((b) => ({ batchSize: b, stepMs: stepOf(b) })));
-  const rowSeconds = evaluationRowSeconds(ok, maxBatch);
-  const noiseMs = gradientMs(probe.trials, Math.min(NOISE_BATCH, maxBatch));
-  const overheadFor = (trainSeconds: number) => {
-    const rows = evaluationRows(trainSeconds, rowSeconds, inputs.data.valSamples);
-    const noise = noiseMs === null ? 0 : (Math.min(NOISE_BATCHES.usual, Math.floor((trainSeconds * 1000) / (1.2 * noiseMs))) * 1.2 * noiseMs) / 1000;
-    return evaluationSeconds(rows, inputs.data.trainSamples, rowSeconds) + Math.max(0, noise) + RUN_START_SECONDS;
-  };
+  const sizeSets = counts.map((n) => candidateSet(pool, knee, bNoise, n, small).map((b) => ({ batchSize: b, stepMs: stepOf(b)! })));
+  const baselineBatch = defaultBatch(inputs.data.trainSamples, maxBatch);
+  const baselineStep = stepOf(baselineBatch) ?? interpolatedStepMs(ok, baselineBatch);
   const horizon: HorizonLength = 'epochs' in inputs.horizon ? { unit: 'epochs', value: inputs.horizon.epochs } : { unit: 'seconds', value: inputs.horizon.seconds };
-  const rungs = planRungs({
+  const folds = small && inputs.data.validation === 'held-out' && horizon.unit === 'epochs' ? foldCount(inputs.data.trainSamples, inputs.data.valSamples) : 1;
+  return planRungs({
     horizon,
     trainSamples: inputs.data.trainSamples,
     sizeSets,
+    baseline: baselineStep === null ? null : { batchSize: baselineBatch, stepMs: baselineStep },
+    folds: folds > 1 ? folds : null,
     parallel: inputs.parallel,
     secondsAvailable: inputs.secondsAvailable,
-    overheadFor,
+    overheadFor: runOverhead(probe, maxBatch, inputs.data),
     slowdown: inputs.parallel > 1 ? POOL_SLOWDOWN : 1,
   });
-  if (rungs) return rungs;
-  // Too little time for even a rung of a few steps at every size, in the horizon's unit:
-  // rounds of equal training time (more steps for the large sizes), and the answer carried
-  // to the horizon by the trend and the range test.
-  const timed = planSearch(0, (inputs.secondsAvailable + PLAN.reserveSeconds) * 1000, PLAN.candidates, inputs.parallel);
-  if (timed.count === 0) return null;
-  return {
-    ...timed,
-    sizes: undefined,
-    topFraction: 0,
-    estimatedSeconds: inputs.secondsAvailable,
-    shape: 'equal time',
-    why: `too little time for rungs in the horizon's unit (a first rung of ${LEAST_RUNG_STEPS} steps at every size): rounds of equal training time, carried to the horizon by the trend and the range test`,
+}
+
+/**
+ * `n` candidate sizes (see `chooseCandidates`); on small data the smallest size the probe
+ * measured is among them: there a small batch often generalizes best, and the knee (the
+ * fastest size) says nothing about it.
+ */
+function candidateSet(pool: readonly number[], knee: number, bNoise: number | null, n: number, small: boolean): number[] {
+  const chosen = chooseCandidates(pool, knee, bNoise, n);
+  const smallest = Math.min(...pool);
+  if (!small || chosen.includes(smallest)) return chosen;
+  // The smallest replaces the chosen size farthest from the knee.
+  const farthest = chosen.reduce((a, b) => (Math.abs(Math.log2(b / knee)) > Math.abs(Math.log2(a / knee)) ? b : a));
+  return [smallest, ...chosen.filter((b) => b !== farthest)].sort((a, b) => a - b);
+}
+
+/** A step time for a size the probe did not measure: linear in the batch between the nearest measured sizes. */
+function interpolatedStepMs(ok: readonly { batchSize: number; stepMs: number | null }[], b: number): number | null {
+  const known = ok.filter((t) => t.stepMs !== null).sort((p, q) => p.batchSize - q.batchSize);
+  if (!known.length) return null;
+  const below = [...known].reverse().find((t) => t.batchSize <= b) ?? known[0];
+  const above = known.find((t) => t.batchSize >= b) ?? known[known.length - 1];
+  if (below.batchSize === above.batchSize) return below.stepMs! * (b / below.batchSize);
+  const t = (b - below.batchSize) / (above.batchSize - below.batchSize);
+  return below.stepMs! + t * (above.stepMs! - below.stepMs!);
+}
+
+/** What a run costs besides training (evaluation, its noise measurement, its start), from the probe. */
+function runOverhead(probe: ProbeResult, maxBatch: number, data: { trainSamples: number; valSamples: number }) {
+  const ok = probe.trials.filter((t) => t.status === 'ok' && t.batchSize <= maxBatch);
+  const rowSeconds = evaluationRowSeconds(ok, maxBatch);
+  const noiseMs = gradientMs(probe.trials, Math.min(NOISE_BATCH, maxBatch));
+  return (trainSeconds: number) => {
+    const rows = evaluationRows(trainSeconds, rowSeconds, data.valSamples);
+    const noise = noiseMs === null ? 0 : (Math.min(NOISE_BATCHES.usual, Math.floor((trainSeconds * 1000) / (1.2 * noiseMs))) * 1.2 * noiseMs) / 1000;
+    return evaluationSeconds(rows, data.trainSamples, rowSeconds) + Math.max(0, noise) + RUN_START_SECONDS;
   };
 }
 
-/** Said when no search fits at all: no rungs, and not one round of runs of `PLAN.minCandidateSeconds`. */
-export const NO_PLAN = `the search was not started: the time left holds no search, not even one round of ${PLAN.minCandidateSeconds} s runs`;
+/** Said when no search fits: not one rung of runs long enough to learn. */
+export const NO_PLAN = `the search was not started: the time left holds no search whose shortest runs take at least ${LEAST_RUNG_STEPS} steps`;

@@ -1,22 +1,27 @@
-import type { Candidate, NoiseEstimate, ProbeResult, Trial } from '../document';
+import type { Candidate, NoiseEstimate, ProbeResult, SearchDecision, SearchRung, Trial } from '../document';
+import { epochSteps } from '../lr/horizon';
 import { scaleLearningRate } from '../lr/scaling';
 import { credibleNoiseScale, measurable } from '../noise/credible';
 import { combineNoise, type NoiseEstimateWithError } from '../noise/estimator';
+import { NOISE_BATCH, gradientMs } from '../noise/at-init';
 import type { ProgressEvent } from '../progress';
 import type { TF } from '../platform/tf';
+import type { CandidateRun, RunOutcome, RunSpec, RunWorker } from '../runner/run-spec';
 import type { OptimizerSpec, Workload } from '../workloads/workload';
-import { NOISE_BATCHES, PLAN, type PlannedRound, type SearchPlan } from './plan';
-import { epochSteps } from '../lr/horizon';
-import type { SearchRung } from '../document';
-import { NOISE_BATCH, gradientMs } from '../noise/at-init';
-import { chooseCandidates } from './candidates';
-import { evaluationRowSeconds, evaluationRows, evaluationSeconds } from './evaluation-cost';
-import { HORIZON_TIE_RELATIVE, TIE_MAX_RELATIVE, pickRate, scoreCandidates, statisticalEfficiency, type ScoreResult } from './score';
-import { dispatchInOrder } from '../runner/dispatch';
-import type { RunOutcome, RunSpec, RunWorker } from '../runner/run-spec';
-import { inProcessWorker, type CandidateRun } from './train-candidate';
-import { LR_EDGE_STEP, bestRate, mergeSeeds, refineAtHorizon, type Config } from './refine';
+import { configKey, ratesAround, replicateAt, replicateKey, rowsKey, type Replicate, type RunConfig } from './configs';
+import { decide, type Decision } from './decide';
+import { recordDecision } from './decision-record';
+import { weighEvidence, type Measurement } from './evidence';
 import type { SearchJournal } from './journal';
+import { learnedTest } from './learned';
+import { NOISE_BATCHES, PLAN, type PlannedRound, type SearchPlan } from './plan';
+import { nextContenders, type RaceStop } from './race';
+import { EDGE_RUNS, EDGE_WAVES, edgeRates } from './refine';
+import { DEFAULT_BATCH, defaultBatch } from './rungs';
+import { RunDispatcher, type Dispatched, type Job } from './run-dispatch';
+import { inProcessWorker } from './train-candidate';
+
+export { DEADLINE_GRACE_MS, EPOCH_OVERRUN, POOL_OVERRUN, SLOT_OVERRUN, equalTime } from './run-dispatch';
 
 export interface SearchOptions {
   probe: ProbeResult;
@@ -26,11 +31,12 @@ export interface SearchOptions {
   referenceLr: number;
   referenceBatch: number;
   optimizer: OptimizerSpec;
-  /** The rounds and their times (see `planSearch`). */
-  plan: SearchPlan;
+  /** The rungs, their sizes and the race (see `planForHorizon`). */
+  plan: SearchPlan & { sizes?: number[] };
   /**
-   * When the search must end (ms since the epoch). Before each round after the first, the
-   * rounds left shrink together to fit it, evaluation time as measured so far included.
+   * When the search must end (ms since the epoch). Before each rung after the first, the
+   * rungs left shrink together to fit it, evaluation time as measured so far included;
+   * the race trains no wave that would not end by it.
    */
   deadline?: number;
   /** Largest batch to train or evaluate at: the probe's safe maximum. */
@@ -41,28 +47,30 @@ export interface SearchOptions {
   onProgress?: (event: ProgressEvent) => void;
   /**
    * Where the runs train: a pool's processes side by side (see `RunPool.workers`), each
-   * round's runs dispatched in the plan's order and gathered in it, so the decisions are
-   * those of one process given the same plan.
+   * rung's runs dispatched in order and gathered in it, so the decisions are those of one
+   * process given the same plan.
    * @default this process, one run at a time
    */
   workers?: readonly RunWorker[];
   /**
    * Records the search for a checkpoint; given a previous search's record (a resumed
-   * tuning), its rounds run at the factors they ran at then and its finished runs are
+   * tuning), its rungs run at the factors they ran at then and its finished runs are
    * reused, not trained again (see `SearchJournal`).
    */
   journal?: SearchJournal;
 }
 
 export interface SearchOutcome {
-  /** One per batch size: its best run in the last round it reached. */
+  /** One per batch size: its best configuration in the last rung it reached. */
   candidates: Candidate[];
-  /** Scores of the candidates that reached the last round; null where a candidate did not. */
-  score: ScoreResult | null;
+  /** How the decisive rung decided (see `decide`); null when no run of it trained. */
+  decision: SearchDecision | null;
+  /** The configuration decided on; null with no decision. */
+  pick: RunConfig | null;
   /** Noise at the candidates' final weights, averaged (numerators and denominators apart). */
   noise: NoiseEstimate | null;
   preconditioned: NoiseEstimate | null;
-  /** The noise scale used for goodput and efficiency: at the end of training if measured, else at init. */
+  /** The noise scale used for efficiency: at the end of training if measured, else at init. */
   bNoise: number | null;
   /** True when the deadline stopped the search before every planned run. */
   cut: boolean;
@@ -70,324 +78,421 @@ export interface SearchOutcome {
   steps: number;
   /** Runs whose process died (see `RunFailure`); each is also in its size's `runs`. */
   failures: number;
-  /** Validation rows each round's runs were measured on (see `EVALUATION`), one per round that ran. */
+  /** Validation rows each rung's runs were measured on (see `EVALUATION`), one per rung that ran. */
   evaluatedRows: number[];
-  /** The rounds that ran, in the horizon's unit (plans with `length`); empty for rounds of plain seconds. */
+  /** The rungs that ran, in the horizon's unit. */
   rungs: SearchRung[];
-  /** True when the last round that ran was the user's whole horizon, uncut: its decision needs no extrapolation. */
+  /** True when the decisive rung was the user's whole horizon, uncut: its decision needs no extrapolation. */
   measuredAtHorizon: boolean;
 }
 
 /** One training run of the search, as the document records it. */
 export type SearchRun = NonNullable<Candidate['runs']>[number];
 
-/** A batch size still in the search, at the learning rate it goes on with. */
-interface Entrant {
-  batchSize: number;
-  learningRate: number;
+/**
+ * A size whose run of the user's horizon would take fewer steps than this may win only
+ * on runs of the user's whole length: a decision on a shorter rung cannot say what so few
+ * steps will reach (3,000 rows × 10 epochs at batch 2,048 is 20 steps).
+ */
+export const MIN_EXTRAPOLATED_STEPS = 100;
+
+/** A rate at the edge of those tried is extended by half a decade a run (the rungs' rates are half a decade apart). */
+export const EDGE_FACTOR = Math.sqrt(10);
+
+/** One run of a rung: its configuration, its replicate, and its result (null: its process died). */
+interface Entry {
+  config: string;
+  replicate: Replicate;
+  run: CandidateRun | null;
+}
+
+/** A rung as it ran. */
+interface RungRecord {
+  round: number;
+  spec: PlannedRound;
+  /** Validation rows its runs on the workload's split were measured on. */
+  rows: number;
+  folds: number | null;
+  entries: Entry[];
 }
 
 /**
- * The short search, by successive halving. A few batch sizes (see `chooseCandidates`),
- * each at learning rates around its scaled rate η(B), train from the same initial
- * weights and data order for the same time (as steps: see `equalTime`), each with the
- * recommended schedule compressed to its length (the rate is the schedule's peak), and
- * are scored on validation loss. Each batch size keeps its rate (see `pickRate`); the best sizes train again,
- * longer, from the start; the last round decides (see `scoreCandidates`).
+ * The search, by successive halving in the horizon's unit, decided with its noise (issue
+ * 28). A few batch sizes (see `planForHorizon`), each at rates a decade either side of
+ * its centre (the range test's rate scaled to it), and the user's default configuration,
+ * train from the same initial weights, each run complete in itself with the schedule over
+ * its own length; the best sizes train again on longer rungs, up to the top rung (the
+ * horizon when the budget affords it). There, a rate at the edge of those tried is
+ * extended, and the closest configurations race: more data orders, or on small data more
+ * folds of the user's rows, until noise separates them or the time runs out (see
+ * `nextContenders`); the decision (see `decide`) takes the lowest expected loss, never
+ * the luckiest draw, and keeps the default unless beaten beyond the noise.
  */
 export async function searchBatchSizes(tf: TF, workload: Workload, options: SearchOptions): Promise<SearchOutcome> {
-  const { plan } = options;
-  const ok = options.probe.trials.filter((t) => t.status === 'ok');
-  const sizes =
-    plan.sizes?.filter((b) => b <= options.maxBatch) ??
-    chooseCandidates(
-      ok.map((t) => t.batchSize).filter((b) => b <= options.maxBatch),
-      Math.min(options.probe.throughputKnee!, options.maxBatch),
-      credibleNoiseScale(options.noiseAtInit),
-      plan.count,
-    );
-  // A noise scale weighs as much as its standard error allows (see `credibleNoiseScale`).
-  const bNoiseInit = credibleNoiseScale(options.noiseAtInit) ?? 0;
-  const trialOf = (b: number) => ok.find((t) => t.batchSize === b);
-  const runsIn = (r: SearchPlan['rounds'][number]) => Math.min(r.batchSizes, sizes.length) * r.lrFactors.length;
-  const runsPlanned = plan.rounds.reduce((sum, r) => sum + runsIn(r), 0);
-  const searchSeconds = plan.rounds.reduce((sum, r) => sum + runsIn(r) * r.trainSeconds, 0) / PLAN.trainShare;
-  const rounds = plan.rounds.length;
+  return new Search(tf, workload, options).run();
+}
 
-  const history = new Map<number, SearchRun[]>(sizes.map((b) => [b, []]));
-  const latest = new Map<number, { run: CandidateRun; round: number }>();
-  let entrants: Entrant[] = sizes.map((b) => ({
-    batchSize: b,
-    learningRate: scaleLearningRate(options.referenceLr, options.referenceBatch, b, bNoiseInit, options.optimizer.name),
-  }));
-  let index = 0;
-  let lastRound = -1;
-  let runsDone = 0;
-  let scale = 1;
-  // A plan with no round (the time went, e.g. to starting the pool) is a search cut, not a finished one.
-  let cut = plan.rounds.length === 0 || plan.count === 0;
-  let steps = 0;
-  let failures = 0;
-  const workers = options.workers?.length ? options.workers : [inProcessWorker(tf, workload)];
-  const { journal } = options;
-  // One gradient at the noise measurement's batch, from the probe: sizes each run's measurement.
-  const noiseGradientMs = gradientMs(options.probe.trials, Math.min(NOISE_BATCH, options.maxBatch));
-  // A run's time besides training: its evaluation, a row's cost costed from the probe
-  // until runs have measured it, and the rest (its noise measurement, the model's build,
-  // the messages), as measured so far.
-  const probeRowSeconds = evaluationRowSeconds(ok, options.maxBatch);
-  let evaluatedRows = 0;
-  let evaluatingSeconds = 0;
-  let otherSeconds = 0;
-  const rowSeconds = () => (evaluatedRows > 0 ? evaluatingSeconds / evaluatedRows : probeRowSeconds);
-  const { valSamples, trainSamples } = workload.info;
-  const rowsFor = (trainSeconds: number) => evaluationRows(trainSeconds, rowSeconds(), valSamples);
-  const overheadFor = (trainSeconds: number) =>
-    evaluationSeconds(rowsFor(trainSeconds), trainSamples, rowSeconds()) + (runsDone ? otherSeconds / runsDone : 0);
-  const roundRows: number[] = [];
-  const rungs: SearchRung[] = [];
-  // How much slower runs train than the probe's lone step times said: processes side by
-  // side slow each other (15-20 % on 2 cores), and a machine can get busier. Runs keep
-  // their step counts; the time they take is what the rounds left and the deadline see.
-  let trainedSeconds = 0;
-  let expectedTrainSeconds = 0;
-  const slowdown = () => (expectedTrainSeconds > 0 ? Math.max(1, trainedSeconds / expectedTrainSeconds) : 1);
-  const overrun = workers.length > 1 ? SLOT_OVERRUN * POOL_OVERRUN : SLOT_OVERRUN;
-  // A run's steps and wall-time cap: its round's length in the horizon's unit, or its training seconds.
-  const lengthOf = (spec: PlannedRound, b: number): { seconds: number; steps?: number } => {
-    const stepMs = trialOf(b)?.stepMs ?? null;
-    if (spec.length?.unit === 'epochs') {
-      const runSteps = epochSteps(spec.length.value, trainSamples, b);
-      // Every size trains the same epochs: a busy machine may slow a run, never shorten it, short of a stall.
-      return { steps: runSteps, seconds: stepMs ? EPOCH_OVERRUN * ((runSteps * stepMs) / 1000) + 2 : Number.POSITIVE_INFINITY };
-    }
-    return equalTime(spec.length?.value ?? spec.trainSeconds, stepMs, overrun);
-  };
-  // A run's expected seconds: its steps at the probe's step time, slowed as measured so far, and what it costs besides training.
-  const expectedSeconds = (job: RunSpec, spec: PlannedRound) =>
-    (((job.steps ?? 0) * (trialOf(job.batchSize)?.stepMs ?? 0)) / 1000) * slowdown() + overheadFor(spec.trainSeconds);
-  const atHorizon = (spec: PlannedRound) => spec.length !== undefined && Math.abs(spec.length.fraction - 1) < 1e-9;
+class Search {
+  private readonly dispatcher: RunDispatcher;
+  private readonly sizes: number[];
+  private readonly baseline: RunConfig;
+  private readonly configs = new Map<string, RunConfig>();
+  private readonly history = new Map<number, SearchRun[]>();
+  private readonly records: RungRecord[] = [];
+  private readonly centre: (b: number) => number;
+  private readonly ok: Trial[];
+  private readonly noiseGradientMs: number | null;
+  private scale = 1;
 
-  /** Trains `jobs` (in order, across the workers), records each in its size's history, and returns the runs that trained. */
-  const dispatch = async (jobs: RunSpec[], spec: PlannedRound, round: number, rounds: number): Promise<(CandidateRun | null)[]> => {
-    const first = index;
-    const started = new Map<number, number>();
-    // Runs a resumed tuning's previous search finished: their outcomes, and the wall time they took then.
-    const reusedSeconds = new Map<RunSpec, number>();
-    const reuseOrRun = (worker: RunWorker) => async (job: RunSpec) => {
-      const reused = journal?.reuse(job);
-      if (!reused) return worker.run(job, options.signal);
-      reusedSeconds.set(job, reused.seconds);
-      return reused.outcome;
-    };
-    let inFlight = 0;
-    const outcomes = await dispatchInOrder(
-      jobs,
-      workers.map(reuseOrRun),
-      {
-        mayStart: (i) => {
-          if (options.signal?.aborted) return false;
-          // A run finished before costs nothing: the deadline does not hold it back.
-          if (journal?.has(jobs[i])) return true;
-          if (cut) return false;
-          // No run starts that cannot end by the deadline (and a second of the reserve after
-          // it), at the measured step time and evaluation overhead.
-          if (options.deadline !== undefined && Date.now() + expectedSeconds(jobs[i], spec) * 1000 > options.deadline + DEADLINE_GRACE_MS) cut = true;
-          return !cut;
-        },
-        onStart: (i, w) => {
-          started.set(i, performance.now());
-          inFlight++;
-          const { batchSize, learningRate } = jobs[i];
-          options.onProgress?.({
-            type: 'candidate-start', batchSize, learningRate, index: first + i, count: Math.max(runsPlanned, first + jobs.length), seconds: spec.trainSeconds, searchSeconds, round, rounds,
-            process: workers[w].slot, inFlight,
-          });
-        },
-        onEnd: (i, outcome, w) => {
-          inFlight--;
-          runsDone++;
-          const wallSeconds = reusedSeconds.get(jobs[i]) ?? (performance.now() - started.get(i)!) / 1000;
-          journal?.record(jobs[i], outcome, wallSeconds);
-          if (outcome.run) {
-            const { trainSeconds, evaluationSeconds: evaluating = 0, valLosses } = outcome.run;
-            otherSeconds += Math.max(0, wallSeconds - trainSeconds - evaluating);
-            if (valLosses && evaluating > 0) {
-              evaluatedRows += valLosses.length + Math.min(valLosses.length, trainSamples);
-              evaluatingSeconds += evaluating;
-            }
-            const stepMs = trialOf(jobs[i].batchSize)?.stepMs;
-            if (stepMs && outcome.run.steps > 0) {
-              trainedSeconds += outcome.run.trainSeconds;
-              expectedTrainSeconds += (outcome.run.steps * stepMs) / 1000;
-            }
-          }
-          const candidate = outcome.run ? toCandidate(outcome.run, trialOf(jobs[i].batchSize), round, []) : null;
-          options.onProgress?.({
-            type: 'candidate-end', candidate: candidate ?? failedCandidate(jobs[i], round), index: first + i, count: Math.max(runsPlanned, first + jobs.length), round, rounds,
-            process: workers[w].slot, inFlight, ...(outcome.failure ? { failure: outcome.failure } : {}),
-          });
-        },
-      },
-    );
-    // Gathered in the plan's order, whichever process ran each run and whenever it ended.
-    return outcomes.map((outcome, i) => {
-      if (!outcome) return null;
-      const { batchSize, learningRate, seed } = jobs[i];
-      const extra = { ...(seed !== options.seed ? { seed } : {}), ...(spec.length ? { length: spec.length.value } : {}), ...(reusedSeconds.has(jobs[i]) ? { reused: true } : {}) };
-      history.get(batchSize)!.push({ ...runRecord(round, learningRate, outcome), ...extra });
-      index++;
-      if (!outcome.run) {
-        failures++;
-        return null;
-      }
-      steps += outcome.run.steps;
-      return outcome.run;
+  constructor(
+    private readonly tf: TF,
+    private readonly workload: Workload,
+    private readonly options: SearchOptions,
+  ) {
+    const { plan, probe, maxBatch } = options;
+    this.ok = probe.trials.filter((t) => t.status === 'ok');
+    this.sizes = (plan.sizes ?? this.ok.map((t) => t.batchSize)).filter((b) => b <= maxBatch);
+    for (const b of this.sizes) this.history.set(b, []);
+    const bNoiseInit = credibleNoiseScale(options.noiseAtInit) ?? 0;
+    this.centre = (b) => scaleLearningRate(options.referenceLr, options.referenceBatch, b, bNoiseInit, options.optimizer.name);
+    const { trainSamples, valSamples } = workload.info;
+    this.baseline = { batchSize: defaultBatch(trainSamples, maxBatch), learningRate: options.optimizer.learningRate, schedule: 'constant', default: true };
+    this.configs.set(configKey(this.baseline), this.baseline);
+    this.noiseGradientMs = gradientMs(probe.trials, Math.min(NOISE_BATCH, maxBatch));
+    const runsIn = (r: PlannedRound) => Math.min(r.batchSizes, this.sizes.length) * r.lrFactors.length + 1;
+    const runsPlanned = plan.rounds.reduce((sum, r) => sum + runsIn(r), 0);
+    this.dispatcher = new RunDispatcher({
+      workers: options.workers?.length ? options.workers : [inProcessWorker(tf, workload)],
+      trials: this.ok,
+      maxBatch,
+      trainSamples,
+      valSamples,
+      deadline: options.deadline,
+      signal: options.signal,
+      journal: options.journal,
+      onProgress: options.onProgress,
+      runsPlanned,
+      searchSeconds: plan.rounds.reduce((sum, r) => sum + runsIn(r) * r.trainSeconds, 0) / PLAN.trainShare,
     });
-  };
+  }
 
-  let measuredAtHorizon = false;
-  for (const [round, planned] of plan.rounds.entries()) {
-    if (options.signal?.aborted || !entrants.length || cut) break;
-    // A round a resumed tuning's previous search started keeps its factor: its runs are the same runs.
-    const previousScale = journal?.previousScale(round);
-    if (previousScale !== undefined) scale = previousScale;
-    else if (round > 0 && options.deadline !== undefined) {
-      const left = plan.rounds.slice(round).map((r) => ({ runs: runsIn(r), seconds: r.trainSeconds * slowdown() }));
-      scale = fitRounds(left, (options.deadline - Date.now()) / 1000, overheadFor, workers.length);
+  async run(): Promise<SearchOutcome> {
+    let entrants = this.sizes;
+    for (const [round, planned] of this.options.plan.rounds.entries()) {
+      if (this.options.signal?.aborted || !entrants.length || this.dispatcher.cut) break;
+      const record = await this.runRung(round, planned, entrants);
+      if (!record.entries.some((e) => e.run)) break;
+      this.records.push(record);
+      entrants = rankSizes(record, this.baseline);
     }
-    journal?.recordScale(round, scale);
-    const spec: PlannedRound = {
+    const decisive = this.records[this.records.length - 1] ?? null;
+    const decided = decisive ? await this.decideOn(decisive) : null;
+    return this.outcome(decided);
+  }
+
+  /** A rung: every entering size at its rates, and the default; at the top rung, the edge waves too. */
+  private async runRung(round: number, planned: PlannedRound, entrants: readonly number[]): Promise<RungRecord> {
+    const spec = this.scaledRound(round, planned);
+    const rounds = this.options.plan.rounds.length;
+    const top = round === rounds - 1;
+    const folds = top ? (this.options.plan.race?.folds ?? null) : null;
+    const record: RungRecord = { round, spec, rows: this.dispatcher.rowsFor(spec.trainSeconds), folds, entries: [] };
+    const chosen = chooseEntrants(entrants.map((batchSize) => ({ batchSize })), spec.batchSizes).map((e) => e.batchSize);
+    // A size's noise is measured at its centre rate, where the rung is the last it reaches.
+    const next = this.options.plan.rounds[round + 1];
+    const lastForSome = top || next.batchSizes < chosen.length;
+    const noise = lastForSome ? noiseBatchesFor(spec.trainSeconds, this.noiseGradientMs, 1) : 0;
+    const first = replicateAt(0, this.options.seed, folds);
+    const jobs = chosen.flatMap((b) =>
+      spec.lrFactors.map((factor, i) => this.job({ batchSize: b, learningRate: ratesAround(this.centre(b), spec.lrFactors)[i], schedule: 'linear-decay' }, record, first, factor === 1 ? noise : 0)),
+    );
+    jobs.push(this.job(this.baseline, record, first));
+    await this.train(record, jobs);
+    if (top && !this.dispatcher.cut && !this.options.signal?.aborted) await this.edgeWaves(record);
+    return record;
+  }
+
+  /**
+   * The rung's length, shrunk (with the rungs after it) to fit the time left, as a resumed
+   * search's previous run shrunk it; the first rung as planned.
+   */
+  private scaledRound(round: number, planned: PlannedRound): PlannedRound {
+    const { journal, deadline, plan } = this.options;
+    const previous = journal?.previousScale(round);
+    if (previous !== undefined) this.scale = previous;
+    else if (round > 0 && deadline !== undefined) {
+      const race = plan.race ? EDGE_RUNS + (plan.race.contenders + 1) * (plan.race.replicates - 1) : 0;
+      const left = plan.rounds.slice(round).map((r, i) => ({
+        runs: Math.min(r.batchSizes, this.sizes.length) * r.lrFactors.length + 1 + (round + i === plan.rounds.length - 1 ? race : 0),
+        seconds: r.trainSeconds * this.dispatcher.slowdown(),
+      }));
+      this.scale = fitRounds(left, (deadline - Date.now()) / 1000, this.dispatcher.overheadFor, this.dispatcher.parallel);
+    }
+    journal?.recordScale(round, this.scale);
+    const scale = this.scale;
+    return {
       ...planned,
       trainSeconds: planned.trainSeconds * scale,
       ...(planned.length ? { length: { ...planned.length, value: planned.length.value * scale, fraction: planned.length.fraction * scale } } : {}),
     };
-    // Every run of the round is measured on the same validation rows.
-    const rows = rowsFor(spec.trainSeconds);
-    const factors = spec.lrFactors;
-    const horizonRound = atHorizon(spec);
-    // A round of several rates measures noise at the size's own rate (factor 1) alone, and
-    // only where it is the last round of some sizes (the last, or one the next round does not
-    // train every size of), where the candidates' records come from: one measurement per
-    // size, whichever rate it keeps (the final weights differ little between them).
-    const next = plan.rounds[round + 1];
-    const lastForSome = round === rounds - 1 || next.batchSizes < Math.min(spec.batchSizes, entrants.length);
-    const measureNoiseAt = (factor: number) => factors.length === 1 || (lastForSome && factor === 1);
-    const jobFor = (batchSize: number, learningRate: number, factor: number, seed = options.seed): RunSpec => {
-      // A size's last measurement is the one the decision and the document use: in the last
-      // round, or one that ends some sizes, it may take as long as the run's training (on
-      // short rungs half of it fitted fewer than 16 gradients, and an eliminated size had no
-      // noise record); in earlier rounds, half of it.
-      const noiseBatches = measureNoiseAt(factor) && seed === options.seed ? noiseBatchesFor(spec.trainSeconds, noiseGradientMs, lastForSome ? 1 : NOISE_SHARE_OF_RUN) : 0;
-      return {
-        batchSize,
-        learningRate,
-        ...lengthOf(spec, batchSize),
-        schedule: 'linear-decay',
-        seed,
-        precondition: options.precondition,
-        maxBatch: options.maxBatch,
-        measureNoise: noiseBatches > 0,
-        noiseBatches,
-        evaluationRows: rows,
-        // Every data order is measured on the same validation rows, so the comparisons stay paired.
-        evaluationSeed: options.seed,
-      };
-    };
-    const chosen = chooseEntrants(entrants, spec.batchSizes);
-    const jobs = chosen.flatMap((entrant) => factors.map((factor) => jobFor(entrant.batchSize, entrant.learningRate * factor, factor)));
-    const trained = await dispatch(jobs, spec, round, rounds);
-    const runs = trained.filter((r): r is CandidateRun => r !== null);
-    if (!runs.length) break;
-    roundRows.push(rows);
-    // At the user's horizon, the closest contenders settle what one data order cannot: a
-    // rate at the edge of those tried gets the next one out, and the best and those within
-    // its seeds' spread train on more data orders (see `refineAtHorizon`).
-    const configs: Config[] = runs.map((run) => ({ run, seeds: [run] }));
-    if (horizonRound && !cut && !options.signal?.aborted) {
-      await refineAtHorizon(configs, {
-        seeds: plan.seeds ?? 1,
-        seed: options.seed,
-        edgeFactor: LR_EDGE_STEP,
-        // A refinement is optional: a wave that would not end by the deadline is not started, and the search is not cut for it.
-        train: async (wave) => {
-          const jobs = wave.map((j) => jobFor(j.batchSize, j.learningRate, 0, j.seed));
-          const fresh = jobs.filter((job) => !journal?.has(job));
-          const expected = fresh.length ? Math.ceil(fresh.length / workers.length) * Math.max(...fresh.map((job) => expectedSeconds(job, spec))) : 0;
-          if (options.deadline !== undefined && Date.now() + expected * 1000 > options.deadline - DEADLINE_GRACE_MS) return jobs.map(() => null);
-          return dispatch(jobs, spec, round, rounds);
-        },
-        ratesTried: (b) => configs.filter((c) => c.run.batchSize === b).map((c) => c.run.learningRate),
-      });
-    }
-    const merged = configs.map(mergeSeeds);
-    // Each size's run at the rate it goes on with (see `pickRate`): at the horizon, the
-    // best measured; below it, the lowest rate tied with the best. A size whose runs all diverged keeps its last.
-    const bySize = new Map<number, CandidateRun[]>();
-    for (const run of merged) bySize.set(run.batchSize, [...(bySize.get(run.batchSize) ?? []), run]);
-    const kept = [...bySize.values()].map((sizeRuns) => {
-      const rate = horizonRound ? bestRate(sizeRuns) : pickRate(sizeRuns);
-      const run = sizeRuns.find((r) => r.learningRate === rate) ?? sizeRuns[sizeRuns.length - 1];
-      return { ...run, noise: run.noise ?? sizeRuns.find((r) => r.noise !== null)?.noise ?? null };
-    });
-    for (const run of kept) latest.set(run.batchSize, { run, round });
-    lastRound = round;
-    measuredAtHorizon = horizonRound;
-    if (spec.length) {
-      const seedCounts = configs.map((c) => c.seeds.length);
-      rungs.push({
-        unit: spec.length.unit,
-        length: spec.length.value,
-        fraction: spec.length.fraction,
-        sizes: bySize.size,
-        runs: configs.reduce((sum, c) => sum + c.seeds.length, 0),
-        seeds: Math.max(1, ...seedCounts),
-      });
-    }
-    // The next round: the sizes that trained without diverging, best first, each at its rate.
-    entrants = kept
-      .filter((r) => r.valLoss !== null)
-      .sort((p, q) => p.valLoss! - q.valLoss!)
-      .map((r) => ({ batchSize: r.batchSize, learningRate: r.learningRate }));
   }
 
-  const reached = sizes.filter((b) => latest.has(b));
-  const runs = reached.map((b) => latest.get(b)!.run);
-  const candidates = reached.map((b) => toCandidate(latest.get(b)!.run, trialOf(b), latest.get(b)!.round, history.get(b)!));
-  const measured = runs.filter((r) => r.noise !== null);
-  const noise = measured.length ? summarize(measured.map((r) => r.noise!.plain)) : null;
-  const preconditionedRuns = measured.filter((r) => r.noise!.preconditioned !== null);
-  const preconditioned = preconditionedRuns.length ? summarize(preconditionedRuns.map((r) => r.noise!.preconditioned!)) : null;
-  const bNoise = credibleNoiseScale(noise) ?? credibleNoiseScale(options.noiseAtInit);
-  const smallest = Math.min(...reached);
-  const throughput = (b: number) => trialOf(b)?.samplesPerSec ?? 0;
-  // At the horizon every size trained the same epochs: its loss already holds what its
-  // statistical efficiency costs, and a tie goes to the size that trains them fastest.
-  const goodput = (b: number) => throughput(b) * (bNoise === null || measuredAtHorizon ? 1 : statisticalEfficiency(b, smallest, bNoise));
+  private job(config: RunConfig, record: RungRecord, replicate: Replicate, noiseBatches = 0): Job {
+    const key = configKey(config);
+    this.configs.set(key, config);
+    const spec: RunSpec = {
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      ...this.dispatcher.lengthOf(record.spec, config.batchSize),
+      schedule: config.schedule,
+      seed: replicate.seed,
+      precondition: this.options.precondition,
+      maxBatch: this.options.maxBatch,
+      measureNoise: noiseBatches > 0,
+      noiseBatches,
+      evaluationRows: record.rows,
+      // Every data order is measured on the same validation rows, so the comparisons stay paired.
+      evaluationSeed: this.options.seed,
+      ...(replicate.fold ? { fold: replicate.fold } : {}),
+    };
+    return { spec, config: key };
+  }
 
-  // Only the last round's runs trained equally long: they alone are scored.
-  const finalists = candidates.map((c, i) => i).filter((i) => candidates[i].round === lastRound);
-  const finalScore = scoreCandidates(
-    finalists.map((i) => ({ batchSize: runs[i].batchSize, valLosses: runs[i].valLosses, goodput: goodput(runs[i].batchSize) })),
-    measuredAtHorizon ? HORIZON_TIE_RELATIVE : TIE_MAX_RELATIVE,
-  );
-  const score: ScoreResult | null = finalScore && {
-    scores: candidates.map((_, i) => (finalists.includes(i) ? finalScore.scores[finalists.indexOf(i)] : null)),
-    tied: finalScore.tied.map((j) => finalists[j]),
-    winner: finalists[finalScore.winner],
-    best: finalists[finalScore.best],
-  };
-  candidates.forEach((candidate, i) => {
-    candidate.score = score?.scores[i] ?? null;
-    candidate.tied = score?.tied.includes(i) ?? false;
-  });
-  return { candidates, score, noise, preconditioned, bNoise, cut, steps, failures, evaluatedRows: roundRows, rungs, measuredAtHorizon };
+  /** Trains `jobs` and files every run that ran in the rung and in its size's record. */
+  private async train(record: RungRecord, jobs: Job[]): Promise<number> {
+    const rounds = this.options.plan.rounds.length;
+    const done = await this.dispatcher.dispatch(jobs, record.spec, record.round, rounds);
+    let trained = 0;
+    for (const d of done) {
+      if (!d.outcome) continue;
+      const replicate: Replicate = { seed: d.job.spec.seed, ...(d.job.spec.fold ? { fold: d.job.spec.fold } : {}) };
+      record.entries.push({ config: d.job.config, replicate, run: d.outcome.run ?? null });
+      if (d.outcome.run) trained++;
+      if (!this.configs.get(d.job.config)!.default) this.history.get(d.job.spec.batchSize)?.push(this.runRecord(record, d));
+    }
+    return trained;
+  }
+
+  private runRecord(record: RungRecord, d: Dispatched): SearchRun {
+    const { spec } = d.job;
+    return {
+      ...runRecord(record.round, spec.learningRate, d.outcome!),
+      ...(spec.seed !== this.options.seed ? { seed: spec.seed } : {}),
+      ...(spec.fold ? { fold: spec.fold.index } : {}),
+      ...(record.spec.length ? { length: record.spec.length.value } : {}),
+      ...(d.reused ? { reused: true } : {}),
+    };
+  }
+
+  /**
+   * When the best run's rate is the highest (or lowest) its size tried, `EDGE_RUNS` more
+   * at the next rates out, half a decade apart, and again while the best stays at the edge.
+   */
+  private async edgeWaves(record: RungRecord): Promise<void> {
+    for (let wave = 0; wave < EDGE_WAVES; wave++) {
+      const first = record.entries.filter((e) => e.run && e.run.valLoss !== null && !this.configs.get(e.config)!.default);
+      if (!first.length) return;
+      const leader = first.reduce((a, b) => (b.run!.valLoss! < a.run!.valLoss! ? b : a)).run!;
+      const tried = first.filter((e) => e.run!.batchSize === leader.batchSize).map((e) => e.run!.learningRate);
+      const all = record.entries.filter((e) => e.run?.batchSize === leader.batchSize && !this.configs.get(e.config)!.default).map((e) => e.run!.learningRate);
+      const edges = edgeRates(leader, all.length ? all : tried, EDGE_FACTOR, EDGE_RUNS);
+      if (!edges.length) return;
+      const jobs = edges.map((learningRate) => this.job({ batchSize: leader.batchSize, learningRate, schedule: 'linear-decay' }, record, replicateAt(0, this.options.seed, record.folds)));
+      if (!this.dispatcher.fits(jobs.map((j) => j.spec), record.spec)) return;
+      if ((await this.train(record, jobs)) < edges.length) return;
+    }
+  }
+
+  /** The measurements of a rung, as the decision weighs them. */
+  private measurements(record: RungRecord): Measurement[] {
+    return record.entries.map((e) => ({
+      config: e.config,
+      replicate: replicateKey(e.replicate),
+      rows: rowsKey(e.replicate, record.rows),
+      loss: e.run && !e.run.diverged ? e.run.valLoss : null,
+      losses: e.run && !e.run.diverged ? e.run.valLosses : null,
+    }));
+  }
+
+  /**
+   * The decision on the decisive rung, racing its closest configurations first when it is
+   * the planned top rung and the time allows (see `nextContenders`).
+   */
+  private async decideOn(record: RungRecord): Promise<{ decision: Decision; document: SearchDecision; fraction: number } | null> {
+    const { plan, seed } = this.options;
+    const learned = await learnedTest(this.tf, this.workload, record.entries.filter((e) => replicateKey(e.replicate) === replicateKey(replicateAt(0, seed, record.folds))), (replicate) => ({
+      evaluationRows: record.rows,
+      evaluationSeed: seed,
+      seed,
+      maxBatch: this.options.maxBatch,
+      ...(replicate.fold ? { fold: replicate.fold } : {}),
+    }));
+    const fraction = record.spec.length?.fraction ?? 0;
+    const eligible = (key: string) => this.eligible(key, record);
+    const baseline = record.entries.some((e) => e.config === 'default' && e.run) ? 'default' : null;
+    const throughput = (key: string) => this.ok.find((t) => t.batchSize === this.configs.get(key)!.batchSize)?.samplesPerSec ?? null;
+    const decisionOptions = { baseline, throughput, learned, eligible };
+    const racing = record.round === plan.rounds.length - 1 && plan.race !== undefined;
+    const race = { stop: (racing ? 'settled' : 'budget') as RaceStop, over: record.folds ? ('folds' as const) : ('data orders' as const), maxReplicates: plan.race?.replicates ?? 1, waves: 0, runs: 0 };
+    for (;;) {
+      const evidence = weighEvidence(this.measurements(record));
+      const decision = decide(evidence, decisionOptions);
+      if (!decision) return null;
+      const stop = racing ? await this.raceWave(record, evidence, decision, race) : null;
+      if (!racing || stop) {
+        if (stop) race.stop = stop;
+        const replicates = (key: string) => record.entries.filter((e) => e.config === key).map((e) => ({ seed: e.replicate.seed, ...(e.replicate.fold ? { fold: e.replicate.fold.index } : {}), loss: e.run && !e.run.diverged ? e.run.valLoss : null }));
+        const folds = record.folds ? { count: record.folds, rows: this.foldRows(record.folds) } : undefined;
+        const document = recordDecision({ evidence, decision, configs: this.configs, replicates, learned, rung: this.records.indexOf(record), fraction, race, ...(folds ? { folds } : {}) });
+        return { decision, document, fraction };
+      }
+    }
+  }
+
+  /** One wave of the race; the reason it is over instead, when it is. */
+  private async raceWave(record: RungRecord, evidence: ReturnType<typeof weighEvidence>, decision: Decision, race: { waves: number; runs: number; maxReplicates: number }): Promise<RaceStop | null> {
+    if (this.options.signal?.aborted) return 'interrupted';
+    const next = nextContenders(evidence, decision, { maxReplicates: race.maxReplicates, maxContenders: this.options.plan.race!.contenders, baseline: decision.pick === 'default' || evidence.estimates.some((e) => e.config === 'default') ? 'default' : null, eligible: (key) => this.eligible(key, record) });
+    if (next.stop) return next.stop;
+    const count = (key: string) => record.entries.filter((e) => e.config === key).length;
+    const jobs = next.configs.map((key) => this.job(this.configs.get(key)!, record, replicateAt(count(key), this.options.seed, record.folds)));
+    if (this.dispatcher.cut || !this.dispatcher.fits(jobs.map((j) => j.spec), record.spec)) return 'budget';
+    await this.train(record, jobs);
+    race.waves++;
+    race.runs += jobs.length;
+    return null;
+  }
+
+  /** Whether a configuration may be the answer on this rung (see `MIN_EXTRAPOLATED_STEPS`). */
+  private eligible(key: string, record: RungRecord): boolean {
+    const config = this.configs.get(key)!;
+    const length = record.spec.length;
+    if (config.default || !length || length.fraction >= 1 - 1e-9) return true;
+    const horizon = length.value / length.fraction;
+    const stepMs = this.ok.find((t) => t.batchSize === config.batchSize)?.stepMs ?? null;
+    const steps = length.unit === 'epochs' ? epochSteps(horizon, this.workload.info.trainSamples, config.batchSize) : stepMs ? (horizon * 1000) / stepMs : Infinity;
+    return steps >= MIN_EXTRAPOLATED_STEPS;
+  }
+
+  private foldRows(folds: number): number[] {
+    const { trainSamples, valSamples } = this.workload.info;
+    const total = trainSamples + valSamples;
+    return Array.from({ length: folds }, (_, i) => (i === folds - 1 && Math.round(total / valSamples) === folds ? total - i * valSamples : valSamples));
+  }
+
+  private outcome(decided: { decision: Decision; document: SearchDecision; fraction: number } | null): SearchOutcome {
+    return buildOutcome({
+      records: this.records,
+      sizes: this.sizes,
+      configs: this.configs,
+      history: this.history,
+      decided,
+      trialOf: (b) => this.ok.find((t) => t.batchSize === b),
+      noiseAtInit: this.options.noiseAtInit,
+      dispatcher: this.dispatcher,
+      aborted: this.options.signal?.aborted === true,
+      plannedRounds: this.options.plan.rounds.length,
+      race: this.options.plan.race,
+    });
+  }
 }
 
-/** How far past the search's deadline a run may be expected to end: part of the reserve kept after it. */
-export const DEADLINE_GRACE_MS = 1000;
+/** The sizes of a rung that trained without diverging, best first by their best run (the default aside). */
+function rankSizes(record: RungRecord, baseline: RunConfig): number[] {
+  const best = new Map<number, number>();
+  for (const e of record.entries) {
+    if (e.config === configKey(baseline) || !e.run || e.run.diverged || e.run.valLoss === null) continue;
+    const b = e.run.batchSize;
+    best.set(b, Math.min(best.get(b) ?? Infinity, e.run.valLoss));
+  }
+  return [...best.entries()].sort((p, q) => p[1] - q[1]).map(([b]) => b);
+}
 
-/** Share of a run's training time its noise measurement may take (the last round's: all of it). */
+interface OutcomeInputs {
+  records: readonly RungRecord[];
+  sizes: readonly number[];
+  configs: ReadonlyMap<string, RunConfig>;
+  history: ReadonlyMap<number, SearchRun[]>;
+  decided: { decision: Decision; document: SearchDecision; fraction: number } | null;
+  trialOf: (b: number) => Trial | undefined;
+  noiseAtInit: NoiseEstimate | null;
+  dispatcher: RunDispatcher;
+  aborted: boolean;
+  plannedRounds: number;
+  race?: SearchPlan['race'];
+}
+
+/** The search's outcome: each size's candidate record, the noise at the end of training, the rungs, the decision. */
+function buildOutcome(inputs: OutcomeInputs): SearchOutcome {
+  const { records, decided } = inputs;
+  const decisive = records[records.length - 1];
+  const doc = decided?.document ?? null;
+  const candidates: Candidate[] = [];
+  const noiseRuns: CandidateRun[] = [];
+  for (const b of inputs.sizes) {
+    const last = [...records].reverse().find((r) => r.entries.some((e) => e.run?.batchSize === b && !inputs.configs.get(e.config)!.default));
+    if (!last) continue;
+    const own = last.entries.filter((e) => e.run && e.run.batchSize === b && !inputs.configs.get(e.config)!.default);
+    const measuredRuns = own.map((e) => e.run!).filter((r) => r.noise !== null);
+    noiseRuns.push(...measuredRuns.slice(0, 1));
+    const expected = last === decisive && doc ? doc.configs.filter((c) => !c.default && c.batchSize === b && c.expectedLoss !== null) : [];
+    const bestConfig = expected.length ? expected.reduce((p, q) => (q.expectedLoss! < p.expectedLoss! ? q : p)) : null;
+    const finite = own.filter((e) => e.run!.valLoss !== null && !e.run!.diverged);
+    const bestRun = bestConfig
+      ? own.find((e) => configKeyOf(inputs.configs, e.config) === configKey(bestConfig) && e.replicate.seed === own[0].replicate.seed)?.run ?? own[0].run!
+      : (finite.length ? finite.reduce((p, q) => (q.run!.valLoss! < p.run!.valLoss! ? q : p)) : own[own.length - 1]).run!;
+    const candidate = toCandidate(bestRun, inputs.trialOf(b), last.round, inputs.history.get(b) ?? []);
+    if (bestConfig) candidate.valLoss = bestConfig.expectedLoss;
+    if (!candidate.noiseToSignal && measuredRuns[0]) Object.assign(candidate, noiseFields(measuredRuns[0]));
+    candidates.push(candidate);
+  }
+  scoreCandidates(candidates, doc);
+  const noise = noiseRuns.length ? summarize(noiseRuns.map((r) => r.noise!.plain)) : null;
+  const preconditionedRuns = noiseRuns.filter((r) => r.noise!.preconditioned !== null);
+  const preconditioned = preconditionedRuns.length ? summarize(preconditionedRuns.map((r) => r.noise!.preconditioned!)) : null;
+  const pickRef = doc?.pick ?? null;
+  const cut = inputs.dispatcher.cut || inputs.aborted || records.length < inputs.plannedRounds || records.length === 0;
+  return {
+    candidates,
+    decision: doc,
+    pick: pickRef ? { batchSize: pickRef.batchSize, learningRate: pickRef.learningRate, schedule: pickRef.schedule, ...(pickRef.default ? { default: true } : {}) } : null,
+    noise,
+    preconditioned,
+    bNoise: credibleNoiseScale(noise) ?? credibleNoiseScale(inputs.noiseAtInit),
+    cut,
+    steps: inputs.dispatcher.steps,
+    failures: inputs.dispatcher.failures,
+    evaluatedRows: records.map((r) => r.rows),
+    rungs: records.filter((r) => r.spec.length).map((r) => rungOf(r, inputs.configs)),
+    measuredAtHorizon: !cut && decisive !== undefined && Math.abs((decisive.spec.length?.fraction ?? 0) - 1) < 1e-9,
+  };
+}
+
+const configKeyOf = (configs: ReadonlyMap<string, RunConfig>, key: string) => configKey(configs.get(key)!);
+
+/** A candidate's score (its expected loss over the best's, less 1) and whether it is tied with the best, from the decision. */
+function scoreCandidates(candidates: Candidate[], doc: SearchDecision | null): void {
+  const best = doc?.configs.find((c) => c.batchSize === doc.best.batchSize && c.learningRate === doc.best.learningRate && c.schedule === doc.best.schedule);
+  for (const c of candidates) {
+    const tied = doc?.tied.some((t) => !t.default && t.batchSize === c.batchSize && t.learningRate === c.learningRate) ?? false;
+    c.tied = tied;
+    c.score = best && best.expectedLoss && c.valLoss !== null && !c.diverged ? c.valLoss / best.expectedLoss - 1 : null;
+  }
+}
+
+function rungOf(record: RungRecord, configs: ReadonlyMap<string, RunConfig>): SearchRung {
+  const sized = record.entries.filter((e) => !configs.get(e.config)!.default);
+  return {
+    unit: record.spec.length!.unit,
+    length: record.spec.length!.value,
+    fraction: record.spec.length!.fraction,
+    sizes: new Set(sized.map((e) => e.run?.batchSize).filter((b) => b !== undefined)).size,
+    runs: record.entries.length,
+    seeds: new Set(record.entries.map((e) => e.replicate.seed)).size,
+  };
+}
+
+/** Share of a run's training time its noise measurement may take (the last rung a size reaches: all of it). */
 export const NOISE_SHARE_OF_RUN = 0.5;
 
 /**
@@ -406,7 +511,7 @@ export function noiseBatchesFor(trainSeconds: number, gradientMs: number | null,
  * larger sizes, then the rest in order. The critical batch grows as training goes on
  * (McCandlish et al. 2018), so the best batch for the user's long run is at least as large
  * as the best for a short one; a larger size that lost a short round narrowly gets its
- * longer run, and where the loss cannot tell them apart, goodput decides.
+ * longer run.
  */
 export function chooseEntrants<T extends { batchSize: number }>(ranked: readonly T[], n: number): T[] {
   if (n >= ranked.length || n < 2) return ranked.slice(0, n);
@@ -417,11 +522,11 @@ export function chooseEntrants<T extends { batchSize: number }>(ranked: readonly
 }
 
 /**
- * The factor (at most 1) by which the rounds left must shrink, all together so each
- * round stays equal within itself, to end within `secondsLeft` less `FIT_MARGIN` of it,
+ * The factor (at most 1) by which the rungs left must shrink, all together so each
+ * rung stays equal within itself, to end within `secondsLeft` less `FIT_MARGIN` of it,
  * given what a run costs besides training (`overheadFor` its training seconds: a longer
- * run evaluates more rows), with a round's runs `parallel` at a time. Never below a
- * tenth: a round that short still ranks, and the time budget is a target, not a kill switch.
+ * run evaluates more rows), with a rung's runs `parallel` at a time. Never below a
+ * tenth: a rung that short still ranks, and the time budget is a target, not a kill switch.
  */
 export function fitRounds(
   left: readonly { runs: number; seconds: number }[],
@@ -446,45 +551,14 @@ export function fitRounds(
 }
 
 /**
- * Share of the time left that the rounds left are not planned into. A round's runs all
- * train equally long, so a round cannot shrink once it has started; its waves each end
+ * Share of the time left that the rungs left are not planned into. A rung's runs all
+ * train equally long, so a rung cannot shrink once it has started; its waves each end
  * with their slowest run and vary by a few percent from the mean the plan uses, and a
  * run that would not end by the deadline is not started (the search is then cut). Fitted
- * to the very second, the last round lost its last run about one time in two on a quiet
+ * to the very second, the last rung lost its last run about one time in two on a quiet
  * machine (a 50 s budget, mnist-mlp, two processes); a tenth of the time left absorbs that.
  */
 export const FIT_MARGIN = 0.1;
-
-/**
- * A run of a round in epochs may take this many times its expected time before its
- * wall-time cap ends it: every size must train the same epochs, so the cap is only a
- * guard against a stalled machine; the deadline check keeps runs that cannot end from starting.
- */
-export const EPOCH_OVERRUN = 3;
-
-/** How far past its slot a candidate may run when the machine slows down mid-search. */
-export const SLOT_OVERRUN = 1.5;
-
-/**
- * On a pool of several processes, the slot's overrun is stretched by this much more:
- * processes side by side slow each other (two wasm processes on this 2-core machine
- * each trained 15–20 % slower than one alone, in `bench/`), and that slowdown must not use
- * up the margin meant for a machine that got busier, or more runs would be cut short of
- * their step count on a pool than alone.
- */
-export const POOL_OVERRUN = 4 / 3;
-
-/**
- * Equal training time for every candidate, as a step count from the step time the probe
- * measured: every candidate gets the time it would take on a quiet machine, and a busy
- * moment during one candidate no longer decides the comparison. The slot's wall time,
- * stretched by `SLOT_OVERRUN`, still caps it; without a measured step time, wall time
- * alone decides. `overrun`: `SLOT_OVERRUN`, times `POOL_OVERRUN` on a pool.
- */
-export function equalTime(seconds: number, stepMs: number | null, overrun = SLOT_OVERRUN): { seconds: number; steps?: number } {
-  if (stepMs === null || !(stepMs > 0)) return { seconds };
-  return { seconds: overrun * seconds, steps: Math.max(2, Math.round((seconds * 1000) / stepMs)) };
-}
 
 /** A run's record in its size's `runs`: a run whose process died says how. */
 function runRecord(round: number, learningRate: number, outcome: RunOutcome): SearchRun {
@@ -498,12 +572,10 @@ function runRecord(round: number, learningRate: number, outcome: RunOutcome): Se
   return { round, learningRate, steps, valLoss, diverged, ...where };
 }
 
-/** The progress record of a run whose process died: no training, no loss. */
-function failedCandidate(job: RunSpec, round: number): Candidate {
+function noiseFields(r: CandidateRun): Pick<Candidate, 'gradientVariance' | 'noiseToSignal'> {
   return {
-    round, runs: [], batchSize: job.batchSize, learningRate: job.learningRate, valLoss: null, trainLoss: null, gradientVariance: null,
-    noiseToSignal: null, diverged: false, steps: 0, samplesSeen: 0, score: null, tied: false, lossDropPerSec: null,
-    generalizationGap: null, peakBytes: null, samplesPerSec: null, lossVolatility: null, curve: [],
+    gradientVariance: r.noise ? r.noise.plain.traceSigma / r.batchSize : null,
+    noiseToSignal: r.noise && measurable(r.noise.plain) ? r.noise.plain.bSimple / r.batchSize : null,
   };
 }
 
@@ -516,8 +588,7 @@ function toCandidate(r: CandidateRun, trial: Trial | undefined, round: number, r
     learningRate: r.learningRate,
     valLoss: r.valLoss,
     trainLoss: r.trainLoss,
-    gradientVariance: r.noise ? r.noise.plain.traceSigma / r.batchSize : null,
-    noiseToSignal: r.noise && measurable(r.noise.plain) ? r.noise.plain.bSimple / r.batchSize : null,
+    ...noiseFields(r),
     diverged: r.diverged,
     steps: r.steps,
     samplesSeen: r.samplesSeen,
@@ -546,3 +617,5 @@ export function summarize(estimates: readonly NoiseEstimateWithError[]): NoiseEs
   const standardError = Math.sqrt(((n - 1) / n) * leaveOut.reduce((a, v) => a + (v - mean) ** 2, 0));
   return { ...combined, standardError };
 }
+
+export { DEFAULT_BATCH };

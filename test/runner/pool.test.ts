@@ -133,7 +133,8 @@ describe('the search pool', () => {
         batchSize: c.batchSize, learningRate: c.learningRate, round: c.round, valLoss: c.valLoss, trainLoss: c.trainLoss, score: c.score, tied: c.tied,
         steps: c.steps, gradientVariance: c.gradientVariance, runs: c.runs!.map(({ process: _process, ...r }) => r),
       })),
-      score: outcome.score,
+      decision: outcome.decision,
+      pick: outcome.pick,
       noise: outcome.noise,
       steps: outcome.steps,
     });
@@ -169,11 +170,11 @@ describe('the search pool', () => {
         expect(failed[0]).toMatchObject({ batchSize: 8, round: 0, status: 'oom', steps: 0, valLoss: null });
         expect(failed[0].error).toMatch(/SIGKILL/);
         expect(outcome.failures).toBe(1);
-        // Every planned run but the failed one trained: 9 + 3 + 6.
-        expect(runs.filter((r) => r.status === undefined && r.valLoss !== null)).toHaveLength(17);
+        // Every planned run of a size but the failed one trained: 9 + 3 + 6, and any past an edge rate at the top.
+        expect(runs.filter((r) => r.status === undefined && r.valLoss !== null).length).toBeGreaterThanOrEqual(17);
         // The slot whose process died trained again afterwards, in a new process.
         expect(runs.filter((r) => r.process === failed[0].process).length).toBeGreaterThan(1);
-        expect(outcome.score).not.toBeNull();
+        expect(outcome.decision).not.toBeNull();
       } finally {
         await p.close();
         fs.rmSync(marker, { force: true });

@@ -1,7 +1,6 @@
 import { EDGE_RUNS } from '../../src/search/refine';
-import { LEAST_RUNG_STEPS, RUNG_GROWTH, SEARCH_HORIZONS, WIDTH_ALLOWANCE, planForHorizon, planRungs, rungShapes, type RungPlanInputs } from '../../src/search/rungs';
+import { DECADE_RATES, LEAST_RUNG_STEPS, RUNG_GROWTH, SEARCH_HORIZONS, WIDTH_ALLOWANCE, planForHorizon, planRungs, rungShapes, type RungPlanInputs } from '../../src/search/rungs';
 import { trial } from '../helpers/trials';
-import { LR_FACTORS } from '../../src/search/plan';
 
 /** Sizes 16…512 at a step time that grows with the batch (1 ms + 0.05 ms a sample). */
 const sizes = (list: number[]) => list.map((b) => ({ batchSize: b, stepMs: 1 + 0.05 * b }));
@@ -14,6 +13,7 @@ const inputs = (over: Partial<RungPlanInputs>): RungPlanInputs => ({
   parallel: 1,
   secondsAvailable: 100,
   overheadFor: () => 0,
+  baseline: { batchSize: 32, stepMs: 2.6 },
   ...over,
 });
 
@@ -23,12 +23,13 @@ const runSeconds = (b: number, fraction: number, samples = 2_000, epochs = 20) =
 describe('planRungs: the horizon, rows, step times and budget give the rungs', () => {
   test.each([
     // [what, over, top rung's fraction, shape, sizes]
-    // 20 epochs of 2,000 rows take 2.1–4.5 s a run: the top rung alone (2 sizes × 3 rates, 2 past an edge) is 8 of them.
-    ['a cheap horizon (2,000 rows): measured at the horizon, every size, no wider than 12 of its runs', {}, 1, 'three rungs, one data order', 6],
-    // 20 epochs of 300,000 rows: minutes a run; the budget holds a rung of 1/81 of it, with every size and 5 rates.
-    ['a large table (300,000 rows) in the same time: the top rung stops short of the horizon, the search as wide as the time holds', { trainSamples: 300_000 }, 1 / 81, 'two rungs', 6],
-    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 3, 'three rungs', 6],
-    ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'two rungs', 6],
+    // 20 epochs of 2,000 rows take 2.1–4.5 s a run: the richest shape with five sizes, raced on three data orders.
+    ['a cheap horizon (2,000 rows): measured at the horizon, the richest shape with five sizes', {}, 1, 'wide', 5],
+    ['small data, a held-out share: every size at the horizon, raced over five folds', { trainSamples: 300, folds: 5 }, 1, 'one rung, cross-validated', 6],
+    // 20 epochs of 300,000 rows: minutes a run; the budget holds a rung of 1/81 of it.
+    ['a large table (300,000 rows) in the same time: the top rung stops short of the horizon', { trainSamples: 300_000 }, 1 / 81, 'lean', 5],
+    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10/3 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 9, 'two rungs', 6],
+    ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'wide', 6],
   ] as [string, Partial<RungPlanInputs>, number, string, number][])('%s', (_what, over, fraction, shape, count) => {
     const plan = planRungs(inputs(over))!;
     expect(plan.topFraction).toBeCloseTo(fraction, 9);
@@ -42,7 +43,7 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
   });
 
   test('the same epochs for every size: a rung of E/3 at batch b costs E/3 × ⌈N/b⌉ steps of its step time', () => {
-    const plan = planRungs(inputs({ sizeSets: [sizes([32, 64, 128])] }))!;
+    const plan = planRungs(inputs({ sizeSets: [sizes([32, 64, 128])], secondsAvailable: 1000 }))!;
     expect(plan.shape).toBe('wide');
     expect(plan.rounds[0].length!.unit).toBe('epochs');
     expect(plan.rounds[0].length!.value).toBeCloseTo(20 / 3, 9);
@@ -98,21 +99,30 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
     expect(planRungs(inputs({ sizeSets: [] }))).toBeNull();
   });
 
-  test('the top rung at the horizon tries three rates; its contenders get seeds in the richer shapes', () => {
-    // 300 rows: a whole run takes a fraction of a second; twice the leanest holds a richer shape, every size but
-    // 512 (one step an epoch: its first rung would take 7 steps).
-    const plan = planRungs(inputs({ trainSamples: 300 }))!;
-    const top = plan.rounds[plan.rounds.length - 1];
-    expect(top.lrFactors).toEqual(LR_FACTORS);
-    expect(plan.shape).toBe('two rungs');
-    expect(plan.sizes).toEqual([16, 32, 64, 128, 256]);
-    expect(plan.seeds).toBe(3);
-    // Below the horizon, no seeds.
-    expect(planRungs(inputs({ trainSamples: 300_000 }))!.seeds).toBe(1);
+  test('every rung tries a decade either side of each size\'s centre; the top rung races its contenders', () => {
+    for (const over of [{}, { trainSamples: 300_000 }, { trainSamples: 300, folds: 5 }, { secondsAvailable: 5 }] as Partial<RungPlanInputs>[]) {
+      const plan = planRungs(inputs(over))!;
+      for (const r of plan.rounds) expect([Math.min(...r.lrFactors), Math.max(...r.lrFactors)]).toEqual([0.1, 10]);
+      expect(plan.race!.replicates).toBeGreaterThanOrEqual(2);
+    }
+    expect(planRungs(inputs({}))!.rounds[1].lrFactors).toEqual(DECADE_RATES);
+    // Folds only where the top rung is the horizon: below it, data orders.
+    const folded = planRungs(inputs({ trainSamples: 300, folds: 5 }))!;
+    expect(folded.race).toEqual({ replicates: 5, contenders: 3, folds: 5 });
+    const short = planRungs(inputs({ trainSamples: 300_000, folds: 5 }))!;
+    expect(short.topFraction).toBeLessThan(1);
+    expect(short.race!.folds).toBeNull();
+  });
+
+  test('the race and the default\'s runs are costed: a plan without the default costs less', () => {
+    const withDefault = planRungs(inputs({ secondsAvailable: 1e6 }))!;
+    const without = planRungs(inputs({ secondsAvailable: 1e6, baseline: null }))!;
+    expect(without.shape).toBe(withDefault.shape);
+    expect(without.estimatedSeconds).toBeLessThan(withDefault.estimatedSeconds);
   });
 
   test('every shape ends on its top rung (share 1) and starts with every size', () => {
-    for (const shape of rungShapes()) {
+    for (const shape of [...rungShapes(), ...rungShapes(5)]) {
       expect(shape.rungs[shape.rungs.length - 1].share).toBe(1);
       expect(shape.rungs[0].sizes).toBe(Infinity);
     }
@@ -133,7 +143,6 @@ describe('planForHorizon', () => {
   test('sizes too large for a third of the horizon to rank them are no candidates; the rest near the knee are', () => {
     const plan = planForHorizon({ probe, noiseAtInit: null, data: { trainSamples: 3200, valSamples: 800 }, maxBatch: 1024, horizon: { epochs: 3, source: 'given' }, parallel: 2, secondsAvailable: 600 })!;
     // 1 epoch at 512 is 7 steps, at 1024 4: fewer than LEAST_RUNG_STEPS.
-    expect(plan.shape).not.toBe('equal time');
     expect(Math.max(...plan.sizes!)).toBeLessThanOrEqual(256);
     expect(plan.sizes!.every((b) => Math.ceil(3200 / b) >= LEAST_RUNG_STEPS)).toBe(true);
     expect(plan.topFraction).toBe(1);

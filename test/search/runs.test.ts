@@ -1,12 +1,12 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { ProbeResult } from '../../src/document';
 import type { SearchPlan } from '../../src/search/plan';
-import type { ProgressEvent } from '../../src/progress';
-import { chooseEntrants, equalTime, FIT_MARGIN, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN, type SearchOutcome } from '../../src/search/search';
+import { equalTime, FIT_MARGIN, fitRounds, noiseBatchesFor, POOL_OVERRUN, searchBatchSizes, SLOT_OVERRUN } from '../../src/search/search';
+import { COARSE_RATES } from '../../src/search/rungs';
 import { evaluationSample, trainCandidate } from '../../src/search/train-candidate';
 import { EVALUATION, evaluationRows, evaluationSeconds, searchCannotStart } from '../../src/search/evaluation-cost';
 import { loadTf } from '../../src/platform/tf';
-import { createWorkload } from '../../src/workloads/workload';
+import { createWorkload, type WorkloadDefinition } from '../../src/workloads/workload';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
 import { paperProbe, trial } from '../helpers/trials';
 import { useTestBackend } from '../helpers/backend';
@@ -185,137 +185,94 @@ describe('trainCandidate with a step count', () => {
   });
 });
 
-describe('searchBatchSizes: successive halving', () => {
-  // Every probed step takes 100 ms on paper, so a round of t seconds is 10·t steps.
+describe('searchBatchSizes: rungs in the horizon, decided with their noise', () => {
+  // Every probed step takes 100 ms on paper.
   const probe = paperProbe();
-  const plan: SearchPlan = {
+  // 64 training rows, a horizon of 6 epochs: rungs of 2 and 6 epochs.
+  const epochs = (value: number) => ({ unit: 'epochs' as const, value, fraction: value / 6 });
+  const rungPlan = (race: SearchPlan['race']): SearchPlan => ({
     count: 3,
+    sizes: [4, 8, 16],
     rounds: [
-      { batchSizes: 3, trainSeconds: 0.5, lrFactors: [0.5, 1, 2] },
-      { batchSizes: 3, trainSeconds: 1.5, lrFactors: [1] },
-      { batchSizes: 2, trainSeconds: 4.5, lrFactors: [0.5, 1, 2] },
+      { batchSizes: 3, trainSeconds: 0.1, lrFactors: COARSE_RATES, length: epochs(2) },
+      { batchSizes: 2, trainSeconds: 0.3, lrFactors: COARSE_RATES, length: epochs(6) },
     ],
-  };
-
-  const search = async (extra: { deadline?: number; onProgress?: (e: ProgressEvent) => void } = {}): Promise<SearchOutcome> => {
-    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
-    try {
-      return await searchBatchSizes(tf, workload, {
-        probe,
-        noiseAtInit: null,
-        referenceLr: 0.02,
-        referenceBatch: 8,
-        optimizer: { name: 'adam', learningRate: 0.01 },
-        plan,
-        maxBatch: 16,
-        seed: 5,
-        precondition: false,
-        ...extra,
-      });
-    } finally {
-      workload.dispose();
-    }
-  };
-
-  test('tries rates in the first round, keeps one per size, trains the best sizes longer, at several rates again', async () => {
-    const events: ProgressEvent[] = [];
-    const { candidates, score } = await search({ onProgress: (e) => events.push(e) });
-    expect(candidates.map((c) => c.batchSize)).toEqual([4, 8, 16]);
-    const bestOf = (runs: { valLoss: number | null; learningRate: number }[]) =>
-      runs.filter((r) => r.valLoss !== null).reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
-    for (const c of candidates) {
-      const first = c.runs!.filter((r) => r.round === 0);
-      expect(first.map((r) => r.steps)).toEqual([5, 5, 5]);
-      // No noise scale: Adam's square-root rule with B_noise = 0 leaves the rate alone.
-      expect(first.map((r) => r.learningRate)).toEqual([0.01, 0.02, 0.04]);
-      const second = c.runs!.filter((r) => r.round === 1);
-      expect(second).toHaveLength(1);
-      expect(second[0].steps).toBe(15);
-      // The best rate, or a lower one tied with it (within 10 % and noise).
-      const best = bestOf(first);
-      const kept = first.find((r) => r.learningRate === second[0].learningRate)!;
-      expect(kept).toBeDefined();
-      expect(kept.valLoss!).toBeLessThanOrEqual(1.1 * best.valLoss!);
-      expect(kept.learningRate).toBeLessThanOrEqual(best.learningRate);
-    }
-    // Two of round 1 go on to 45 steps (the best, and the best larger size: see chooseEntrants), each at
-    // ½, 1 and 2 × its kept rate; the third stops at round 1.
-    const byRound1 = [...candidates].sort((a, b) => a.runs!.find((r) => r.round === 1)!.valLoss! - b.runs!.find((r) => r.round === 1)!.valLoss!);
-    const finalists = chooseEntrants(byRound1, 2);
-    expect(finalists.every((c) => c.round === 2 && c.steps === 45)).toBe(true);
-    for (const c of finalists) {
-      const kept = c.runs!.find((r) => r.round === 1)!.learningRate;
-      expect(c.runs!.filter((r) => r.round === 2).map((r) => r.learningRate)).toEqual([kept / 2, kept, kept * 2]);
-    }
-    const out = byRound1.find((c) => !finalists.includes(c))!;
-    expect(out.round).toBe(1);
-    // Only the last round is scored; the eliminated size has no score.
-    expect(score).not.toBeNull();
-    expect(candidates[score!.winner].round).toBe(2);
-    expect(out.score).toBeNull();
-    expect(finalists.every((c) => c.score !== null)).toBe(true);
-    // On paper a gradient takes 100 ms here: 16 of them fit in a last-round run's 4.5 s, not
-    // in half of a second-round run's 1.5 s, so only the finalists have a noise measurement
-    // (noiseBatchesFor) and no run overruns its slot for one.
-    expect(finalists.every((c) => c.gradientVariance !== null)).toBe(true);
-    expect(out.gradientVariance).toBeNull();
-    // Progress: one start and one end per run, counted against the plan.
-    const ends = events.filter((e) => e.type === 'candidate-end');
-    expect(ends).toHaveLength(9 + 3 + 6);
-    expect(ends.every((e) => e.type === 'candidate-end' && e.count === 18 && e.rounds === 3)).toBe(true);
+    race,
   });
-
-  test('rungs in epochs: every size trains the same epochs, the top rung is the horizon, measured and refined there', async () => {
-    // 64 training rows, a horizon of 6 epochs: rungs of 2 and 6 epochs.
-    const epochs = (value: number) => ({ unit: 'epochs' as const, value, fraction: value / 6 });
-    const rungPlan: SearchPlan = {
-      count: 3,
-      sizes: [4, 8, 16],
-      seeds: 3,
-      rounds: [
-        { batchSizes: 3, trainSeconds: 0.1, lrFactors: [0.5, 1, 2], length: epochs(2) },
-        { batchSizes: 2, trainSeconds: 0.3, lrFactors: [0.5, 1, 2], length: epochs(6) },
-      ],
-    };
-    const workload = await createWorkload(tf, tinyWorkload(), SETTINGS);
+  const search = async (definition: WorkloadDefinition, plan: SearchPlan, extra: { deadline?: number } = {}) => {
+    const workload = await createWorkload(tf, definition, SETTINGS);
     const before = tf.memory().numTensors;
-    let outcome: SearchOutcome;
     try {
-      outcome = await searchBatchSizes(tf, workload, {
+      const outcome = await searchBatchSizes(tf, workload, {
         probe, noiseAtInit: null, referenceLr: 0.02, referenceBatch: 8, optimizer: { name: 'adam', learningRate: 0.01 },
-        plan: rungPlan, maxBatch: 16, seed: 5, precondition: false,
+        plan, maxBatch: 16, seed: 5, precondition: false, ...extra,
       });
+      // Every run, the race and the initial weights' evaluation included, leaves no tensor behind.
       expect(tf.memory().numTensors).toBe(before);
+      return { outcome, trainSamples: workload.info.trainSamples };
     } finally {
       workload.dispose();
     }
-    const { candidates, rungs, measuredAtHorizon, score } = outcome;
-    const train = workload.info.trainSamples;
+  };
+
+  test('every size at rates a decade either side of its centre, the default at every rung; the race measures the closest again', async () => {
+    const { outcome, trainSamples } = await search(tinyWorkload(), rungPlan({ replicates: 3, contenders: 2, folds: null }));
+    const { candidates, rungs, measuredAtHorizon, decision, pick } = outcome;
     // The same epochs at every size: ⌈N/b⌉ steps an epoch (a diverged run stops early).
     for (const c of candidates) {
-      for (const r of c.runs!.filter((run) => run.round === 0 && !run.diverged)) expect(r.steps).toBe(2 * Math.ceil(train / c.batchSize));
-      for (const r of c.runs!.filter((run) => run.round === 1 && !run.diverged)) expect(r.steps).toBe(6 * Math.ceil(train / c.batchSize));
+      const first = c.runs!.filter((run) => run.round === 0);
+      // No noise scale: Adam's square-root rule with B_noise = 0 leaves the centre at 0.02 for every size.
+      expect(first.map((r) => r.learningRate)).toEqual([0.002, 0.02, 0.2].map((v) => expect.closeTo(v, 12)));
+      for (const r of first.filter((run) => !run.diverged)) expect(r.steps).toBe(2 * Math.ceil(trainSamples / c.batchSize));
+      for (const r of c.runs!.filter((run) => run.round === 1 && !run.diverged)) expect(r.steps).toBe(6 * Math.ceil(trainSamples / c.batchSize));
     }
     expect(measuredAtHorizon).toBe(true);
     expect(rungs.map((r) => [r.unit, r.length, r.fraction])).toEqual([['epochs', 2, 2 / 6], ['epochs', 6, 1]]);
-    // At the horizon the best configuration trained on more data orders (seeds 6 and 7), measured on the same rows.
-    const top = candidates.filter((c) => c.round === 1);
-    const seeded = top.flatMap((c) => c.runs!.filter((r) => r.seed !== undefined));
-    expect(seeded.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(seeded.map((r) => r.seed))).toEqual(new Set([6, 7]));
-    expect(rungs[1].seeds).toBe(3);
-    // Each size keeps its best rate at the horizon: the candidate's loss is that configuration's over its data orders.
-    expect(score).not.toBeNull();
-    expect(candidates[score!.winner].round).toBe(1);
+    expect(decision).not.toBeNull();
+    // The default: batch 32 where it fits (here the safe maximum, 16), the compiled rate, constant; measured like the rest.
+    const byDefault = decision!.configs.find((c) => c.default)!;
+    expect(byDefault).toMatchObject({ batchSize: 16, learningRate: 0.01, schedule: 'constant' });
+    // The pick was measured on at least two data orders (seeds 5 and 6), on the same rows: σ from replicates.
+    const picked = decision!.configs.find((c) => c.batchSize === pick!.batchSize && c.learningRate === pick!.learningRate && c.schedule === pick!.schedule)!;
+    expect(picked.replicates.length).toBeGreaterThanOrEqual(2);
+    expect(picked.replicates.map((r) => r.seed)).toEqual([5, 6, 7].slice(0, picked.replicates.length));
+    expect(decision!.race.over).toBe('data orders');
+    expect(decision!.race.runs).toBeGreaterThan(0);
+    // The configurations come best first, and the best is the lowest expected loss among those that learned.
+    const losses = decision!.configs.filter((c) => c.expectedLoss !== null).map((c) => c.expectedLoss!);
+    expect(losses).toEqual([...losses].sort((x, y) => x - y));
+    expect(['lowest-bound', 'faster-within-noise', 'default-within-noise']).toContain(decision!.rule);
   });
 
-  test('past its deadline, no run starts: the search says it was cut', async () => {
-    const outcome = await search({ deadline: Date.now() - 5000 });
+  test('small data, a held-out share: the top rung races over folds of the rows, fold 0 the split every phase used', async () => {
+    // The tiny workload's 64 training rows alone: 13 held out (20 %), 5 folds.
+    const base = tinyWorkload();
+    const heldOut: WorkloadDefinition = {
+      ...base,
+      async loadData(t) {
+        const split = await base.loadData(t);
+        t.dispose([split.validation!.x, split.validation!.y]);
+        return { train: split.train };
+      },
+    };
+    const { outcome } = await search(heldOut, rungPlan({ replicates: 5, contenders: 2, folds: 5 }));
+    const { decision, candidates } = outcome;
+    expect(decision!.folds).toEqual({ count: 5, rows: [13, 13, 13, 13, 12] });
+    expect(decision!.race.over).toBe('folds');
+    const picked = decision!.configs.find((c) => c.batchSize === outcome.pick!.batchSize && c.learningRate === outcome.pick!.learningRate && c.schedule === outcome.pick!.schedule)!;
+    expect(picked.replicates[0].fold).toBe(0);
+    expect(picked.replicates.map((r) => r.fold)).toEqual([0, 1, 2, 3, 4].slice(0, picked.replicates.length));
+    // Lower rungs train on the workload's split: no fold.
+    expect(candidates.flatMap((c) => c.runs!.filter((r) => r.round === 0)).every((r) => r.fold === undefined)).toBe(true);
+  });
+
+  test('past its deadline, no run starts: the search says it was cut, and decides nothing', async () => {
+    const { outcome } = await search(tinyWorkload(), rungPlan({ replicates: 3, contenders: 2, folds: null }), { deadline: Date.now() - 5000 });
     expect(outcome.cut).toBe(true);
     expect(outcome.candidates).toEqual([]);
-    expect(outcome.score).toBeNull();
+    expect(outcome.decision).toBeNull();
+    expect(outcome.pick).toBeNull();
   });
-
 });
 
 describe('noiseBatchesFor', () => {

@@ -27,7 +27,8 @@ describe('the search on a job queue (a real Redis)', () => {
       batchSize: c.batchSize, learningRate: c.learningRate, round: c.round, valLoss: c.valLoss, trainLoss: c.trainLoss, score: c.score, tied: c.tied,
       steps: c.steps, gradientVariance: c.gradientVariance, runs: c.runs!.map(({ process: _p, worker: _w, ...r }) => r),
     })),
-    score: outcome.score,
+    decision: outcome.decision,
+    pick: outcome.pick,
     noise: outcome.noise,
     steps: outcome.steps,
   });
