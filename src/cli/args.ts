@@ -19,7 +19,7 @@ interface FlagSpec {
 export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   example: {
     flag: 'example',
-    yargs: { type: 'string', choices: EXAMPLE_NAMES, describe: 'Built-in example workload', defaultDescription: DEFAULT_OPTIONS.example },
+    yargs: { type: 'string', choices: EXAMPLE_NAMES, describe: 'Built-in example workload, when neither --model nor --data is given', defaultDescription: DEFAULT_OPTIONS.example },
   },
   model: {
     flag: 'model',
@@ -80,7 +80,7 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   },
   timeBudget: {
     flag: 'time-budget',
-    yargs: { type: 'string', describe: 'Wall-clock budget for the whole run: 90, 90s, 2m', defaultDescription: `${DEFAULT_OPTIONS.timeBudgetSeconds}s` },
+    yargs: { type: 'string', describe: 'Wall-clock budget for the whole run, shared by the phases: 90, 90s, 2m, 1m30s', defaultDescription: `${DEFAULT_OPTIONS.timeBudgetSeconds}s` },
   },
   minBatch: {
     flag: 'min-batch',
@@ -88,7 +88,7 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   },
   maxBatch: {
     flag: 'max-batch',
-    yargs: { type: 'string', describe: 'Largest batch size the probe may try', defaultDescription: 'the training set size' },
+    yargs: { type: 'string', describe: 'Largest batch size the probe may try (tried itself if the doubling passes it)', defaultDescription: 'the training set size' },
   },
   seed: {
     flag: 'seed',
@@ -131,12 +131,16 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
     yargs: {
       type: 'string',
       describe: 'Search runs trained side by side, one process each',
-      defaultDescription: 'one per core on wasm/cpu, 1 on tfjs-node; fewer if memory is short',
+      defaultDescription: 'measured: the fewest that keep 90 % of the free cores busy (one a core on wasm/cpu); fewer if memory is short',
     },
   },
   search: {
     flag: 'search',
-    yargs: { type: 'boolean', describe: 'Run the statistical search after the probe (--no-search: probe only)', defaultDescription: 'true' },
+    yargs: {
+      type: 'boolean',
+      describe: "Measure the noise scale, run the LR range test and search after the probe (--no-search: probe only, the throughput knee at the optimizer's rate)",
+      defaultDescription: 'true',
+    },
   },
   epochs: {
     flag: 'epochs',
@@ -148,11 +152,11 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   },
   trainTime: {
     flag: 'train-time',
-    yargs: { type: 'string', describe: 'How long your training run will last on this machine, e.g. 30m, 2h (instead of --epochs)' },
+    yargs: { type: 'string', describe: 'How long your training run will last on this machine, e.g. 30m, 2h (instead of --epochs): steps at the recommended batch\'s measured throughput' },
   },
   queue: {
     flag: 'queue',
-    yargs: { type: 'string', describe: 'Train the search\'s runs as jobs on Redis (redis://HOST:PORT[/DB], rediss:// for TLS), taken by `autobatch worker` processes' },
+    yargs: { type: 'string', describe: 'Train the search\'s runs as jobs on Redis (redis://[:PASSWORD@]HOST:PORT[/DB], rediss:// for TLS), taken by `autobatch worker` processes' },
   },
   queueWait: {
     flag: 'queue-wait',
@@ -171,7 +175,7 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   },
   workers: {
     flag: 'workers',
-    yargs: { type: 'string', describe: 'Data-parallel workers: also advise the per-worker and global batch', defaultDescription: String(DEFAULT_OPTIONS.workers) },
+    yargs: { type: 'string', describe: "Data-parallel workers: also advise the per-worker and global batch and the global batch's learning rate", defaultDescription: String(DEFAULT_OPTIONS.workers) },
   },
 };
 
@@ -183,7 +187,7 @@ export const OUTPUT_FORMATS = ['text', 'json', 'env'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const OUTPUT_FLAGS = {
-  out: { type: 'string', describe: 'Write the JSON result to FILE (atomically)' },
+  out: { type: 'string', describe: 'Write the JSON result to FILE (atomically); while the run goes on, a checkpoint after each phase and each search run, for --resume' },
   report: { type: 'string', describe: 'Write an HTML report with charts to FILE (self-contained, no network)' },
   format: {
     type: 'string',

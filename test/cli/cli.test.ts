@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
+import type { Options } from 'yargs';
+import { OUTPUT_FLAGS, TUNE_FLAGS } from '../../src/cli/args';
 import { BIN, startProbeUntilTrial } from '../helpers/cli';
 import { testBackend, testBackendFlag } from '../helpers/backend';
 
@@ -18,11 +20,17 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('autobatch CLI', () => {
-  test('--help lists the probe flags', () => {
+  test('--help lists every probe flag of the yargs table, with its default', () => {
     const r = run(['probe', '--help']);
     expect(r.status).toBe(0);
-    for (const flag of ['--max-memory', '--time-budget', '--min-batch', '--max-batch', '--backend', '--json', '--out']) {
-      expect(r.stdout).toContain(flag);
+    // yargs wraps long lines: compare with the whitespace collapsed.
+    const help = r.stdout.replace(/\s+/g, ' ');
+    const specs: [string, Options][] = [...Object.values(TUNE_FLAGS).map((s): [string, Options] => [s.flag, s.yargs]), ...Object.entries(OUTPUT_FLAGS)];
+    expect(specs.length).toBe(Object.keys(TUNE_FLAGS).length + Object.keys(OUTPUT_FLAGS).length);
+    for (const [flag, spec] of specs) {
+      expect(help).toMatch(new RegExp(`(^| )--${flag} `));
+      const shown = spec.defaultDescription ?? (spec.default === undefined ? undefined : String(spec.default));
+      if (shown !== undefined) expect({ flag, help: help.includes(`[default: ${shown}]`) }).toEqual({ flag, help: true });
     }
   });
 
