@@ -159,9 +159,10 @@ export interface TuneOptions {
    * independent and each gives the same result in any process, so this changes how much
    * the search measures in its time, not how it decides given its plan. Needs a workload
    * given by files or an example; a model or data given in code trains in this process.
-   * @default one process per core on wasm and cpu (they train on one thread), 1 on
-   * tfjs-node (already multithreaded); fewer when the memory budget holds fewer copies of
-   * the data and model. See `choosePoolSize`.
+   * @default measured: the fewest processes that keep 90 % of the cores other programs
+   * leave free busy (one wasm or cpu process keeps one core busy; tfjs-node's thread pool
+   * several), fewer when the memory budget holds fewer copies of the data and model. See
+   * `choosePoolSize`.
    */
   parallel?: number;
   /**

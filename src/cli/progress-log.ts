@@ -24,7 +24,7 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         if (event.phase === 'probe') write('autobatch: probing capacity (doubling the batch size)');
         if (event.phase === 'noise') write('autobatch: measuring the gradient noise scale at the initial weights');
         if (event.phase === 'lr-range') write('autobatch: LR range test');
-        if (event.phase === 'search') write('autobatch: short search (rounds of equal-time training, the best going on)');
+        if (event.phase === 'search') write('autobatch: search (rungs of your training length, the best sizes going on; the closest raced on more data orders or folds)');
         break;
       case 'backend-skipped':
         skipped.push(`autobatch: backend ${event.backend} skipped: ${event.reason}`);

@@ -113,7 +113,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
   try {
     template = await definition.buildModel(tf);
     const loss = definition.loss ?? compiledLossOf(template, definition.name);
-    const optimizer = definition.optimizer ?? optimizerSpecOf(template) ?? { name: 'adam', learningRate: 0.001 };
+    const optimizer = completeOptimizer(tf, definition.optimizer ?? optimizerSpecOf(template) ?? { name: 'adam', learningRate: 0.001 });
     checkCompatible(template, trainPart, definition.name, typeof loss === 'string' ? loss : loss.name);
     const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
     const parameters = template.countParams();
@@ -205,6 +205,21 @@ function optimizerSpecOf(model: tfTypes.LayersModel): OptimizerSpec | undefined 
   const { learningRate, ...rest } = optimizer.getConfig() as { learningRate?: number } & Record<string, unknown>;
   const settings = optimizerSettings(name, rest);
   return { name, learningRate: learningRate ?? DEFAULT_LEARNING_RATES[name], ...(Object.keys(settings).length ? { settings } : {}) };
+}
+
+/**
+ * `spec` with every setting its optimizer takes, TensorFlow.js's default where it gave
+ * none: the same optimizer reads the same however it was given (compiled, named by a
+ * module, reloaded from a saved model), so its fingerprint and document agree.
+ */
+function completeOptimizer(tf: TF, spec: OptimizerSpec): OptimizerSpec {
+  const optimizer = createOptimizer(tf, spec);
+  try {
+    const settings = optimizerSettings(spec.name, optimizer.getConfig() as Record<string, unknown>);
+    return { name: spec.name, learningRate: spec.learningRate, ...(Object.keys(settings).length ? { settings } : {}) };
+  } finally {
+    optimizer.dispose();
+  }
 }
 
 /** The settings each optimizer takes besides its rate, in its constructor's order (`tf.train.*`). */

@@ -42,6 +42,16 @@ describe('the optimizer as the user compiled it (issue 28, item 8)', () => {
     }
   });
 
+  it('settings not given are recorded at their defaults, so the same optimizer reads the same however it was given', async () => {
+    const workload = await createWorkload(tf, compiledWith(() => tf.train.adam(0.01)), SETTINGS);
+    expect(workload.info.optimizer).toEqual({ name: 'adam', learningRate: 0.01, settings: { beta1: 0.9, beta2: 0.999, epsilon: expect.any(Number) } });
+    const named = await createWorkload(tf, { ...tinyWorkload(), optimizer: { name: 'adam', learningRate: 0.01 } }, SETTINGS);
+    expect(named.info.optimizer).toEqual(workload.info.optimizer);
+    expect(named.fingerprint()).toBe(workload.fingerprint());
+    workload.dispose();
+    named.dispose();
+  });
+
   it('a plain SGD has no settings to keep', async () => {
     const workload = await createWorkload(tf, compiledWith(() => tf.train.sgd(0.3)), SETTINGS);
     expect(workload.info.optimizer).toEqual({ name: 'sgd', learningRate: 0.3 });

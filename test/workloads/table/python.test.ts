@@ -9,11 +9,11 @@ import { tempDir } from '../../helpers/files';
 const files = tempDir('python');
 const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
 
-/** The README's Python snippet for applying a preparation, as published. */
+/** The Python snippet for applying a preparation, as docs/data-and-models.md publishes it. */
 function readmeSnippet(): string {
-  const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
-  const block = /```python\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('From Python')));
-  if (!block) throw new Error('README has no Python snippet after "From Python"');
+  const page = fs.readFileSync(path.join(__dirname, '../../../docs/data-and-models.md'), 'utf8');
+  const block = /```python\n([\s\S]*?)```/.exec(page.slice(page.indexOf('### From Python')));
+  if (!block) throw new Error('docs/data-and-models.md has no Python snippet after "### From Python"');
   return block[1];
 }
 
@@ -22,7 +22,7 @@ const windows1252 = (text: string) => Buffer.from([...text].map((ch) => (ch === 
 
 // Python is not a dependency of autobatch: without it there is nothing to run.
 (python ? test.each([',', ';'])
-  : test.skip.each([',', ';']))("the README's Python snippet encodes a table as applyPreparation does (delimiter %s)", async (delimiter) => {
+  : test.skip.each([',', ';']))("the published Python snippet encodes a table as applyPreparation does (delimiter %s)", async (delimiter) => {
   const decimal = (v: number) => (delimiter === ';' ? v.toFixed(1).replace('.', ',') : v.toFixed(1));
   // Formatted numbers as reports export them: currency, thousands separators, percents.
   const money = (i: number) => {
