@@ -324,7 +324,7 @@ function horizonReasons(d: HorizonDecision, b: number, searchPeak: number, searc
       ? ` For a run ${fmt(h.steps / t.fromSteps)}× longer than the search's longest, the peak is held at the LR range test's rate, ${fmt(t.rangeTestRate!)}: ` +
         `short runs reward rates past where the loss starts to fall fastest only because they end before the cost shows.`
       : '';
-    out.push(`Horizon trend: trained with the schedule's shape at several peaks, batch ${b} did best at ${seen}. ${trend}${limit}`);
+    out.push(`Horizon trend: the search decided on peak ${fmt(t.measuredRate)} at batch ${b} after ${round(t.fromSteps)} steps (the best of each length's runs: ${seen}). ${trend}${limit}`);
   } else if (d.heldAtRangeTestFrom !== null) {
     out.push(
       `The search's rate ${fmt(searchPeak)} comes from runs of at most ${round(d.heldAtRangeTestFrom)} steps, which did not measure how it moves with the length of training; ` +

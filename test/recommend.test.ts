@@ -108,12 +108,14 @@ describe('recommend', () => {
     const alpha = Math.log(2) / Math.log(9);
     const steps = 2 * 625;
     expect(rec.horizonTrend).toMatchObject({ batchSize: 16, fromSteps: 180, clamped: false });
-    expect(rec.horizonTrend!.exponent).toBeCloseTo(alpha, 6);
+    // The loss model's posterior mean: the two lengths' parabolas say α = log 2 / log 9, the prior (0.3) barely moves it.
+    expect(rec.horizonTrend!.exponent).toBeCloseTo(alpha, 2);
+    expect(rec.horizonTrend!.exponentFrom).toBe('runs');
     expect(rec.horizonTrend!.measuredRate).toBeCloseTo(0.01, 9);
-    expect(rec.schedule.peakLearningRate).toBeCloseTo(0.01 * (steps / 180) ** -alpha, 9);
+    expect(rec.schedule.peakLearningRate).toBeCloseTo(0.01 * (steps / 180) ** -rec.horizonTrend!.exponent!, 9);
     expect(rec.schedule.totalSteps).toBe(steps);
     expect(rec.horizonTrend!.limitedByRangeTest).toBe(false);
-    expect(rec.reasons.join(' ')).toMatch(/falls as steps\^-0\.315/);
+    expect(rec.reasons.join(' ')).toMatch(/falls as steps\^-0\.31\d/);
 
     // A range test whose rate (scaled to batch 16) is below the carried peak holds it down, for a horizon this long.
     const low = recommend({ ...base, lrRange: { batchSize: 32, suggestion: 0.001 }, search, horizon: { epochs: 2, source: 'given' } })!;

@@ -1,4 +1,4 @@
-import type { AutobatchDocument, NoiseEstimate, Trial } from '../document';
+import type { AutobatchDocument, NoiseEstimate, SearchDecision, Trial } from '../document';
 import { measurable } from '../noise/credible';
 import { formatBytes, formatNumber, formatSeconds } from '../util/units';
 import { formatTable } from './table';
@@ -111,10 +111,11 @@ export function formatSummary(doc: AutobatchDocument): string {
       ),
     );
     out.push(
-      'round: the last search round the size trained in (values from it; only the last round is scored); ' +
-        'score: validation loss above the best; = tied with the best within noise; < recommended',
+      'round: the last search rung the size trained in (values from it); ' +
+        'score: expected validation loss above the best; = tied with the best within noise; < recommended',
     );
     if (doc.search) out.push(`search: ${searchLine(doc.search, doc.workload?.valSamples)}`);
+    if (doc.search?.decision) out.push(...decisionTable(doc.search.decision));
   }
 
   out.push('');
@@ -175,3 +176,30 @@ function indent(text: string, prefix: string): string {
     .map((line) => prefix + line)
     .join('\n');
 }
+
+/** The decisive rung's closest configurations with their noise, and the rule that picked. */
+function decisionTable(d: SearchDecision): string[] {
+  const same = (c: { batchSize: number; learningRate: number; schedule: string }, r: { batchSize: number; learningRate: number; schedule: string }) =>
+    c.batchSize === r.batchSize && c.learningRate === r.learningRate && c.schedule === r.schedule;
+  const shown = d.configs.filter((c, i) => i < DECISION_ROWS || c.default || same(c, d.pick));
+  const over = d.race.over === 'folds' ? 'folds' : 'data orders';
+  return [
+    '',
+    `Decision (rung ${d.rung + 1}, ${d.fraction >= 1 - 1e-9 ? 'your whole horizon' : `${Number((100 * d.fraction).toPrecision(2))} % of your horizon`}; the closest measured again on ${over}, ${d.race.stop})`,
+    formatTable(
+      ['batch', 'rate', 'schedule', 'expected val loss', 'runs', ''],
+      shown.map((c) => [
+        String(c.batchSize),
+        sci(c.learningRate),
+        c.default ? 'constant (your default)' : c.schedule,
+        c.expectedLoss === null ? 'diverged' : `${num(c.expectedLoss)} ± ${num(c.standardError)}${c.learned ? '' : ' (did not learn)'}`,
+        String(c.replicates.length),
+        same(c, d.pick) ? '< picked' : '',
+      ]),
+    ),
+    `  ${d.why}`,
+  ];
+}
+
+/** Configurations the decision table shows besides the pick and the default. */
+const DECISION_ROWS = 5;
