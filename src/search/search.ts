@@ -96,6 +96,13 @@ export type SearchRun = NonNullable<Candidate['runs']>[number];
  */
 export const MIN_EXTRAPOLATED_STEPS = 100;
 
+/**
+ * The race may go on past the replicates its plan costed, to this many times them (more
+ * data orders on every fold), while configurations are still within noise of the pick and
+ * the time allows: the budget is spent while it can still change the answer.
+ */
+export const RACE_EXTENSION = 3;
+
 /** A rate at the edge of those tried is extended by half a decade a run (the rungs' rates are half a decade apart). */
 export const EDGE_FACTOR = Math.sqrt(10);
 
@@ -333,7 +340,7 @@ class Search {
     const throughput = (key: string) => this.ok.find((t) => t.batchSize === this.configs.get(key)!.batchSize)?.samplesPerSec ?? null;
     const decisionOptions = { baseline, throughput, learned, eligible };
     const racing = record.round === plan.rounds.length - 1 && plan.race !== undefined;
-    const race = { stop: (racing ? 'settled' : 'budget') as RaceStop, over: record.folds ? ('folds' as const) : ('data orders' as const), maxReplicates: plan.race?.replicates ?? 1, waves: 0, runs: 0 };
+    const race = { stop: (racing ? 'settled' : 'budget') as RaceStop, over: record.folds ? ('folds' as const) : ('data orders' as const), maxReplicates: (plan.race?.replicates ?? 1) * RACE_EXTENSION, waves: 0, runs: 0 };
     for (;;) {
       const evidence = weighEvidence(this.measurements(record));
       const decision = decide(evidence, decisionOptions);

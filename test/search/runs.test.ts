@@ -235,7 +235,9 @@ describe('searchBatchSizes: rungs in the horizon, decided with their noise', () 
     // The pick was measured on at least two data orders (seeds 5 and 6), on the same rows: σ from replicates.
     const picked = decision!.configs.find((c) => c.batchSize === pick!.batchSize && c.learningRate === pick!.learningRate && c.schedule === pick!.schedule)!;
     expect(picked.replicates.length).toBeGreaterThanOrEqual(2);
-    expect(picked.replicates.map((r) => r.seed)).toEqual([5, 6, 7].slice(0, picked.replicates.length));
+    expect(picked.replicates.map((r) => r.seed)).toEqual(picked.replicates.map((_, i) => 5 + i));
+    // Past the 3 data orders it planned for, the race goes on while the time allows and the pick is not settled, up to 3 × 3.
+    expect(picked.replicates.length).toBeLessThanOrEqual(9);
     expect(decision!.race.over).toBe('data orders');
     expect(decision!.race.runs).toBeGreaterThan(0);
     // The configurations come best first, and the best is the lowest expected loss among those that learned.
@@ -261,7 +263,8 @@ describe('searchBatchSizes: rungs in the horizon, decided with their noise', () 
     expect(decision!.race.over).toBe('folds');
     const picked = decision!.configs.find((c) => c.batchSize === outcome.pick!.batchSize && c.learningRate === outcome.pick!.learningRate && c.schedule === outcome.pick!.schedule)!;
     expect(picked.replicates[0].fold).toBe(0);
-    expect(picked.replicates.map((r) => r.fold)).toEqual([0, 1, 2, 3, 4].slice(0, picked.replicates.length));
+    // Fold 0 to 4 in the search's data order, then the folds again in the next data orders.
+    expect(picked.replicates.map((r) => [r.fold, r.seed])).toEqual(picked.replicates.map((_, i) => [i % 5, 5 + Math.floor(i / 5)]));
     // Lower rungs train on the workload's split: no fold.
     expect(candidates.flatMap((c) => c.runs!.filter((r) => r.round === 0)).every((r) => r.fold === undefined)).toBe(true);
   });
