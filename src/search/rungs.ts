@@ -210,7 +210,7 @@ export function planRungs(inputs: RungPlanInputs): RungPlan | null {
   const firstSteps = (b: Size, fraction: number) => (horizon.unit === 'epochs' ? stepsAt(b.batchSize, fraction) : (horizon.value * fraction * 1000) / b.stepMs);
   for (let top = 1; ; top /= RUNG_GROWTH) {
     // Folds only where the top rung is the user's own run: a fold's run is a whole run.
-    const shapes = rungShapes(top === 1 ? (inputs.folds ?? null) : null);
+    const shapes = forTop(rungShapes(top === 1 ? (inputs.folds ?? null) : null), top);
     // The richer shape first (its race measures the answer's noise; its rates are finer), with
     // at least `WIDE_SET` sizes; then fewer sizes; the sets largest first within each shape.
     const pairs = shapes.flatMap((shape) => usable.map((full) => ({ shape, full })));
@@ -227,6 +227,17 @@ export function planRungs(inputs: RungPlanInputs): RungPlan | null {
     const chosen = feasible.find((f) => f.cost <= limit)!;
     return toPlan(chosen.set, chosen.shape, top, chosen.cost, inputs, trainSecondsAt, limit < inputs.secondsAvailable);
   }
+}
+
+/**
+ * The shapes in the order a top rung prefers them: at the horizon, richest first; short of
+ * it, the shapes of three rungs first (…, top/9, top/3, top), whose lengths measure how the
+ * best rate falls with length, which carries the answer the rest of the way (see
+ * `fitLossModel`): a third length narrows that exponent more than more rates at two.
+ */
+function forTop(shapes: SearchShape[], top: number): SearchShape[] {
+  if (top === 1) return shapes;
+  return [...shapes.filter((s) => s.rungs.length >= 3), ...shapes.filter((s) => s.rungs.length < 3)];
 }
 
 /**

@@ -28,7 +28,8 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
     ['small data, a held-out share: every size at the horizon, raced over five folds', { trainSamples: 300, folds: 5 }, 1, 'one rung, cross-validated', 6],
     // 20 epochs of 300,000 rows: minutes a run; the budget holds a rung of 1/81 of it.
     ['a large table (300,000 rows) in the same time: the top rung stops short of the horizon', { trainSamples: 300_000 }, 1 / 81, 'lean', 5],
-    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10/3 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 9, 'two rungs', 6],
+    // Short of the horizon, three lengths first: they measure how the best rate falls with length.
+    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10/3 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 9, 'three rungs', 6],
     ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'wide', 6],
   ] as [string, Partial<RungPlanInputs>, number, string, number][])('%s', (_what, over, fraction, shape, count) => {
     const plan = planRungs(inputs(over))!;
