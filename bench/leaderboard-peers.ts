@@ -1,7 +1,8 @@
 /**
  * The leaderboard's Python side: a virtual environment of its own (bench/.venv) with
- * torch, lightning, optuna and numpy from pip's configured index, and the peer scripts in
- * bench/peers/ run as child processes that print one JSON line.
+ * torch, lightning, optuna, numpy and scikit-learn from pip's configured index, the peer
+ * scripts in bench/peers/ run as child processes that print one JSON line, and
+ * scikit-learn's bundled data sets written as CSV (bench/peers/sklearn_tables.py).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,14 +11,20 @@ import * as path from 'node:path';
 const VENV = path.join(__dirname, '.venv');
 const PYTHON = path.join(VENV, 'bin', 'python');
 const PEERS = path.join(__dirname, 'peers');
-const PACKAGES = ['torch', 'lightning', 'optuna', 'numpy'];
+/** What the peers import; scikit-learn is for the tables (installed with them: one pip run). */
+const PACKAGES = ['torch', 'lightning', 'optuna', 'numpy', 'scikit-learn'];
+/** What the scikit-learn tables need alone (`--no-peers`): a venv without torch's gigabyte. */
+const DATA_PACKAGES = ['scikit-learn', 'numpy'];
 /** Where this kind of machine keeps local package indexes, for when pip's own index cannot be reached. */
 const LOCAL_INDEXES = { wheels: '/opt/wheels', primary: '/opt/pypi/simple', extra: '/opt/pypi-more/simple' };
 
 export type PeerEnvironment = { ok: true; python: string; versions: Record<string, string> } | { ok: false; reason: string };
 
-function versions(): Record<string, string> | null {
-  const probe = spawnSync(PYTHON, ['-c', 'import json, torch, lightning, optuna, numpy, sys; print(json.dumps({"python": sys.version.split()[0], "torch": torch.__version__, "lightning": lightning.__version__, "optuna": optuna.__version__, "numpy": numpy.__version__}))'], { encoding: 'utf8', timeout: 120_000 });
+/** The versions the venv's Python imports, or null when an import fails. */
+function versions(modules: Record<string, string>): Record<string, string> | null {
+  const names = Object.keys(modules);
+  const code = `import json, sys; ${names.map((m) => `import ${m}`).join('; ')}; print(json.dumps({"python": sys.version.split()[0], ${names.map((m) => `"${modules[m]}": ${m}.__version__`).join(', ')}}))`;
+  const probe = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', timeout: 120_000 });
   if (probe.status !== 0) return null;
   try {
     return JSON.parse(probe.stdout.trim().split('\n').pop()!) as Record<string, string>;
@@ -26,30 +33,45 @@ function versions(): Record<string, string> | null {
   }
 }
 
+/** Module to import: the name its version is recorded under. */
+const PEER_MODULES = { torch: 'torch', lightning: 'lightning', optuna: 'optuna', numpy: 'numpy' };
+const DATA_MODULES = { sklearn: 'scikit-learn', numpy: 'numpy' };
+
 /**
- * The peers' Python, installing it first where needed: `python3 -m venv bench/.venv`,
- * then pip from its configured index (one retry, short timeouts, so an unreachable index
- * fails in a minute instead of retrying for many), then the local indexes if that failed.
+ * The venv's Python with `modules` importable, installing `packages` first where needed:
+ * `python3 -m venv bench/.venv`, then pip from its configured index (one retry, short
+ * timeouts, so an unreachable index fails in a minute instead of retrying for many), then
+ * the local indexes if that failed.
  */
-export function preparePeers(log: (s: string) => void): PeerEnvironment {
-  const ready = fs.existsSync(PYTHON) ? versions() : null;
+function preparePython(log: (s: string) => void, packages: readonly string[], modules: Record<string, string>): PeerEnvironment {
+  const ready = fs.existsSync(PYTHON) ? versions(modules) : null;
   if (ready) return { ok: true, python: PYTHON, versions: ready };
   if (!fs.existsSync(PYTHON)) {
-    log('peers: python3 -m venv bench/.venv');
+    log('python: python3 -m venv bench/.venv');
     const venv = spawnSync('python3', ['-m', 'venv', VENV], { encoding: 'utf8' });
     if (venv.status !== 0) return { ok: false, reason: `python3 -m venv failed: ${(venv.stderr || venv.error?.message || '').trim().split('\n').pop()}` };
   }
-  const pip = (extra: string[]) => spawnSync(PYTHON, ['-m', 'pip', 'install', '--disable-pip-version-check', ...extra, ...PACKAGES], { encoding: 'utf8', timeout: 30 * 60_000 });
-  log(`peers: pip install ${PACKAGES.join(' ')} (pip's configured index)`);
+  const pip = (extra: string[]) => spawnSync(PYTHON, ['-m', 'pip', 'install', '--disable-pip-version-check', ...extra, ...packages], { encoding: 'utf8', timeout: 30 * 60_000 });
+  log(`python: pip install ${packages.join(' ')} (pip's configured index)`);
   let result = pip(['--retries', '1', '--timeout', '20']);
   if (result.status !== 0 && fs.existsSync(LOCAL_INDEXES.primary)) {
-    log('peers: the configured index failed; pip install from the local indexes');
+    log('python: the configured index failed; pip install from the local indexes');
     result = pip(['--find-links', LOCAL_INDEXES.wheels, '--index-url', `file://${LOCAL_INDEXES.primary}`, '--extra-index-url', `file://${LOCAL_INDEXES.extra}`]);
   }
-  const installed = versions();
+  const installed = versions(modules);
   if (installed) return { ok: true, python: PYTHON, versions: installed };
   const why = (result.stderr || result.error?.message || 'unknown').trim().split('\n').filter(Boolean).pop();
-  return { ok: false, reason: `pip could not install ${PACKAGES.join(', ')}: ${why}` };
+  return { ok: false, reason: `pip could not install ${packages.join(', ')}: ${why}` };
+}
+
+/** The peers' Python (torch, lightning, optuna), installed first where needed. */
+export function preparePeers(log: (s: string) => void): PeerEnvironment {
+  return preparePython(log, PACKAGES, PEER_MODULES);
+}
+
+/** A Python with scikit-learn, for its bundled tables; installed first where needed (without torch). */
+export function prepareDataPython(log: (s: string) => void): PeerEnvironment {
+  return preparePython(log, DATA_PACKAGES, DATA_MODULES);
 }
 
 const running = new Set<ChildProcess>();
