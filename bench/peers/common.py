@@ -196,21 +196,25 @@ def per_sample_loss(name, y_pred, y_true):
 
 
 def make_optimizer(spec, params, lr):
+    """tf.js's optimizer as the user compiled it: its settings (`getConfig()` names, in the
+    export's optimizer.settings) where given, else tf.js's defaults."""
     name = spec["optimizer"]["name"]
+    s = spec["optimizer"].get("settings") or {}
+    eps = s.get("epsilon", EPSILON)
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=EPSILON)
+        return torch.optim.Adam(params, lr=lr, betas=(s.get("beta1", 0.9), s.get("beta2", 0.999)), eps=eps)
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr)
     if name == "momentum":
-        return torch.optim.SGD(params, lr=lr, momentum=0.9)
+        return torch.optim.SGD(params, lr=lr, momentum=s.get("momentum", 0.9), nesterov=bool(s.get("useNesterov", False)))
     if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=EPSILON)
+        return torch.optim.RMSprop(params, lr=lr, alpha=s.get("decay", 0.9), eps=eps, momentum=s.get("momentum", 0.0), centered=bool(s.get("centered", False)))
     if name == "adagrad":
-        return torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=0.1)
+        return torch.optim.Adagrad(params, lr=lr, initial_accumulator_value=s.get("initialAccumulatorValue", 0.1))
     if name == "adamax":
-        return torch.optim.Adamax(params, lr=lr, eps=EPSILON)
+        return torch.optim.Adamax(params, lr=lr, betas=(s.get("beta1", 0.9), s.get("beta2", 0.999)), eps=eps)
     if name == "adadelta":
-        return torch.optim.Adadelta(params, lr=lr, rho=0.95, eps=EPSILON)
+        return torch.optim.Adadelta(params, lr=lr, rho=s.get("rho", 0.95), eps=eps)
     raise ValueError(f"optimizer {name} is not translated")
 
 

@@ -1,29 +1,24 @@
 /**
- * The leaderboard's Embedding + LSTM workload, as a user's module file: createModel(tf)
- * and loadData(tf). Seeded synthetic "reviews": 4,000 sequences of 20 tokens from a
+ * The leaderboard's Embedding + LSTM workload, as a user's module file: createModel(tf),
+ * loadData(tf) (the dev rows) and loadTest(tf) (the test rows, see common.cjs). Seeded
+ * synthetic "reviews": 5,000 sequences of 20 tokens from a
  * vocabulary of 500; tokens 1–60 are positive words, 61–120 negative ones, the rest
  * neutral. The label is whether a sequence has more positive than negative words (ties:
  * the last such word decides), with 5 % of labels flipped, so the model has to count
  * over the whole sequence. Everything is drawn from a seeded generator: every process
- * that loads this module gets the same data and the same initial weights.
+ * that loads this module gets the same data and the same initial weights. 1,000
+ * sequences are the test split, so the dev rows (4,000) give autobatch the 3,200
+ * training rows the bench always had.
  *
  * The LSTM uses the sigmoid recurrent activation (tf.js defaults to hardSigmoid), the
  * activation Keras 2+ and PyTorch's nn.LSTM use, so the torch peers train the same network.
  */
-const SEQUENCES = 4000;
+'use strict';
+const { createRandom, splitLoaders } = require('./common.cjs');
+
+const SEQUENCES = 5000;
 const LENGTH = 20;
 const VOCAB = 500;
-
-function createRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function createModel(tf) {
   const init = (seed) => tf.initializers.glorotUniform({ seed });
@@ -38,7 +33,7 @@ function createModel(tf) {
   return model;
 }
 
-function loadData(tf) {
+function allRows() {
   const random = createRandom(2024);
   const tokens = new Float32Array(SEQUENCES * LENGTH);
   const labels = new Float32Array(SEQUENCES * 2);
@@ -60,7 +55,7 @@ function loadData(tf) {
     if (random() < 0.05) positive = !positive;
     labels[s * 2 + (positive ? 1 : 0)] = 1;
   }
-  return { x: tf.tensor2d(tokens, [SEQUENCES, LENGTH]), y: tf.tensor2d(labels, [SEQUENCES, 2]) };
+  return { x: tokens, xShape: [LENGTH], y: labels, yWidth: 2, rows: SEQUENCES };
 }
 
-module.exports = { name: 'embedding-lstm', createModel, loadData };
+module.exports = { name: 'embedding-lstm', createModel, ...splitLoaders(allRows) };
