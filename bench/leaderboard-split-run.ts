@@ -53,6 +53,7 @@ export async function benchSplit(ctx: Context, entry: LeaderboardWorkload, insta
     ctx.log(`${instance.workload}#${instance.split}: training to ${epochs} epoch(s) on ${rows} rows; judged on ${info.rows.test} test rows`);
     const trained = await trainPicks(runs, entry, info, picks, first.doc.probe?.safeMaxBatch ?? rows);
     const methods = assembleMethods(info, first, picks, trained);
+    const leftOut = peersLeftOut(ctx, info);
     const result: SplitResult = {
       split: instance.split,
       testSeed: instance.testSeed,
@@ -60,7 +61,7 @@ export async function benchSplit(ctx: Context, entry: LeaderboardWorkload, insta
       methods,
       grid: gridResult(trained.grid, trained.sizes, entry.gridFactors),
       ratios: splitRatios(methods),
-      peers: peersLeftOut(ctx, info) ? { available: false, reason: peersLeftOut(ctx, info)! } : { available: true, torchThreads: TORCH_THREADS, optunaProcesses: OPTUNA_PROCESSES },
+      peers: leftOut ? { available: false, reason: leftOut } : { available: true, torchThreads: TORCH_THREADS, optunaProcesses: OPTUNA_PROCESSES },
       seconds: (performance.now() - started) / 1000,
     };
     const stability = again.length ? stabilityOf([first, ...again], [picks.autobatch, ...picks.again], trained.autobatch, trained.again) : null;
