@@ -7,8 +7,9 @@ import type { Decision } from './decide';
  * that noise cannot yet separate from the pick — the best few within `RACE_Z` standard
  * errors of it, and the user's default while it could still win — each train one more
  * replicate (another data order, or on small data another fold of the user's rows), and
- * the evidence is weighed again. The default is measured as often as the pick, and the
- * pick at least `MIN_REPLICATES` times. The race stops when no other configuration is within
+ * the evidence is weighed again. The pick and the default are measured at least
+ * `MIN_REPLICATES` times, and the default as often as the pick while it is within twice
+ * the race's band of it. The race stops when no other configuration is within
  * noise of the pick (`settled`), when every contender has all its replicates
  * (`replicates`), or when the time left cannot hold another wave (`budget`); the
  * document says which. Pure: the search trains what this asks for.
@@ -53,10 +54,10 @@ export function nextContenders(evidence: Evidence, decision: Decision, options: 
   // Until replicates have measured σ, closeness is judged on a loose guess of it (`GUESS_RELATIVE_SIGMA`).
   const measuring = evidence.degreesOfFreedom < MIN_DEGREES_OF_FREEDOM;
   const pickMean = Math.abs(evidence.estimates.find((e) => e.config === pick)!.mean);
-  const close = (config: string) => {
+  const close = (config: string, band = 1) => {
     const { difference, standardError } = compareConfigs(evidence, config, pick);
     const guess = measuring ? Math.SQRT2 * GUESS_RELATIVE_SIGMA * pickMean : 0;
-    return Math.abs(difference) <= RACE_Z * Math.max(standardError, guess);
+    return Math.abs(difference) <= band * RACE_Z * Math.max(standardError, guess);
   };
   const baseline = options.baseline !== null && options.baseline !== pick && evidence.estimates.some((e) => e.config === options.baseline) ? options.baseline : null;
   const others = evidence.estimates
@@ -64,14 +65,14 @@ export function nextContenders(evidence: Evidence, decision: Decision, options: 
     .filter((c) => c !== pick && c !== baseline && c !== options.baseline && eligible(c) && close(c))
     .slice(0, options.maxContenders - 1);
   const baselineClose = baseline !== null && close(baseline);
-  // No answer rests on the prior alone: the pick is measured at least `MIN_REPLICATES` times;
-  // the default as often as the pick, so that one unlucky draw of it does not hand the
-  // answer to the luckiest of many.
+  // No answer rests on the prior alone: the pick and the default are measured at least
+  // `MIN_REPLICATES` times, so that one unlucky draw of the default does not hand the answer
+  // to the luckiest of many; while it is within noise of the pick it is raced as the others.
   const least = Math.min(MIN_REPLICATES, options.maxReplicates);
-  const underMeasured = [
-    ...(replicates(pick) < least ? [pick] : []),
-    ...(baseline !== null && replicates(baseline) < Math.min(options.maxReplicates, Math.max(least, replicates(pick))) ? [baseline] : []),
-  ];
+  const underMeasured = [pick, ...(baseline !== null ? [baseline] : [])].filter((c) => replicates(c) < least);
+  // Within twice the race's band, the default is measured as often as the pick: its
+  // comparison is the one the answer turns on last; far beyond it, more runs change nothing.
+  if (baseline !== null && !underMeasured.includes(baseline) && close(baseline, 2) && replicates(baseline) < Math.min(options.maxReplicates, replicates(pick))) underMeasured.push(baseline);
   if (!others.length && !baselineClose) return underMeasured.length ? { configs: underMeasured, stop: null } : { configs: [], stop: 'settled' };
   const contenders = [pick, ...others, ...(baseline !== null && (baselineClose || underMeasured.includes(baseline)) ? [baseline] : [])];
   const open = contenders.filter((c) => replicates(c) < options.maxReplicates);

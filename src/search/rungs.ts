@@ -47,7 +47,7 @@ export const COARSE_RATES = [0.1, 1, 10] as const;
  * is what an untargeted tuner does. The budget still caps it; when even the leanest search
  * that reaches the horizon costs more, that search is planned if the budget holds it.
  */
-export const SEARCH_HORIZONS = 60;
+export const SEARCH_HORIZONS = 120;
 
 /**
  * A search may also cost up to this many times the leanest that reaches the same rung:
@@ -57,7 +57,7 @@ export const SEARCH_HORIZONS = 60;
  * ratio, so asking twice gives the same plan (a floor in seconds flipped the shape with
  * the machine's load, and with it the answer, in bench/).
  */
-export const WIDTH_ALLOWANCE = 2;
+export const WIDTH_ALLOWANCE = 4;
 
 /** Data orders a configuration raced at the top rung may train with, where the rows are not cross-validated. */
 export const HORIZON_SEEDS = 3;
@@ -84,7 +84,7 @@ export interface SearchShape {
   rungs: RungShape[];
   /** Replicates a raced configuration may reach at the top rung, the first run included: folds, or data orders. */
   replicates: number;
-  /** Configurations raced at once besides the user's default. */
+  /** Configurations raced at once, the pick included (the user's default aside). */
   contenders: number;
 }
 
@@ -96,7 +96,7 @@ export interface SearchShape {
 export function rungShapes(folds: number | null = null): SearchShape[] {
   const replicates = folds ?? HORIZON_SEEDS;
   return [
-    ...(folds ? [{ name: 'one rung, cross-validated', rungs: [{ share: 1, sizes: Infinity, lrFactors: DECADE_RATES }], replicates, contenders: 3 }] : []),
+    ...(folds ? [{ name: 'one rung, cross-validated', rungs: [{ share: 1, sizes: Infinity, lrFactors: DECADE_RATES }], replicates, contenders: 4 }] : []),
     {
       name: 'wide',
       rungs: [
@@ -104,7 +104,7 @@ export function rungShapes(folds: number | null = null): SearchShape[] {
         { share: 1, sizes: 3, lrFactors: DECADE_RATES },
       ],
       replicates,
-      contenders: 3,
+      contenders: 4,
     },
     {
       name: 'two rungs',
@@ -113,7 +113,7 @@ export function rungShapes(folds: number | null = null): SearchShape[] {
         { share: 1, sizes: 2, lrFactors: DECADE_RATES },
       ],
       replicates,
-      contenders: 2,
+      contenders: 3,
     },
     {
       name: 'three rungs',
@@ -123,7 +123,7 @@ export function rungShapes(folds: number | null = null): SearchShape[] {
         { share: 1, sizes: 2, lrFactors: DECADE_RATES },
       ],
       replicates: Math.min(replicates, HORIZON_SEEDS),
-      contenders: 2,
+      contenders: 3,
     },
     {
       name: 'lean',
@@ -133,9 +133,10 @@ export function rungShapes(folds: number | null = null): SearchShape[] {
         { share: 1, sizes: 2, lrFactors: COARSE_RATES },
       ],
       replicates: 2,
-      contenders: 1,
-    },    // The least that still decides anything: every size at three rates a decade apart, once, on the top rung.
-    { name: 'one rung', rungs: [{ share: 1, sizes: Infinity, lrFactors: COARSE_RATES }], replicates: 2, contenders: 1 },
+      contenders: 2,
+    },
+    // The least that still decides anything: every size at three rates a decade apart, once, on the top rung.
+    { name: 'one rung', rungs: [{ share: 1, sizes: Infinity, lrFactors: COARSE_RATES }], replicates: 2, contenders: 2 },
   ];
 }
 

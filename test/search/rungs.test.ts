@@ -23,13 +23,13 @@ const runSeconds = (b: number, fraction: number, samples = 2_000, epochs = 20) =
 describe('planRungs: the horizon, rows, step times and budget give the rungs', () => {
   test.each([
     // [what, over, top rung's fraction, shape, sizes]
-    // 20 epochs of 2,000 rows take 2.1–4.5 s a run: the richest shape with five sizes, raced on three data orders.
-    ['a cheap horizon (2,000 rows): measured at the horizon, the richest shape with five sizes', {}, 1, 'wide', 5],
+    // 20 epochs of 2,000 rows take 2.1–4.5 s a run: the richest shape with four sizes, raced on three data orders.
+    ['a cheap horizon (2,000 rows): measured at the horizon, the richest shape with four sizes', {}, 1, 'wide', 4],
     ['small data, a held-out share: every size at the horizon, raced over five folds', { trainSamples: 300, folds: 5 }, 1, 'one rung, cross-validated', 6],
     // 20 epochs of 300,000 rows: minutes a run; the budget holds a rung of 1/81 of it.
     ['a large table (300,000 rows) in the same time: the top rung stops short of the horizon', { trainSamples: 300_000 }, 1 / 81, 'lean', 5],
     // Short of the horizon, three lengths first: they measure how the best rate falls with length.
-    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10/3 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 9, 'three rungs', 6],
+    ['a horizon in seconds (--train-time 30s) with 100 s: the top rung is 10/3 s', { horizon: { unit: 'seconds' as const, value: 30 } }, 1 / 9, 'three rungs', 5],
     ['a horizon in seconds with an hour: at the horizon, every size', { horizon: { unit: 'seconds' as const, value: 30 }, secondsAvailable: 3600 }, 1, 'wide', 6],
   ] as [string, Partial<RungPlanInputs>, number, string, number][])('%s', (_what, over, fraction, shape, count) => {
     const plan = planRungs(inputs(over))!;
@@ -109,7 +109,7 @@ describe('planRungs: the horizon, rows, step times and budget give the rungs', (
     expect(planRungs(inputs({}))!.rounds[1].lrFactors).toEqual(DECADE_RATES);
     // Folds only where the top rung is the horizon: below it, data orders.
     const folded = planRungs(inputs({ trainSamples: 300, folds: 5 }))!;
-    expect(folded.race).toEqual({ replicates: 5, contenders: 3, folds: 5 });
+    expect(folded.race).toEqual({ replicates: 5, contenders: 4, folds: 5 });
     const short = planRungs(inputs({ trainSamples: 300_000, folds: 5 }))!;
     expect(short.topFraction).toBeLessThan(1);
     expect(short.race!.folds).toBeNull();
