@@ -129,6 +129,23 @@ const LrRangeSchema = Type.Object({
   ended: literals(['max-lr', 'diverged', 'time'] as const),
 });
 
+const RunSchema = Type.Object({
+  round: Type.Number(),
+  learningRate: Type.Number(),
+  steps: Type.Number(),
+  valLoss: Nullable(Type.Number()),
+  diverged: Type.Boolean(),
+  process: Type.Optional(Type.Number({ description: "The search pool's process (slot, 0-based) that trained this run; absent when the tuner's own process did" })),
+  status: Type.Optional(Type.Union([Type.Literal('oom'), Type.Literal('crashed')], { description: 'Set when the process training this run died: the run failed, the search went on' })),
+  error: Type.Optional(Type.String({ description: "How the run's process died" })),
+  seed: Type.Optional(Type.Number({ description: "The run's data order, where a round trained its closest contenders on several (the search's seed when absent)" })),
+  fold: Type.Optional(Type.Number({ description: 'The fold of the user rows the run trained and was scored on (cross-validation; 0 is the split every other phase used)' })),
+  length: Type.Optional(Type.Number({ description: "The run's length in the horizon's unit (epochs, or seconds with --train-time)" })),
+  worker: Type.Optional(Type.String({ description: 'On a job queue (--queue): the worker that trained this run, host:pid' })),
+  retries: Type.Optional(Type.Number({ description: 'On a job queue: how often this run started again on another worker after its worker died mid-run (counted once, in this run)' })),
+  reused: Type.Optional(Type.Boolean({ description: 'True when this run was trained by the interrupted run this one resumed (--resume), not again (added in 0.7)' })),
+});
+
 const CandidateSchema = Type.Object({
   batchSize: Type.Number(),
   learningRate: Type.Number({ description: 'Peak of the linear-decay schedule this run trained with' }),
@@ -149,22 +166,7 @@ const CandidateSchema = Type.Object({
   curve: Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
   round: Type.Optional(Type.Number({ description: 'The last search round (0-based) this batch size trained in; the values above are from it' })),
   runs: Type.Optional(Type.Array(
-    Type.Object({
-      round: Type.Number(),
-      learningRate: Type.Number(),
-      steps: Type.Number(),
-      valLoss: Nullable(Type.Number()),
-      diverged: Type.Boolean(),
-      process: Type.Optional(Type.Number({ description: "The search pool's process (slot, 0-based) that trained this run; absent when the tuner's own process did" })),
-      status: Type.Optional(Type.Union([Type.Literal('oom'), Type.Literal('crashed')], { description: 'Set when the process training this run died: the run failed, the search went on' })),
-      error: Type.Optional(Type.String({ description: "How the run's process died" })),
-      seed: Type.Optional(Type.Number({ description: "The run's data order, where a round trained its closest contenders on several (the search's seed when absent)" })),
-      fold: Type.Optional(Type.Number({ description: 'The fold of the user rows the run trained and was scored on (cross-validation; 0 is the split every other phase used)' })),
-      length: Type.Optional(Type.Number({ description: "The run's length in the horizon's unit (epochs, or seconds with --train-time)" })),
-      worker: Type.Optional(Type.String({ description: 'On a job queue (--queue): the worker that trained this run, host:pid' })),
-      retries: Type.Optional(Type.Number({ description: 'On a job queue: how often this run started again on another worker after its worker died mid-run (counted once, in this run)' })),
-      reused: Type.Optional(Type.Boolean({ description: 'True when this run was trained by the interrupted run this one resumed (--resume), not again (added in 0.7)' })),
-    }),
+    RunSchema,
     { description: 'Every training run of this batch size in the search, round by round' },
   )),
 });
@@ -249,6 +251,14 @@ const SearchInfoSchema = Type.Object(
     rungs: Type.Optional(Type.Array(RungSchema, { description: "The search's rounds in the horizon's unit, lowest first; the last is the top rung" })),
     measuredAtHorizon: Type.Optional(Type.Boolean({ description: "True when the top rung was the user's whole run: the answer was measured, not extrapolated" })),
     decision: Type.Optional(DecisionSchema),
+    default: Type.Optional(Type.Object(
+      {
+        batchSize: Type.Number(),
+        learningRate: Type.Number({ description: 'The compiled rate, constant' }),
+        runs: Type.Array(RunSchema),
+      },
+      { description: "The user's default configuration (batch 32 or the largest that fits, the compiled rate, constant) and its every run, rung by rung: measured like the candidates, not one of them (added in 0.8)" },
+    )),
     queue: Type.Optional(Type.Object(
       {
         name: Type.String({ description: "The BullMQ queue of this tuning's runs" }),

@@ -48,7 +48,7 @@ const searched = (candidates: Candidate[], pick: number | 'default', bNoise: num
     configs,
   };
   return {
-    candidates, rungs: [], measuredAtHorizon, decision, pick: pick === 'default' ? DEFAULT : { ...picked, schedule: 'linear-decay' },
+    candidates, rungs: [], measuredAtHorizon, decision, pick: pick === 'default' ? DEFAULT : { ...picked, schedule: 'linear-decay' }, baseline: { ...DEFAULT, runs: [] },
     noise: bNoise === null ? null : { bSimple: bNoise, gradSq: 1, traceSigma: bNoise, standardError: null },
     preconditioned: null, bNoise, cut: false, steps: 0, failures: 0, evaluatedRows: [],
   };

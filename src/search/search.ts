@@ -67,6 +67,8 @@ export interface SearchOutcome {
   decision: SearchDecision | null;
   /** The configuration decided on; null with no decision. */
   pick: RunConfig | null;
+  /** The user's default configuration and its every run, rung by rung (it is no candidate size: its runs are not in `candidates`). */
+  baseline: RunConfig & { runs: SearchRun[] };
   /** Noise at the candidates' final weights, averaged (numerators and denominators apart). */
   noise: NoiseEstimate | null;
   preconditioned: NoiseEstimate | null;
@@ -145,6 +147,7 @@ class Search {
   private readonly baseline: RunConfig;
   private readonly configs = new Map<string, RunConfig>();
   private readonly history = new Map<number, SearchRun[]>();
+  private readonly baselineRuns: SearchRun[] = [];
   private readonly records: RungRecord[] = [];
   private readonly centre: (b: number) => number;
   private readonly ok: Trial[];
@@ -275,7 +278,8 @@ class Search {
       const replicate: Replicate = { seed: d.job.spec.seed, ...(d.job.spec.fold ? { fold: d.job.spec.fold } : {}) };
       record.entries.push({ config: d.job.config, replicate, run: d.outcome.run ?? null });
       if (d.outcome.run) trained++;
-      if (!this.configs.get(d.job.config)!.default) this.history.get(d.job.spec.batchSize)?.push(this.runRecord(record, d));
+      if (this.configs.get(d.job.config)!.default) this.baselineRuns.push(this.runRecord(record, d));
+      else this.history.get(d.job.spec.batchSize)?.push(this.runRecord(record, d));
     }
     return trained;
   }
@@ -393,6 +397,7 @@ class Search {
       sizes: this.sizes,
       configs: this.configs,
       history: this.history,
+      baseline: { ...this.baseline, runs: this.baselineRuns },
       decided,
       trialOf: (b) => this.ok.find((t) => t.batchSize === b),
       noiseAtInit: this.options.noiseAtInit,
@@ -420,6 +425,7 @@ interface OutcomeInputs {
   sizes: readonly number[];
   configs: ReadonlyMap<string, RunConfig>;
   history: ReadonlyMap<number, SearchRun[]>;
+  baseline: RunConfig & { runs: SearchRun[] };
   decided: { decision: Decision; document: SearchDecision; fraction: number } | null;
   trialOf: (b: number) => Trial | undefined;
   noiseAtInit: NoiseEstimate | null;
@@ -463,6 +469,7 @@ function buildOutcome(inputs: OutcomeInputs): SearchOutcome {
     candidates,
     decision: doc,
     pick: pickRef ? { batchSize: pickRef.batchSize, learningRate: pickRef.learningRate, schedule: pickRef.schedule, ...(pickRef.default ? { default: true } : {}) } : null,
+    baseline: inputs.baseline,
     noise,
     preconditioned,
     bNoise: credibleNoiseScale(noise) ?? credibleNoiseScale(inputs.noiseAtInit),

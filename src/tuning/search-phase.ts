@@ -70,6 +70,7 @@ function record({ doc }: Tuning, { outcome: search, parallel, queued, plan }: Se
     rungs: search.rungs,
     measuredAtHorizon: search.measuredAtHorizon,
     ...(search.decision ? { decision: search.decision } : {}),
+    default: { batchSize: search.baseline.batchSize, learningRate: search.baseline.learningRate, runs: search.baseline.runs },
     plan: { shape: plan.shape, estimatedSeconds: plan.estimatedSeconds, why: plan.why },
   };
   if (search.noise && doc.noise) {

@@ -23,6 +23,9 @@ const copy = (doc: AutobatchDocument): AutobatchDocument => JSON.parse(JSON.stri
 const runsOf = (doc: AutobatchDocument) =>
   doc.candidates.map((c) => ({ batchSize: c.batchSize, learningRate: c.learningRate, valLoss: c.valLoss, round: c.round, runs: c.runs!.map((r) => [r.round, r.learningRate, r.steps, r.valLoss]) }));
 
+/** Every run of the search: each candidate size's and the user's default's. */
+const allRuns = (doc: AutobatchDocument) => [...doc.candidates.flatMap((c) => c.runs!), ...(doc.search?.default?.runs ?? [])];
+
 describe('resume: a run carries on from the checkpoint an interrupted one left', () => {
   let full: AutobatchDocument;
   const checkpoints: AutobatchDocument[] = [];
@@ -45,14 +48,14 @@ describe('resume: a run carries on from the checkpoint an interrupted one left',
     }
     expect(checkpoints[0].checkpoint!.done).toEqual(['probe']);
     expect(checkpoints[checkpoints.length - 1].checkpoint!.done).toEqual(['probe', 'noise', 'lr-range']);
-    expect(runs).toBe(full.candidates.flatMap((c) => c.runs!).length);
+    expect(runs).toBe(allRuns(full).length);
   });
 
   test.each([
     ['in this process', 1],
     ['on a pool of two processes', 2],
   ])('from a checkpoint late in the search, %s: the finished runs are reused, the rest trained, and the decisions are those of the run that was not interrupted', async (_where, parallel) => {
-    const total = full.candidates.flatMap((c) => c.runs!).length;
+    const total = allRuns(full).length;
     const late = [...checkpoints].reverse().find((doc) => (doc.checkpoint!.search?.runs.length ?? 0) === total - 1)!;
     // A budget is the whole tuning's: this one leaves time for a pool's start beside the last run.
     const resumed = await tune({ ...QUICK, parallel, timeBudget: 120, resume: late });
@@ -65,7 +68,7 @@ describe('resume: a run carries on from the checkpoint an interrupted one left',
     expect(resumed.timings.probe).toBeUndefined();
     expect(resumed.probe).toEqual(full.probe);
     expect(runsOf(resumed)).toEqual(runsOf(full));
-    expect(resumed.candidates.flatMap((c) => c.runs!).filter((r) => r.reused).length).toBe(total - 1);
+    expect(allRuns(resumed).filter((r) => r.reused).length).toBe(total - 1);
     expect(resumed.recommendation!.batchSize).toBe(full.recommendation!.batchSize);
     expect(resumed.recommendation!.learningRate).toBe(full.recommendation!.learningRate);
   }, 120_000);
