@@ -168,8 +168,10 @@ export class RunDispatcher {
   /**
    * Trains `jobs` in order across the workers; a run that cannot end by the deadline (and
    * a second of the reserve after it) is not started, and the search is cut from then on.
+   * `optional` runs (the top rung's edge waves and race) that cannot end by then are not
+   * started either, but they cut nothing: the search had what it planned.
    */
-  async dispatch(jobs: readonly Job[], spec: PlannedRound, round: number, rounds: number): Promise<Dispatched[]> {
+  async dispatch(jobs: readonly Job[], spec: PlannedRound, round: number, rounds: number, optional = false): Promise<Dispatched[]> {
     const { options } = this;
     const first = this.index;
     const started = new Map<number, number>();
@@ -189,8 +191,9 @@ export class RunDispatcher {
         // A run finished before costs nothing: the deadline does not hold it back.
         if (options.journal?.has(jobs[i].spec)) return true;
         if (this.cut) return false;
-        if (options.deadline !== undefined && Date.now() + this.expectedSeconds(jobs[i].spec, spec) * 1000 > options.deadline + DEADLINE_GRACE_MS) this.cut = true;
-        return !this.cut;
+        const late = options.deadline !== undefined && Date.now() + this.expectedSeconds(jobs[i].spec, spec) * 1000 > options.deadline + DEADLINE_GRACE_MS;
+        if (late && !optional) this.cut = true;
+        return !late;
       },
       onStart: (i, w) => {
         started.set(i, performance.now());

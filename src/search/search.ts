@@ -268,10 +268,10 @@ class Search {
     return { spec, config: key };
   }
 
-  /** Trains `jobs` and files every run that ran in the rung and in its size's record. */
-  private async train(record: RungRecord, jobs: Job[]): Promise<number> {
+  /** Trains `jobs` (`optional`: see `RunDispatcher.dispatch`) and files every run that ran in the rung and in its size's record. */
+  private async train(record: RungRecord, jobs: Job[], optional = false): Promise<{ started: number; trained: number }> {
     const rounds = this.options.plan.rounds.length;
-    const done = await this.dispatcher.dispatch(jobs, record.spec, record.round, rounds);
+    const done = await this.dispatcher.dispatch(jobs, record.spec, record.round, rounds, optional);
     let trained = 0;
     for (const d of done) {
       if (!d.outcome) continue;
@@ -281,7 +281,7 @@ class Search {
       if (this.configs.get(d.job.config)!.default) this.baselineRuns.push(this.runRecord(record, d));
       else this.history.get(d.job.spec.batchSize)?.push(this.runRecord(record, d));
     }
-    return trained;
+    return { started: done.filter((d) => d.outcome).length, trained };
   }
 
   private runRecord(record: RungRecord, d: Dispatched): SearchRun {
@@ -310,7 +310,7 @@ class Search {
       if (!edges.length) return;
       const jobs = edges.map((learningRate) => this.job({ batchSize: leader.batchSize, learningRate, schedule: 'linear-decay' }, record, replicateAt(0, this.options.seed, record.folds)));
       if (!this.dispatcher.fits(jobs.map((j) => j.spec), record.spec)) return;
-      if ((await this.train(record, jobs)) < edges.length) return;
+      if ((await this.train(record, jobs, true)).trained < edges.length) return;
     }
   }
 
@@ -368,7 +368,8 @@ class Search {
     const count = (key: string) => record.entries.filter((e) => e.config === key).length;
     const jobs = next.configs.map((key) => this.job(this.configs.get(key)!, record, replicateAt(count(key), this.options.seed, record.folds)));
     if (this.dispatcher.cut || !this.dispatcher.fits(jobs.map((j) => j.spec), record.spec)) return 'budget';
-    await this.train(record, jobs);
+    const { started } = await this.train(record, jobs, true);
+    if (started < jobs.length) return this.options.signal?.aborted ? 'interrupted' : 'budget';
     race.waves++;
     race.runs += jobs.length;
     return null;

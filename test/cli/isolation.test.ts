@@ -53,7 +53,8 @@ describe('process isolation', () => {
     ['an allocation the backend refuses', 32, 'allocate', 'oom'],
   ] as const)('a trial process %s from batch %i up: the tuner survives below it', (_name, failAt, kind, status) => {
     const model = files.write(`${kind}.cjs`, dyingWorkload(failAt, kind));
-    const r = run(['--model', model, '--json', '--time-budget', '20', ...FAST]);
+    // A horizon of one epoch: the search fits in the budget, so the run is complete (exit 0) below the fatal size.
+    const r = run(['--model', model, '--json', '--time-budget', '20', '--epochs', '1', ...FAST]);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.probe.stopReason).toBe('oom');
