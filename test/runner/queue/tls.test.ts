@@ -6,7 +6,8 @@ import { BIN } from '../../helpers/cli';
 import { tempDir } from '../../helpers/files';
 import { descendants, stillRunning } from '../../helpers/processes';
 import { until } from '../../helpers/queue-fixture';
-import { makeTestCertificates, startRedis, whyNoTlsRedis, type TestCertificates, type TestRedis } from '../../helpers/redis';
+import { makeTestCertificates, redisTls, startRedis, type TestCertificates, type TestRedis } from '../../helpers/redis';
+import { describeNeeding } from '../../helpers/requirements';
 
 /** A quick real run of the synthetic example on cpu: a search of a few runs. */
 const QUICK = ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '64', '--time-budget', '15', '--epochs', '1'];
@@ -54,10 +55,7 @@ function runCli(args: string[], env: NodeJS.ProcessEnv, ms: number): Promise<Fin
   });
 }
 
-const noTls = whyNoTlsRedis();
-if (noTls) console.warn(`test/runner/queue/tls.test.ts: the TLS tests are skipped: ${noTls}`);
-
-(noTls ? describe.skip : describe)(`a job queue over TLS (rediss://, a real redis-server with a throwaway CA)${noTls ? `: skipped, ${noTls}` : ''}`, () => {
+describeNeeding(...redisTls())('a job queue over TLS (rediss://, a real redis-server with a throwaway CA)', () => {
   const files = tempDir('queue-tls');
   let certs: TestCertificates;
   let redis: TestRedis;
