@@ -11,7 +11,7 @@ export interface TestRedis {
   url: string;
   /** Stops it (SIGTERM, then SIGKILL) and waits for its exit. */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port, empty; nothing while it runs. */
   start(): Promise<void>;
 }
 
@@ -81,6 +81,9 @@ export async function startRedis(args: readonly string[] = [], options: { tls?: 
     : ['--port', String(port)];
   let proc: ChildProcess | null = null;
   const start = async () => {
+    // Already running (a test's `finally` that starts it again after a failure): a second
+    // one could not bind, and the first would outlive the test.
+    if (proc && proc.exitCode === null && proc.signalCode === null) return;
     proc = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (await accepts(port)) return;

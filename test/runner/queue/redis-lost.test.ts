@@ -13,6 +13,8 @@ describeNeeding(redisServer())('a tuning on a real Redis: Redis lost, workers re
     const worker = fx.startWorker('worker-restart');
     const queue = await fx.openQueue(8, messages);
     try {
+      // The wait is short (it is how long Redis may be gone): the worker first starts its trial process.
+      await until(() => worker.log.some((l) => /taking runs/.test(l)));
       expect(await queue.waitForWorkers()).toBe(1);
       const pending = queue.workers(1)[0].run(tinyRun(4, 0.01, 300));
       await until(() => worker.log.some((l) => /training run/.test(l)));
