@@ -11,7 +11,7 @@ import { describeNeeding } from '../helpers/requirements';
 
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 /** A quick real run of the synthetic example on cpu. */
-const QUICK = ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '256', '--time-budget', '25', '--epochs', '2'];
+const QUICK = ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '256', '--time-budget', '40', '--epochs', '2'];
 const PASSWORD = 'hunter2-secret';
 
 const files = tempDir('queue-cli');

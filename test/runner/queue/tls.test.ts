@@ -10,7 +10,7 @@ import { makeTestCertificates, redisTls, startRedis, type TestCertificates, type
 import { describeNeeding } from '../../helpers/requirements';
 
 /** A quick real run of the synthetic example on cpu: a search of a few runs. */
-const QUICK = ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '64', '--time-budget', '30', '--epochs', '1'];
+const QUICK = ['--example', 'synthetic-regression', '--backend', 'cpu', '--min-trial-time', '0.1', '--min-steps', '2', '--max-batch', '256', '--time-budget', '40', '--epochs', '2'];
 const PASSWORD = 'tls-hunter2-secret';
 const CHILD_SCRIPT = 'runner/child.js';
 
