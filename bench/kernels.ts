@@ -1,6 +1,9 @@
 /**
  * What the training kernels (src/kernels/) buy: samples/s of one training step (batch 32,
- * Adam, trainOnBatch) on the backends with and without them, measured in the same run.
+ * Adam, trainOnBatch) on the backends with and without them, measured in the same run;
+ * and what they cost: the start-up gradient check's milliseconds on wasm and cpu
+ * (`gradientCheckMs`, the median of 5; it runs at every start, and was meant to take well
+ * under a second).
  *
  *   npm run bench:kernels            about two minutes on 2 cores
  *   npm run bench:kernels -- --json
@@ -8,6 +11,7 @@
  * Every number that matters is a ratio against a configuration measured alongside: the
  * machine is shared and noisy, absolute rates mean little.
  */
+import { checkTrainingKernels } from '../src/kernels/gradient-check';
 import { activateBackend } from '../src/platform/backend';
 import { builtInKernel, registerTrainingKernels, restoreBuiltInKernels } from '../src/kernels/register';
 import { loadTf, type TF } from '../src/platform/tf';
@@ -120,6 +124,22 @@ async function samplesPerSecond(workload: Workload, setup: Setup): Promise<{ sam
   return { samplesPerSecond: (steps * BATCH) / seconds, steps };
 }
 
+/** The start-up gradient check on `backend`, in milliseconds: the median of `times` (the first, alone, warms up). */
+async function gradientCheckMs(backend: 'wasm' | 'cpu', times = 5): Promise<number> {
+  const reason = await activateBackend(tf, backend);
+  if (reason) throw new Error(`${backend}: ${reason}`);
+  registerTrainingKernels(tf);
+  const failed = checkTrainingKernels(tf, backend);
+  if (failed) throw new Error(failed);
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const start = performance.now();
+    checkTrainingKernels(tf, backend);
+    ms.push(performance.now() - start);
+  }
+  return ms.sort((a, b) => a - b)[times >> 1];
+}
+
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const results: Record<string, Record<string, { samplesPerSecond: number; steps: number }>> = {};
@@ -136,9 +156,13 @@ async function main(): Promise<void> {
     ratios[workload.name] = Object.fromEntries(Object.entries(results[workload.name]).map(([name, r]) => [`${name} / ${PLAN[workload.name][0]}`, r.samplesPerSecond / base]));
   }
   registerTrainingKernels(tf);
-  const report = { batchSize: BATCH, optimizer: 'adam', tfjs: tf.version['tfjs-core'], results, ratios };
+  const checkMs = { wasm: await gradientCheckMs('wasm'), cpu: await gradientCheckMs('cpu') };
+  const report = { batchSize: BATCH, optimizer: 'adam', tfjs: tf.version['tfjs-core'], results, ratios, gradientCheckMs: checkMs };
   if (json) console.log(JSON.stringify(report, null, 2));
-  else for (const [name, r] of Object.entries(ratios)) console.log(name, Object.entries(r).map(([k, v]) => `${k}: ${v.toFixed(2)}`).join(', '));
+  else {
+    for (const [name, r] of Object.entries(ratios)) console.log(name, Object.entries(r).map(([k, v]) => `${k}: ${v.toFixed(2)}`).join(', '));
+    console.log(`start-up gradient check: ${checkMs.wasm.toFixed(0)} ms on wasm, ${checkMs.cpu.toFixed(0)} ms on cpu`);
+  }
 }
 
 main().catch((err) => {

@@ -3,6 +3,7 @@ import type { ProgressEvent } from '../src/progress';
 import { tune } from '../src/tune';
 import { constantEquivalent } from '../src/lr/schedule';
 import { testBackend } from './helpers/backend';
+import { planOverdrafts } from './helpers/budget-plan';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { blobsCsv, tempDir } from './helpers/files';
@@ -31,13 +32,15 @@ describe('tune on the built-in MNIST example, search included', () => {
     expect(doc.probe!.maxFeasibleBatch).toBe(Math.max(...ok(doc).map((t) => t.batchSize)));
   });
 
-  test('records what each phase was given and what it used; none ran far past its share', () => {
+  // How far each phase ran past what it was given is measured by bench/budget.ts.
+  test('records what each phase was given and what it used; each was given only what the phases before it left', () => {
     const planned = doc.budget.planned!;
     expect(Object.keys(planned).sort()).toEqual(['lr-range', 'noise', 'probe', 'search']);
     for (const [phase, seconds] of Object.entries(planned)) {
       expect(seconds).toBeGreaterThan(0);
-      expect(doc.timings[phase]).toBeLessThanOrEqual(seconds + 3);
+      expect(doc.timings[phase]).toBeGreaterThan(0);
     }
+    expect(planOverdrafts(doc)).toEqual([]);
   });
 
   test('measures the noise scale at init and after the search', () => {
@@ -88,7 +91,10 @@ describe('tune on the built-in MNIST example, search included', () => {
     expect(rec.reasons.join(' ')).toMatch(/Horizon: 20 epochs/);
     expect(rec.reasons.join(' ')).toMatch(/noise scale/);
     expect(rec.reasons.join(' ')).toMatch(/LR range test/);
-    expect(rec.alternatives.bestValLoss).toBeDefined();
+    // The alternative for the lowest validation loss is the search's best, unless that is the user's default.
+    const best = doc.search!.decision!.best;
+    if (best.default) expect(rec.alternatives.bestValLoss).toBeUndefined();
+    else expect(rec.alternatives.bestValLoss).toMatchObject({ batchSize: best.batchSize, why: expect.stringContaining('lowest expected validation loss') });
   });
 
   test('reports progress for every trial and candidate', () => {

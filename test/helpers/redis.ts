@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { program, type Requirement } from './requirements';
 
 /** A redis-server of the test's own on a free loopback port, without persistence: a restart loses its data. */
 export interface TestRedis {
@@ -10,12 +11,13 @@ export interface TestRedis {
   url: string;
   /** Stops it (SIGTERM, then SIGKILL) and waits for its exit. */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port, empty; nothing while it runs. */
   start(): Promise<void>;
 }
 
-export function haveRedis(): boolean {
-  return spawnSync('redis-server', ['--version']).status === 0;
+/** Debian's redis-server, which `.ci/run` installs: what every queue suite needs. */
+export function redisServer(): Requirement {
+  return program('redis-server', 'apt-get install -y redis-server');
 }
 
 export async function freePort(): Promise<number> {
@@ -38,15 +40,17 @@ export interface TestCertificates {
 }
 
 /**
- * Why a Redis over TLS cannot start here, or null when it can: redis-server built without
- * TLS does not know `--tls-port` (a build with it stops at once here, as it listens nowhere).
+ * What a Redis over TLS needs besides redis-server: openssl, which makes the test
+ * certificates, and a redis-server built with TLS (one without does not know
+ * `--tls-port`; one with it stops at once here, as it listens nowhere).
  */
-export function whyNoTlsRedis(): string | null {
-  if (!haveRedis()) return 'redis-server is not installed';
-  if (spawnSync('openssl', ['version']).status !== 0) return 'openssl is not installed (it makes the test certificates)';
+export function redisTls(): Requirement[] {
+  const openssl = program('openssl', 'apt-get install -y openssl', ['version']);
+  const server = redisServer();
+  if (server.missing) return [server, openssl];
   const probe = spawnSync('redis-server', ['--port', '0', '--tls-port', '0', '--save', '', '--appendonly', 'no'], { encoding: 'utf8', timeout: 10_000 });
-  if (/Bad directive|FATAL CONFIG/.test(`${probe.stdout}${probe.stderr}`)) return 'redis-server was built without TLS (it does not know --tls-port)';
-  return null;
+  const withoutTls = /Bad directive|FATAL CONFIG/.test(`${probe.stdout}${probe.stderr}`);
+  return [server, openssl, { install: "Debian's redis-server has it; a build from source needs BUILD_TLS=yes", missing: withoutTls ? 'redis-server was built without TLS (it does not know --tls-port)' : null }];
 }
 
 /** Makes a CA and a server certificate for 127.0.0.1 and localhost in `dir` with openssl, valid for two days. */
@@ -68,7 +72,8 @@ export function makeTestCertificates(dir: string): TestCertificates {
  * TLS (`rediss://`), with that certificate, and asks clients for none.
  */
 export async function startRedis(args: readonly string[] = [], options: { tls?: TestCertificates } = {}): Promise<TestRedis> {
-  if (!haveRedis()) throw new Error('these tests need redis-server: apt-get install -y redis-server (as .ci/run does)');
+  const { missing, install } = redisServer();
+  if (missing) throw new Error(`${missing}: ${install} (as .ci/run does); a suite that needs it asks describeNeeding(redisServer())`);
   const port = await freePort();
   const { tls } = options;
   const listen = tls
@@ -76,6 +81,9 @@ export async function startRedis(args: readonly string[] = [], options: { tls?: 
     : ['--port', String(port)];
   let proc: ChildProcess | null = null;
   const start = async () => {
+    // Already running (a test's `finally` that starts it again after a failure): a second
+    // one could not bind, and the first would outlive the test.
+    if (proc && proc.exitCode === null && proc.signalCode === null) return;
     proc = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (await accepts(port)) return;

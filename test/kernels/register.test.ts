@@ -56,11 +56,10 @@ describe('registerTrainingKernels', () => {
 });
 
 describe('the start-up gradient check', () => {
-  test('passes on wasm and cpu, in well under a second', () => {
-    const start = Date.now();
+  // Its time (it runs at every start) is measured by bench/kernels.ts: gradientCheckMs.
+  test('passes on wasm and cpu', () => {
     expect(checkTrainingKernels(tf, 'wasm')).toBeNull();
     expect(checkTrainingKernels(tf, 'cpu')).toBeNull();
-    expect(Date.now() - start).toBeLessThan(1000);
   });
 
   test('a kernel with wrong gradients fails it: wasm is refused with the reason, and its pack removed', () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { loadDataFile } from '../../src/workloads/data-file';
 import { tempDir } from '../helpers/files';
+import { describeNeeding } from '../helpers/requirements';
 
 /**
  * The HTML report, built by the command from a real run of the built-in example, then
@@ -82,16 +83,11 @@ describe('autobatch report', () => {
   });
 });
 
-// On a developer's machine without a browser the check is skipped, and says so in one
-// visible line; CI (CI=true, whose .ci/run installs Chromium) never skips it.
-const browserMissing = !CHROMIUM && process.env.CI !== 'true';
-if (browserMissing) process.stderr.write('\n[skipped] the HTML report in a real browser: chromium is not installed (apt-get install chromium; CI installs it)\n');
-
-(browserMissing ? describe.skip : describe)('in a real browser', () => {
+// Looked for by its path, not on PATH: playwright launches the file.
+describeNeeding({ install: 'apt-get install -y chromium', missing: CHROMIUM ? null : 'chromium is not installed' })('in a real browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('chromium is not installed: apt-get install chromium (.ci/run does)');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
   });
   afterAll(async () => browser?.close());
 

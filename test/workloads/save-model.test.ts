@@ -148,11 +148,13 @@ describe('the folder', () => {
   ])('%s is refused with one line naming it, and left as it was', async (name, make, message) => {
     const dir = path.join(files.dir(), name.replace(/\W+/g, '-'));
     make(dir);
-    const listing = fs.statSync(dir).isDirectory() ? fs.readdirSync(dir).sort() : null;
+    // A folder's files and their contents, or a file's contents.
+    const contents = () => (fs.statSync(dir).isDirectory() ? fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]) : fs.readFileSync(dir, 'utf8'));
+    const before = contents();
     const m = model();
     await expect(saveModel(tf, m, dir)).rejects.toMatchObject({ code: 'E_USAGE', option: 'saveModel', message: expect.stringContaining(message) });
     m.dispose();
     expect(() => assertModelFolder(dir)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('\n') }));
-    if (listing) expect(fs.readdirSync(dir).sort()).toEqual(listing);
+    expect(contents()).toEqual(before);
   });
 });

@@ -1,13 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { AutobatchDocument } from '../../../src/document';
 import { BIN } from '../../helpers/cli';
-import { startRedis, type TestRedis } from '../../helpers/redis';
+import { redisServer, startRedis, type TestRedis } from '../../helpers/redis';
+import { describeNeeding, program, type Requirement } from '../../helpers/requirements';
 
 /*
  * Workers on other hosts, as far as one machine can make them: each worker runs in a
  * network namespace of its own (its own network stack, reaching Redis only over a
  * virtual Ethernet link, not the tuner's loopback) and a UTS namespace with its own
- * hostname. Needs root and iproute2 (`ip netns`); skipped, saying why, without them.
+ * hostname. Needs root and iproute2 (`ip netns`): skipped, saying why, without them, and
+ * failed under CI=true (.ci/run installs iproute2 and runs as root).
  */
 
 const PASSWORD = 'netns-secret';
@@ -25,21 +27,17 @@ function ip(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
 }
 
-/** Why this machine cannot make namespaces, or null when it can. */
-function whyNoNamespaces(): string | null {
-  if (process.platform !== 'linux') return 'network namespaces are Linux only';
-  if (spawnSync('ip', ['-V']).status !== 0) return 'iproute2 (ip) is not installed';
-  if (spawnSync('unshare', ['--version']).status !== 0) return 'unshare is not installed';
+/** What hosts of their own need: Linux, iproute2 and unshare, the right to make a network namespace (root), and Redis. */
+function namespaces(): Requirement[] {
+  if (process.platform !== 'linux') return [{ install: 'a Linux machine', missing: 'network namespaces are Linux only' }];
+  const iproute = program('ip', 'apt-get install -y iproute2', ['-V']);
+  const tools = [iproute, program('unshare', 'apt-get install -y util-linux'), redisServer()];
+  if (iproute.missing) return tools;
   const probe = `${tag}-probe`;
   const made = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
-  if (made.status !== 0) return `cannot make a network namespace (${made.stderr.trim() || 'not root?'})`;
-  spawnSync('ip', ['netns', 'del', probe]);
-  return null;
+  if (made.status === 0) spawnSync('ip', ['netns', 'del', probe]);
+  return [...tools, { install: 'run the tests as root, as CI does', missing: made.status === 0 ? null : `cannot make a network namespace (${made.stderr.trim() || 'not root?'})` }];
 }
-
-const why = whyNoNamespaces();
-const maybe = why ? test.skip : test;
-if (why) console.warn(`hosts.test: skipped: ${why}`);
 
 function makeHost(host: (typeof HOSTS)[number]): void {
   ip('netns', 'add', host.ns);
@@ -57,49 +55,50 @@ function removeHost(host: (typeof HOSTS)[number]): void {
   spawnSync('ip', ['netns', 'del', host.ns]);
 }
 
-let redis: TestRedis | undefined;
-beforeAll(async () => {
-  if (why) return;
-  for (const host of HOSTS) makeHost(host);
-  // Listening on the links too: the workers reach it only there.
-  redis = await startRedis(['--requirepass', PASSWORD, '--bind', ['127.0.0.1', ...HOSTS.map((h) => h.outside)].join(' ')]);
-}, 30_000);
-afterAll(async () => {
-  await redis?.stop();
-  if (!why) for (const host of HOSTS) removeHost(host);
-});
-
-maybe('two workers on two hosts of their own (network stack, address, hostname): the search runs as jobs on both, over the link', async () => {
-  const workers: { proc: ChildProcess; log: string }[] = HOSTS.map((host) => {
-    // In the namespace, with its own hostname; `exec` keeps the worker the process spawned here.
-    const script = `hostname ${host.hostname} && exec "${process.execPath}" "${BIN}" worker --queue "redis://:${PASSWORD}@${host.outside}:${redis!.port}"`;
-    const proc = spawn('ip', ['netns', 'exec', host.ns, 'unshare', '--uts', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const worker = { proc, log: '' };
-    proc.stderr!.on('data', (chunk) => (worker.log += chunk));
-    return worker;
+describeNeeding(...namespaces())('workers on hosts of their own (network namespaces)', () => {
+  let redis: TestRedis | undefined;
+  beforeAll(async () => {
+    for (const host of HOSTS) makeHost(host);
+    // Listening on the links too: the workers reach it only there.
+    redis = await startRedis(['--requirepass', PASSWORD, '--bind', ['127.0.0.1', ...HOSTS.map((h) => h.outside)].join(' ')]);
+  }, 30_000);
+  afterAll(async () => {
+    await redis?.stop();
+    for (const host of HOSTS) removeHost(host);
   });
-  try {
-    // The tuner's own address for the same Redis: its loopback, which the workers cannot reach.
-    const r = spawnSync(process.execPath, [BIN, 'probe', ...QUICK, '--queue', `redis://:${PASSWORD}@127.0.0.1:${redis!.port}`, '--queue-wait', '60', '--json', '--parallel', '2'], {
-      encoding: 'utf8',
-      timeout: 180_000,
+
+  test('two workers on two hosts of their own (network stack, address, hostname): the search runs as jobs on both, over the link', async () => {
+    const workers: { proc: ChildProcess; log: string }[] = HOSTS.map((host) => {
+      // In the namespace, with its own hostname; `exec` keeps the worker the process spawned here.
+      const script = `hostname ${host.hostname} && exec "${process.execPath}" "${BIN}" worker --queue "redis://:${PASSWORD}@${host.outside}:${redis!.port}"`;
+      const proc = spawn('ip', ['netns', 'exec', host.ns, 'unshare', '--uts', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const worker = { proc, log: '' };
+      proc.stderr!.on('data', (chunk) => (worker.log += chunk));
+      return worker;
     });
-    expect([0, 3]).toContain(r.status);
-    const doc = JSON.parse(r.stdout) as AutobatchDocument;
-    expect(doc.search?.queue?.workers).toBe(2);
-    const trainedOn = new Set(doc.candidates.flatMap((c) => c.runs ?? []).map((run) => run.worker?.split(':')[0]));
-    expect(trainedOn).toEqual(new Set(HOSTS.map((h) => h.hostname)));
-    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
-  } finally {
-    await Promise.all(
-      workers.map(async ({ proc }) => {
-        const exited = new Promise((resolve) => proc.once('exit', resolve));
-        proc.kill('SIGTERM');
-        await exited;
-      }),
-    );
-  }
-  for (const { log } of workers) expect(log).not.toContain(PASSWORD);
-  // No process of the test is left in the namespaces.
-  for (const host of HOSTS) expect(spawnSync('ip', ['netns', 'pids', host.ns], { encoding: 'utf8' }).stdout.trim()).toBe('');
-}, 240_000);
+    try {
+      // The tuner's own address for the same Redis: its loopback, which the workers cannot reach.
+      const r = spawnSync(process.execPath, [BIN, 'probe', ...QUICK, '--queue', `redis://:${PASSWORD}@127.0.0.1:${redis!.port}`, '--queue-wait', '60', '--json', '--parallel', '2'], {
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
+      expect([0, 3]).toContain(r.status);
+      const doc = JSON.parse(r.stdout) as AutobatchDocument;
+      expect(doc.search?.queue?.workers).toBe(2);
+      const trainedOn = new Set(doc.candidates.flatMap((c) => c.runs ?? []).map((run) => run.worker?.split(':')[0]));
+      expect(trainedOn).toEqual(new Set(HOSTS.map((h) => h.hostname)));
+      expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    } finally {
+      await Promise.all(
+        workers.map(async ({ proc }) => {
+          const exited = new Promise((resolve) => proc.once('exit', resolve));
+          proc.kill('SIGTERM');
+          await exited;
+        }),
+      );
+    }
+    for (const { log } of workers) expect(log).not.toContain(PASSWORD);
+    // No process of the test is left in the namespaces.
+    for (const host of HOSTS) expect(spawnSync('ip', ['netns', 'pids', host.ns], { encoding: 'utf8' }).stdout.trim()).toBe('');
+  }, 240_000);
+});

@@ -3,11 +3,12 @@ import type { RunWorker } from '../../../src/runner/run-spec';
 import type { SearchPlan } from '../../../src/search/plan';
 import { searchBatchSizes, type SearchOutcome } from '../../../src/search/search';
 import { queueFixture, until } from '../../helpers/queue-fixture';
+import { redisServer } from '../../helpers/redis';
+import { describeNeeding } from '../../helpers/requirements';
 import { paperProbe } from '../../helpers/trials';
 
-const fx = queueFixture();
-
-describe('the search on a job queue (a real Redis)', () => {
+describeNeeding(redisServer())('the search on a job queue (a real Redis)', () => {
+  const fx = queueFixture();
   const probe = paperProbe();
   const plan: SearchPlan = {
     count: 3,
