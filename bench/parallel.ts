@@ -24,6 +24,7 @@ import { loadTf } from '../src/platform/tf';
 import type { WorkloadSpec } from '../src/workloads/spec';
 import { loneProbe } from './lone-probe';
 import type { ExampleName } from '../src/options';
+import { tensorsOf } from '../src/workloads/tensor-source';
 
 interface Side {
   parallel: number;
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   // The plan one process would get for `--train` seconds of training, for both sides.
   const trainSeconds = Number(values.train);
   const plan = planSearch(0, (PLAN.reserveSeconds + trainSeconds / PLAN.trainShare) * 1000, PLAN.candidates, 1);
-  const dataBytes = [workload.train.x, workload.train.y, workload.validation.x, workload.validation.y].reduce((sum, t) => sum + t.size * 4, 0);
+  const dataBytes = [tensorsOf(workload).train.x, tensorsOf(workload).train.y, tensorsOf(workload).validation.x, tensorsOf(workload).validation.y].reduce((sum, t) => sum + t.size * 4, 0);
   const available = os.freemem();
   const pool = choosePoolSize({
     requested: values.pool === undefined ? null : Number(values.pool), backend, cores: freeCores(os.availableParallelism(), loadBefore[0]),

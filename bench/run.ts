@@ -17,7 +17,6 @@ import type { AutobatchDocument, Trial } from '../src/document';
 import { predictPeakBytes } from '../src/probe/memory-model';
 import { estimateGradientNoise } from '../src/noise/measure';
 import { trainCandidate } from '../src/search/train-candidate';
-import { ShuffledBatches } from '../src/runner/batches';
 import { trainingStep } from '../src/runner/in-process';
 import { median as medianOf } from '../src/util/stats';
 import { disposeModel } from '../src/workloads/workload';
@@ -218,7 +217,7 @@ async function trainFor(tf: TF, workload: Workload, batchSize: number, learningR
 async function measureStepSeconds(tf: TF, workload: Workload, batchSize: number, seed: number): Promise<number> {
   const model = await workload.createModel({ learningRate: workload.info.optimizer.learningRate });
   try {
-    const step = trainingStep(model, new ShuffledBatches(tf, workload.train, batchSize, seed));
+    const step = trainingStep(model, workload.data.batches(batchSize, 'shuffled', seed));
     for (let i = 0; i < 3; i++) await step();
     const bursts: number[] = [];
     for (let burst = 0; burst < 3; burst++) {

@@ -19,6 +19,7 @@ import type { TF } from '../src/platform/tf';
 import { perSampleLosses } from '../src/search/train-candidate';
 import { mean } from '../src/util/stats';
 import { disposeModel, type Workload } from '../src/workloads/workload';
+import { tensorsOf } from '../src/workloads/tensor-source';
 
 type Config = Record<string, unknown>;
 
@@ -137,9 +138,9 @@ export async function exportForTorch(tf: TF, workload: Workload, dir: string): P
       loss,
       optimizer: { ...workload.info.optimizer },
       layers,
-      inputShape: workload.train.x.shape.slice(1),
-      shapes: { xTrain: workload.train.x.shape, yTrain: workload.train.y.shape, xVal: workload.validation.x.shape, yVal: workload.validation.y.shape },
-      check: { initialValLoss: mean(perSampleLosses(tf, model, workload.validation, 512)), ...predictionsOf(tf, model, workload) },
+      inputShape: tensorsOf(workload).train.x.shape.slice(1),
+      shapes: { xTrain: tensorsOf(workload).train.x.shape, yTrain: tensorsOf(workload).train.y.shape, xVal: tensorsOf(workload).validation.x.shape, yVal: tensorsOf(workload).validation.y.shape },
+      check: { initialValLoss: mean(perSampleLosses(tf, model, tensorsOf(workload).validation, 512)), ...predictionsOf(tf, model, workload) },
     };
     const all = new Float32Array(offset);
     let at = 0;
@@ -148,10 +149,10 @@ export async function exportForTorch(tf: TF, workload: Workload, dir: string): P
       at += c.length;
     }
     writeFloats(path.join(dir, 'weights.f32'), all);
-    writeFloats(path.join(dir, 'x_train.f32'), floats(workload.train.x));
-    writeFloats(path.join(dir, 'y_train.f32'), floats(workload.train.y));
-    writeFloats(path.join(dir, 'x_val.f32'), floats(workload.validation.x));
-    writeFloats(path.join(dir, 'y_val.f32'), floats(workload.validation.y));
+    writeFloats(path.join(dir, 'x_train.f32'), floats(tensorsOf(workload).train.x));
+    writeFloats(path.join(dir, 'y_train.f32'), floats(tensorsOf(workload).train.y));
+    writeFloats(path.join(dir, 'x_val.f32'), floats(tensorsOf(workload).validation.x));
+    writeFloats(path.join(dir, 'y_val.f32'), floats(tensorsOf(workload).validation.y));
     fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec, null, 1));
     return { ok: true, dir, spec };
   } finally {
@@ -161,8 +162,8 @@ export async function exportForTorch(tf: TF, workload: Workload, dir: string): P
 
 /** The model's outputs on the first validation rows, flattened: the loss alone hides a constant output. */
 function predictionsOf(tf: TF, model: tfTypes.LayersModel, workload: Workload): { rows: number; predictions: number[] } {
-  const rows = Math.min(16, workload.validation.x.shape[0]);
-  const values = tf.tidy(() => (model.predict(workload.validation.x.slice(0, rows)) as tfTypes.Tensor).dataSync());
+  const rows = Math.min(16, tensorsOf(workload).validation.x.shape[0]);
+  const values = tf.tidy(() => (model.predict(tensorsOf(workload).validation.x.slice(0, rows)) as tfTypes.Tensor).dataSync());
   return { rows, predictions: Array.from(values) };
 }
 

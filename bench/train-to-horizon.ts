@@ -6,13 +6,13 @@
  */
 import { linearDecaySchedule, constantSchedule, learningRateAt } from '../src/lr/schedule';
 import { setLearningRate } from '../src/lr/set-learning-rate';
-import { ShuffledBatches } from '../src/runner/batches';
 import { trainingStep } from '../src/runner/in-process';
 import { perSampleLosses } from '../src/search/train-candidate';
 import { mean } from '../src/util/stats';
 import type { TF } from '../src/platform/tf';
 import { disposeModel, type Dataset, type Workload } from '../src/workloads/workload';
 import { epochSteps } from '../src/lr/horizon';
+import { tensorsOf } from '../src/workloads/tensor-source';
 
 export interface HorizonJob {
   batchSize: number;
@@ -48,13 +48,13 @@ export async function trainToHorizon(tf: TF, workload: Workload, job: HorizonJob
   let testLoss = Infinity;
   let seconds = 0;
   try {
-    const step = trainingStep(model, new ShuffledBatches(tf, workload.train, job.batchSize, job.seed));
+    const step = trainingStep(model, workload.data.batches(job.batchSize, 'shuffled', job.seed));
     for (let i = 0; i < steps; i++) {
       setLearningRate(model.optimizer, learningRateAt(schedule, i));
       const loss = await step();
       if (!Number.isFinite(loss)) break;
       if ((i + 1) % perEpoch === 0 || i + 1 === steps) {
-        const val = mean(perSampleLosses(tf, model, workload.validation, 512));
+        const val = mean(perSampleLosses(tf, model, tensorsOf(workload).validation, 512));
         if (!Number.isFinite(val)) break;
         if (val < bestLoss) {
           bestLoss = val;

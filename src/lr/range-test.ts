@@ -1,4 +1,3 @@
-import { ShuffledBatches } from '../runner/batches';
 import { trainingStep } from '../runner/in-process';
 import type { TF } from '../platform/tf';
 import { disposeModel, type Workload } from '../workloads/workload';
@@ -48,8 +47,9 @@ export async function findLearningRate(tf: TF, workload: Workload, options: LrRa
   const model = await workload.createModel();
   const points: LrPoint[] = [];
   let ended: LrRangeResult['ended'] = 'max-lr';
+  const batches = workload.data.batches(options.batchSize, 'shuffled', options.seed ?? 0);
   try {
-    const step = trainingStep(model, new ShuffledBatches(tf, workload.train, options.batchSize, options.seed ?? 0));
+    const step = trainingStep(model, batches);
     for (let i = 0; i < steps; i++) {
       const lr = minLr * (maxLr / minLr) ** (i / (steps - 1));
       setLearningRate(model.optimizer, lr);
@@ -67,6 +67,7 @@ export async function findLearningRate(tf: TF, workload: Workload, options: LrRa
       }
     }
   } finally {
+    batches.close();
     disposeModel(model);
   }
   return { batchSize: options.batchSize, ...assessLrRange(points, steps), points, ended };

@@ -40,10 +40,10 @@ export async function measureNoiseAtInit(tf: TF, workload: Workload, options: No
   const model = await workload.createModel();
   const { seed, batchSize } = options;
   try {
-    let { plain } = await estimateGradientNoise(tf, model, workload.train, { seed, batches: options.batches, batchSize });
+    let { plain } = await estimateGradientNoise(tf, model, workload.data, { seed, batches: options.batches, batchSize });
     const noisy = plain.standardError !== null && plain.standardError > NOISE_TARGET_RELATIVE_ERROR * plain.bSimple;
     if (noisy && options.retryBatches > options.batches) {
-      ({ plain } = await estimateGradientNoise(tf, model, workload.train, { seed: seed + 1, batches: options.retryBatches, batchSize }));
+      ({ plain } = await estimateGradientNoise(tf, model, workload.data, { seed: seed + 1, batches: options.retryBatches, batchSize }));
     }
     return { bSimple: plain.bSimple, gradSq: plain.gradSq, traceSigma: plain.traceSigma, standardError: plain.standardError };
   } finally {

@@ -1,7 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
-import { IndependentBatches } from '../runner/batches';
 import type { TF } from '../platform/tf';
-import type { Dataset } from '../workloads/workload';
+import type { BatchStream, DataSource, Dataset } from '../workloads/data-source';
+import { IndependentBatches } from '../workloads/tensor-source';
 import { adamPreconditioner, estimateNoiseFromGroups, type GradientGroup, type NoiseEstimateWithError } from './estimator';
 
 export interface GradientNoiseOptions {
@@ -33,32 +33,36 @@ export interface GradientNoiseResult {
 export async function estimateGradientNoise(
   tf: TF,
   model: tfTypes.LayersModel,
-  data: Dataset,
+  data: Dataset | Pick<DataSource, 'trainSamples' | 'batches'>,
   options: GradientNoiseOptions = {},
 ): Promise<GradientNoiseResult> {
-  const samples = data.x.shape[0];
+  const samples = 'x' in data ? data.x.shape[0] : data.trainSamples;
   const groups = options.groups ?? 8;
   const batches = Math.max(2 * groups, options.batches ?? 64);
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 64, Math.floor(samples / 2)));
   const perGroup = Math.ceil(batches / groups);
-  const source = new IndependentBatches(tf, data, batchSize, options.seed ?? 0);
+  const source = 'x' in data ? tensorStream(new IndependentBatches(tf, data, batchSize, options.seed ?? 0)) : data.batches(batchSize, 'independent', options.seed ?? 0);
   const sums: GradientGroup[] = [];
-  for (let g = 0; g < groups; g++) {
-    let sum: tfTypes.Tensor | undefined;
-    let sumSq: tfTypes.Tensor | undefined;
-    for (let i = 0; i < perGroup; i++) {
-      const { x, y } = source.next();
-      const grad = flatGradient(tf, model, x, y);
-      x.dispose();
-      y.dispose();
-      const [nextSum, nextSumSq] = tf.tidy(() => [sum ? sum.add(grad) : grad.clone(), sumSq ? sumSq.add(grad.square()) : grad.square()]);
-      tf.dispose([sum, sumSq, grad] as tfTypes.Tensor[]);
-      sum = nextSum;
-      sumSq = nextSumSq;
-      await new Promise((resolve) => setImmediate(resolve)); // let signals and timers through
+  try {
+    for (let g = 0; g < groups; g++) {
+      let sum: tfTypes.Tensor | undefined;
+      let sumSq: tfTypes.Tensor | undefined;
+      for (let i = 0; i < perGroup; i++) {
+        const { x, y } = await source.next();
+        const grad = flatGradient(tf, model, x, y);
+        x.dispose();
+        y.dispose();
+        const [nextSum, nextSumSq] = tf.tidy(() => [sum ? sum.add(grad) : grad.clone(), sumSq ? sumSq.add(grad.square()) : grad.square()]);
+        tf.dispose([sum, sumSq, grad] as tfTypes.Tensor[]);
+        sum = nextSum;
+        sumSq = nextSumSq;
+        await new Promise((resolve) => setImmediate(resolve)); // let signals and timers through
+      }
+      sums.push({ sum: (await sum!.data()) as Float32Array, sumSq: (await sumSq!.data()) as Float32Array, batches: perGroup });
+      tf.dispose([sum!, sumSq!]);
     }
-    sums.push({ sum: (await sum!.data()) as Float32Array, sumSq: (await sumSq!.data()) as Float32Array, batches: perGroup });
-    tf.dispose([sum!, sumSq!]);
+  } finally {
+    source.close();
   }
   return {
     plain: estimateNoiseFromGroups(sums, batchSize),
@@ -66,6 +70,10 @@ export async function estimateGradientNoise(
     batchSize,
     batches: perGroup * groups,
   };
+}
+
+function tensorStream(batches: IndependentBatches): BatchStream {
+  return { next: async () => batches.next(), close: () => {} };
 }
 
 /**

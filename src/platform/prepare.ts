@@ -2,7 +2,6 @@ import { selectBackend, type BackendSelection } from './backend';
 import { InputError } from '../util/errors';
 import type { BackendChoice } from './backend';
 import type { ProgressEvent } from '../progress';
-import { BatchCursor } from '../runner/batches';
 import { trainingStep } from '../runner/in-process';
 import type { TF } from './tf';
 import type { WorkloadSpec } from '../workloads/spec';
@@ -29,7 +28,7 @@ export async function prepareWorkload(
       const workload = await createWorkload(tf, definition, settings);
       try {
         assertEnoughSamples(workload.info.name, workload.info.trainSamples, minBatch);
-        await checkTrainingStep(tf, workload, minBatch);
+        await checkTrainingStep(workload, minBatch);
         return workload;
       } catch (err) {
         workload.dispose();
@@ -48,11 +47,13 @@ export function assertEnoughSamples(name: string, trainSamples: number, minBatch
   }
 }
 
-async function checkTrainingStep(tf: TF, workload: Workload, batchSize: number): Promise<void> {
+async function checkTrainingStep(workload: Workload, batchSize: number): Promise<void> {
   const model = await workload.createModel();
+  const batches = workload.data.batches(batchSize, 'sequential', 0);
   try {
-    await trainingStep(model, new BatchCursor(tf, workload.train, batchSize))();
+    await trainingStep(model, batches)();
   } finally {
+    batches.close();
     disposeModel(model);
   }
 }

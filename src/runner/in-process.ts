@@ -3,8 +3,8 @@ import type { Trial } from '../document';
 import { TrainingError, describeError } from '../util/errors';
 import { median } from '../util/stats';
 import type { TF } from '../platform/tf';
+import type { BatchStream } from '../workloads/data-source';
 import { disposeModel, type Workload } from '../workloads/workload';
-import { BatchCursor, type BatchSource } from './batches';
 import { isOutOfMemoryError } from './oom';
 import { PeakRss } from '../platform/peak-rss';
 import type { TrialRunner, TrialSpec } from './runner';
@@ -27,9 +27,11 @@ export class InProcessRunner implements TrialRunner {
       batchSize: spec.batchSize, status, stepMs: null, samplesPerSec: null, peakBytes: null, rssBytes: null, steps: 0, error,
     });
     let model: tfTypes.LayersModel | undefined;
+    let batches: BatchStream | undefined;
     try {
       model = await this.workload.createModel();
-      const step = trainingStep(model, new BatchCursor(tf, this.workload.train, spec.batchSize));
+      batches = this.workload.data.batches(spec.batchSize, 'sequential', 0);
+      const step = trainingStep(model, batches);
       for (let i = 1; i < spec.warmupSteps; i++) await step();
       const stepRss = PeakRss.start();
       const profile = await tf.profile(step);
@@ -68,6 +70,7 @@ export class InProcessRunner implements TrialRunner {
       if (isOutOfMemoryError(err)) return failed('oom', describeError(err));
       throw new TrainingError(`training at batch size ${spec.batchSize} failed: ${describeError(err)}`, { cause: err });
     } finally {
+      batches?.close();
       if (model) disposeModel(model);
     }
   }
@@ -93,9 +96,9 @@ function yieldToEventLoop(): Promise<void> {
  * One real training step (forward, backward, optimizer update) on the next batch.
  * Slicing the batch is part of the step, as it is in `model.fit`.
  */
-export function trainingStep(model: tfTypes.LayersModel, batches: BatchSource): () => Promise<number> {
+export function trainingStep(model: tfTypes.LayersModel, batches: BatchStream): () => Promise<number> {
   return async () => {
-    const { x, y } = batches.next();
+    const { x, y } = await batches.next();
     try {
       const loss = await model.trainOnBatch(x, y);
       return Array.isArray(loss) ? loss[0] : loss;

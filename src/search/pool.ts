@@ -32,10 +32,10 @@ export function chooseSearchPool(
   backend: BackendName,
   trials: readonly Trial[],
   maxBatch: number,
-  workload: Pick<Workload, 'train' | 'validation'>,
+  workload: Pick<Workload, 'data'>,
   machine: { cores: number; load: number; elsewhere?: number | null } = { cores: os.availableParallelism(), load: os.loadavg()[0] },
 ): SearchPoolChoice {
-  const dataBytes = [workload.train.x, workload.train.y, workload.validation.x, workload.validation.y].reduce((sum, t) => sum + t.size * 4, 0);
+  const dataBytes = workload.data.residentBytes(maxBatch);
   const available = hardware.memory.availableBytes > 0 ? hardware.memory.availableBytes : 2 * 2 ** 30;
   const { cores, load } = machine;
   const elsewhere = machine.elsewhere ?? null;

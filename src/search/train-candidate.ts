@@ -1,8 +1,9 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { compiledLoss, estimateGradientNoise, type GradientNoiseResult } from '../noise/measure';
-import { ShuffledBatches } from '../runner/batches';
 import { trainingStep } from '../runner/in-process';
 import type { TF } from '../platform/tf';
+import type { Batch, BatchStream, DataSource } from '../workloads/data-source';
+import { TensorSource, tensorsOf } from '../workloads/tensor-source';
 import { disposeModel, type Dataset, type Workload } from '../workloads/workload';
 import { foldData } from '../workloads/folds';
 import { smoothLosses } from '../lr/suggest';
@@ -43,17 +44,17 @@ export function isDiverging(losses: readonly number[]): boolean {
  * `fold`, it trains and is measured on that fold of the user's rows (see `foldData`).
  */
 export async function trainCandidate(tf: TF, workload: Workload, options: CandidateRunOptions): Promise<CandidateRun> {
-  const data = options.fold ? foldData(tf, workload, options.fold) : { train: workload.train, validation: workload.validation };
+  const data = dataFor(tf, workload, options);
   const model = await workload.createModel({ learningRate: options.learningRate });
   try {
-    const run = await trainSteps(tf, model, data.train, options);
+    const run = await trainSteps(model, data, options);
     if (run.diverged) return run;
-    const evaluated = evaluateModel(tf, model, data, options);
+    const evaluated = await evaluateModel(tf, model, data, options);
     Object.assign(run, evaluated);
     if (!Number.isFinite(run.valLoss)) return { ...run, diverged: true, valLosses: null, valLoss: null };
     if (options.measureNoise === false) return run;
     // The same b and K as at the initial weights, whatever the candidate's batch size.
-    run.noise = await estimateGradientNoise(tf, model, data.train, {
+    run.noise = await estimateGradientNoise(tf, model, data, {
       batchSize: Math.min(64, options.maxBatch),
       batches: options.noiseBatches ?? 64,
       precondition: options.precondition,
@@ -62,13 +63,32 @@ export async function trainCandidate(tf: TF, workload: Workload, options: Candid
     return run;
   } finally {
     disposeModel(model);
-    if (options.fold) tf.dispose([data.train.x, data.train.y, data.validation.x, data.validation.y]);
+    if (data !== workload.data) data.dispose();
   }
 }
 
+/**
+ * What a run trains and is measured on: the workload's data, or with `fold` that fold of
+ * the user's rows (see `foldData`), which only data held in memory has; the caller
+ * disposes it when it is not the workload's own.
+ */
+function dataFor(tf: TF, workload: Workload, options: Pick<CandidateRunOptions, 'fold'>): DataSource {
+  return options.fold ? new TensorSource(tf, foldData(tf, tensorsOf(workload), options.fold)) : workload.data;
+}
+
 /** The training part of a run: its steps on `train`, the schedule applied, its curve; not yet evaluated. */
-async function trainSteps(tf: TF, model: tfTypes.LayersModel, train: Dataset, options: CandidateRunOptions): Promise<CandidateRun> {
-  const step = trainingStep(model, new ShuffledBatches(tf, train, options.batchSize, options.seed));
+async function trainSteps(model: tfTypes.LayersModel, data: DataSource, options: CandidateRunOptions): Promise<CandidateRun> {
+  const batches = data.batches(options.batchSize, 'shuffled', options.seed);
+  try {
+    return await trainBatches(model, batches, options);
+  } finally {
+    // Its buffers go before the evaluation's are filled.
+    batches.close();
+  }
+}
+
+async function trainBatches(model: tfTypes.LayersModel, batches: BatchStream, options: CandidateRunOptions): Promise<CandidateRun> {
+  const step = trainingStep(model, batches);
   const schedule =
     options.schedule === 'linear-decay' && options.steps !== undefined
       ? linearDecaySchedule(options.learningRate, options.steps)
@@ -128,20 +148,15 @@ type EvaluationOptions = Pick<CandidateRunOptions, 'evaluationRows' | 'evaluatio
  * the same for every run with the same `evaluationSeed`; a fold's all), its mean, and the
  * mean loss on as many training rows.
  */
-function evaluateModel(tf: TF, model: tfTypes.LayersModel, data: { train: Dataset; validation: Dataset }, options: EvaluationOptions) {
+async function evaluateModel(tf: TF, model: tfTypes.LayersModel, data: DataSource, options: EvaluationOptions) {
   const chunk = Math.min(EVALUATION_CHUNK, options.maxBatch);
-  const valCount = data.validation.x.shape[0];
+  const valCount = data.valSamples;
   const rows = options.fold ? valCount : Math.max(1, Math.min(valCount, options.evaluationRows ?? valCount));
   const evaluationStart = performance.now();
-  const validation = rows < valCount ? gatherRows(tf, data.validation, evaluationSample(valCount, rows, options.evaluationSeed ?? options.seed)) : null;
-  const trainSubset = gatherRows(tf, data.train, Array.from({ length: Math.min(rows, data.train.x.shape[0]) }, (_, i) => i));
-  try {
-    const valLosses = perSampleLosses(tf, model, validation ?? data.validation, chunk);
-    const trainLoss = mean(perSampleLosses(tf, model, trainSubset, chunk));
-    return { valLosses, valLoss: mean(valLosses), trainLoss, evaluationSeconds: (performance.now() - evaluationStart) / 1000 };
-  } finally {
-    tf.dispose([trainSubset.x, trainSubset.y, ...(validation ? [validation.x, validation.y] : [])]);
-  }
+  const sample = rows < valCount ? evaluationSample(valCount, rows, options.evaluationSeed ?? options.seed) : undefined;
+  const valLosses = await streamedLosses(tf, model, data.validation(chunk, sample), rows);
+  const trainLoss = mean(await streamedLosses(tf, model, data.trainSample(chunk, rows), Math.min(rows, data.trainSamples)));
+  return { valLosses, valLoss: mean(valLosses), trainLoss, evaluationSeconds: (performance.now() - evaluationStart) / 1000 };
 }
 
 /**
@@ -149,13 +164,13 @@ function evaluateModel(tf: TF, model: tfTypes.LayersModel, data: { train: Datase
  * what a run must beat by more than its noise to have learned anything.
  */
 export async function initialLosses(tf: TF, workload: Workload, options: EvaluationOptions): Promise<Float32Array> {
-  const data = options.fold ? foldData(tf, workload, options.fold) : { train: workload.train, validation: workload.validation };
+  const data = dataFor(tf, workload, options);
   const model = await workload.createModel();
   try {
-    return evaluateModel(tf, model, data, options).valLosses;
+    return (await evaluateModel(tf, model, data, options)).valLosses;
   } finally {
     disposeModel(model);
-    if (options.fold) tf.dispose([data.train.x, data.train.y, data.validation.x, data.validation.y]);
+    if (data !== workload.data) data.dispose();
   }
 }
 
@@ -172,21 +187,48 @@ export function inProcessWorker(tf: TF, workload: Workload): RunWorker {
  * chunks are gathered, not sliced: wasm's Slice reads its whole input each time.
  */
 export function perSampleLosses(tf: TF, model: tfTypes.LayersModel, data: Dataset, chunk = 512): Float32Array {
-  const lossFn = compiledLoss(model);
   const n = data.x.shape[0];
   const out = new Float32Array(n);
   for (let begin = 0; begin < n; begin += chunk) {
     const size = Math.min(chunk, n - begin);
-    const values = tf.tidy(() => {
+    const batch = tf.tidy(() => {
       const rows = tf.range(begin, begin + size, 1, 'int32');
-      const prediction = model.predict(tf.gather(data.x, rows)) as tfTypes.Tensor;
-      // A loss over outputs of more than one value per sample (an image's pixels, a
-      // sequence's steps) is reduced over them as the compiled loss's mean is.
-      return lossFn(tf.gather(data.y, rows), prediction).reshape([size, -1]).mean(1).dataSync();
+      return { x: tf.gather(data.x, rows), y: tf.gather(data.y, rows) };
     });
-    out.set(values, begin);
+    try {
+      out.set(chunkLosses(tf, model, batch), begin);
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
   }
   return out;
+}
+
+/** `perSampleLosses` over chunks a data source gives (`count` samples in all); disposes each chunk. */
+export async function streamedLosses(tf: TF, model: tfTypes.LayersModel, chunks: AsyncIterable<Batch>, count: number): Promise<Float32Array> {
+  const out = new Float32Array(count);
+  let offset = 0;
+  for await (const batch of chunks) {
+    try {
+      out.set(chunkLosses(tf, model, batch), offset);
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
+    offset += batch.x.shape[0];
+  }
+  if (offset !== count) throw new RangeError(`expected ${count} samples to evaluate, the data gave ${offset}`);
+  return out;
+}
+
+/** The compiled loss of each sample of one chunk. */
+function chunkLosses(tf: TF, model: tfTypes.LayersModel, batch: Batch): Float32Array {
+  const lossFn = compiledLoss(model);
+  return tf.tidy(() => {
+    const prediction = model.predict(batch.x) as tfTypes.Tensor;
+    // A loss over outputs of more than one value per sample (an image's pixels, a
+    // sequence's steps) is reduced over them as the compiled loss's mean is.
+    return lossFn(batch.y, prediction).reshape([batch.x.shape[0], -1]).mean(1).dataSync() as Float32Array;
+  });
 }
 
 /**
@@ -198,13 +240,6 @@ export function evaluationSample(valCount: number, rows: number, seed: number): 
   return shuffledIndices(valCount, createRandom(seed ^ 0xe7a1))
     .slice(0, rows)
     .sort((a, b) => a - b);
-}
-
-function gatherRows(tf: TF, data: Dataset, rows: readonly number[]): Dataset {
-  return tf.tidy(() => {
-    const index = tf.tensor1d(rows as number[], 'int32');
-    return { x: tf.gather(data.x, index), y: tf.gather(data.y, index) };
-  });
 }
 
 function downsample<T>(values: T[], max: number): T[] {

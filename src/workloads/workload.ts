@@ -5,15 +5,11 @@ import { InputError } from '../util/errors';
 import { createRandom, shuffledIndices } from '../util/random';
 import type { TF } from '../platform/tf';
 import type { Preparation } from './table/preparation';
+import type { DataSource, Dataset } from './data-source';
 import { summarizeModel } from './model-summary';
+import { TensorSource } from './tensor-source';
 
-export type { OptimizerName };
-
-/** Features and targets; the first dimension of both counts samples. */
-export interface Dataset {
-  x: tfTypes.Tensor;
-  y: tfTypes.Tensor;
-}
+export type { OptimizerName, Dataset };
 
 /** What a data source gives: training data, and validation data or not. */
 export interface DataSplit {
@@ -80,8 +76,8 @@ export interface WorkloadSettings {
  */
 export interface Workload {
   readonly info: WorkloadInfo;
-  readonly train: Dataset;
-  readonly validation: Dataset;
+  /** The training and validation samples, as every phase reads them. */
+  readonly data: DataSource;
   readonly notes: string[];
   /** A hash of the architecture, initial weights, loss, optimizer and data: equal for the same workload. */
   fingerprint(): string;
@@ -97,24 +93,14 @@ export interface Workload {
  * @throws InputError when they do not, naming both numbers.
  */
 export async function createWorkload(tf: TF, definition: WorkloadDefinition, settings: WorkloadSettings): Promise<Workload> {
-  const split = await definition.loadData(tf);
-  let parts: { train: Dataset; validation: Dataset };
-  try {
-    parts = split.validation
-      ? { train: split.train, validation: split.validation }
-      : holdOut(tf, split.train, settings.validationSplit, settings.seed, definition.name);
-  } catch (err) {
-    tf.dispose([split.train.x, split.train.y]);
-    throw err;
-  }
-  const { train: trainPart, validation } = parts;
-  const owned = [trainPart.x, trainPart.y, validation.x, validation.y];
+  const data = await loadTensorSource(tf, definition, settings);
+  const owned: tfTypes.Tensor[] = [];
   let template: tfTypes.LayersModel | undefined;
   try {
     template = await definition.buildModel(tf);
     const loss = definition.loss ?? compiledLossOf(template, definition.name);
     const optimizer = completeOptimizer(tf, definition.optimizer ?? optimizerSpecOf(template) ?? { name: 'adam', learningRate: 0.001 });
-    checkCompatible(template, trainPart, definition.name, typeof loss === 'string' ? loss : loss.name);
+    checkCompatible(template, data.sampleShape, definition.name, typeof loss === 'string' ? loss : loss.name);
     const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
     const parameters = template.countParams();
     const summary = summarizeModel(template);
@@ -129,24 +115,24 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
         name: definition.name,
         source: definition.source,
         parameters,
-        trainSamples: trainPart.x.shape[0],
-        valSamples: validation.x.shape[0],
-        validation: split.validation && !definition.validationHeldOut ? 'given' : 'held-out',
+        trainSamples: data.trainSamples,
+        valSamples: data.valSamples,
+        validation: data.validationKind,
         loss: typeof loss === 'string' ? loss : loss.name || 'custom',
         optimizer: { ...optimizer },
         model: summary,
       },
-      train: trainPart,
-      validation,
-      notes: definition.notes ?? [],
+      data,
+      notes: [...(definition.notes ?? []), ...data.notes],
       fingerprint() {
         const hash = createHash('sha256');
         hash.update(architecture).update(JSON.stringify({ loss: String(loss), optimizer }));
-        for (const t of [...initialWeights, trainPart.x, trainPart.y, validation.x, validation.y]) {
+        for (const t of initialWeights) {
           hash.update(JSON.stringify(t.shape));
           const values = t.dataSync();
           hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
         }
+        data.hashInto(hash);
         return hash.digest('hex');
       },
       async createModel(override = {}) {
@@ -160,13 +146,39 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
       },
       dispose() {
         tf.dispose(owned);
+        data.dispose();
       },
     };
   } catch (err) {
     if (template) disposeModel(template);
     tf.dispose(owned);
+    data.dispose();
     throw err;
   }
+}
+
+/**
+ * Loads the data in memory, holding out a seeded validation share when the source gives
+ * none; the row counts of features and targets must agree.
+ */
+async function loadTensorSource(tf: TF, definition: WorkloadDefinition, settings: WorkloadSettings): Promise<DataSource> {
+  const split = await definition.loadData(tf);
+  let parts: { train: Dataset; validation: Dataset };
+  try {
+    parts = split.validation
+      ? { train: split.train, validation: split.validation }
+      : holdOut(tf, split.train, settings.validationSplit, settings.seed, definition.name);
+  } catch (err) {
+    tf.dispose([split.train.x, split.train.y]);
+    throw err;
+  }
+  const source = new TensorSource(tf, parts, split.validation && !definition.validationHeldOut ? 'given' : 'held-out');
+  const { train } = parts;
+  if (train.x.shape[0] !== train.y.shape[0]) {
+    source.dispose();
+    throw new InputError(`${definition.name}: ${train.x.shape[0]} feature rows but ${train.y.shape[0]} target rows`);
+  }
+  return source;
 }
 
 /** Splits off a seeded random validation share; disposes `data` (its rows live on in the parts). */
@@ -247,27 +259,24 @@ export function optimizerSettings(name: OptimizerName, config: Record<string, un
  * Data and model must fit: the features' shape against the model's input, the targets'
  * against its output. Runs before any training so the message names both shapes.
  */
-export function checkCompatible(model: tfTypes.LayersModel, data: Dataset, name: string, loss?: string): void {
+export function checkCompatible(model: tfTypes.LayersModel, sample: { x: readonly number[]; y: readonly number[] }, name: string, loss?: string): void {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     throw new InputError(`${name}: models with ${count(model.inputs.length, 'input')} and ${count(model.outputs.length, 'output')} are not supported yet: one input and one output`);
   }
-  const fits = (expected: (number | null)[], actual: number[]) =>
+  const fits = (expected: (number | null)[], actual: readonly number[]) =>
     expected.length === actual.length && expected.every((d, i) => d === null || d === actual[i]);
   const input = model.inputs[0].shape.slice(1);
-  const x = data.x.shape.slice(1);
+  const x = sample.x;
   if (!fits(input, x)) {
     throw new InputError(`${name}: the model takes inputs of shape [${input.map((d) => d ?? '?').join(', ')}] but the data has features of shape [${x.join(', ')}]`);
   }
   const output = model.outputs[0].shape.slice(1);
-  const y = data.y.shape.slice(1);
+  const y = sample.y;
   // Sparse categorical cross-entropy takes one class index a sample, [N] or [N, 1], for C outputs.
   const sparse = loss !== undefined && /^sparse_?categorical_?crossentropy$/i.test(loss) && output.length === 1 && (y.length === 0 || (y.length === 1 && y[0] === 1));
   if (!sparse && !fits(output, y)) {
     throw new InputError(`${name}: the model outputs shape [${output.map((d) => d ?? '?').join(', ')}] but the targets have shape [${y.join(', ')}]`);
-  }
-  if (data.x.shape[0] !== data.y.shape[0]) {
-    throw new InputError(`${name}: ${data.x.shape[0]} feature rows but ${data.y.shape[0]} target rows`);
   }
 }
 

@@ -5,6 +5,7 @@ import { createWorkload, disposeModel } from '../../src/workloads/workload';
 
 import { SETTINGS } from '../helpers/tiny-workload';
 import { useTestBackend } from '../helpers/backend';
+import { tensorsOf } from '../../src/workloads/tensor-source';
 
 const tf = loadTf();
 beforeAll(async () => {
@@ -38,7 +39,7 @@ describe('setLearningRate', () => {
       const model = await workload.createModel();
       setLearningRate(model.optimizer, lr);
       const w0 = Array.from(model.getWeights()[0].dataSync());
-      await model.trainOnBatch(tf.slice(workload.train.x, 0, 16), tf.slice(workload.train.y, 0, 16));
+      await model.trainOnBatch(tf.slice(tensorsOf(workload).train.x, 0, 16), tf.slice(tensorsOf(workload).train.y, 0, 16));
       const w1 = model.getWeights()[0].dataSync();
       const distance = w0.reduce((a: number, v: number, i: number) => a + Math.abs(v - w1[i]), 0);
       disposeModel(model);

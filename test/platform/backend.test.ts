@@ -1,7 +1,6 @@
 import { activateBackend, backendVersions, selectBackend, tensorflowPairingProblem } from '../../src/platform/backend';
 import { loadTf } from '../../src/platform/tf';
 import { createWorkload } from '../../src/workloads/workload';
-import { BatchCursor } from '../../src/runner/batches';
 import { trainingStep } from '../../src/runner/in-process';
 import { SETTINGS, tinyWorkload } from '../helpers/tiny-workload';
 import { testBackend } from '../helpers/backend';
@@ -13,7 +12,7 @@ const check = (layers: { conv?: boolean; conv3d?: boolean }) => async () => {
   const workload = await createWorkload(tf, tinyWorkload(layers), SETTINGS);
   const model = await workload.createModel();
   try {
-    await trainingStep(model, new BatchCursor(tf, workload.train, 8))();
+    await trainingStep(model, workload.data.batches(8, 'sequential', 0))();
   } finally {
     model.dispose();
     workload.dispose();

@@ -5,7 +5,7 @@ import { MiB, trial } from '../helpers/trials';
 const GiB = 2 ** 30;
 const hardware = (availableBytes: number) => ({ memory: { totalBytes: 2 * availableBytes, availableBytes } }) as HardwareInfo;
 /** A workload of 10 MiB of data, as the pool sizing sees it. */
-const workload = { train: { x: { size: 2 * MiB }, y: { size: 0.25 * MiB } }, validation: { x: { size: 0.25 * MiB }, y: { size: 0 } } } as never;
+const workload = { data: { residentBytes: () => 10 * MiB } } as never;
 const trials = [{ ...trial(8, 1000, 1), rssBytes: 300 * MiB }, { ...trial(16, 2000, 2), rssBytes: 320 * MiB }];
 const options = (extra: Partial<{ parallel: number | null; isolate: boolean; maxMemoryBytes: number | null; inline: object }> = {}) => ({
   parallel: null, isolate: true, maxMemoryBytes: null, inline: {}, ...extra,

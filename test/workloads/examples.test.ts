@@ -1,10 +1,10 @@
 import { prepareWorkload } from '../../src/platform/prepare';
-import { BatchCursor } from '../../src/runner/batches';
 import { trainingStep } from '../../src/runner/in-process';
 import { loadTf } from '../../src/platform/tf';
 import { exampleWorkload } from '../../src/workloads/examples/index';
 import { disposeModel } from '../../src/workloads/workload';
 import { testBackend } from '../helpers/backend';
+import { tensorsOf } from '../../src/workloads/tensor-source';
 
 const tf = loadTf();
 
@@ -15,9 +15,9 @@ describe('the mnist-cnn example', () => {
     try {
       expect(selection).toMatchObject({ name: testBackend('wasm'), fallbackReason: null });
       expect(workload.info).toMatchObject({ name: 'mnist-cnn', trainSamples: 8000, valSamples: 2000 });
-      expect(workload.train.x.shape).toEqual([8000, 28, 28, 1]);
+      expect(tensorsOf(workload).train.x.shape).toEqual([8000, 28, 28, 1]);
       const model = await workload.createModel();
-      const step = trainingStep(model, new BatchCursor(tf, workload.train, 16));
+      const step = trainingStep(model, workload.data.batches(16, 'sequential', 0));
       await step(); // first use builds the optimizer's state
       const before = tf.memory().numTensors;
       const loss = await step();

@@ -5,6 +5,7 @@ import { loadTf } from '../../src/platform/tf';
 import { resolveWorkload, type WorkloadSpec } from '../../src/workloads/spec';
 import { createWorkload, disposeModel } from '../../src/workloads/workload';
 import { blobsCsv, tempDir } from '../helpers/files';
+import { tensorsOf } from '../../src/workloads/tensor-source';
 
 const tf = loadTf();
 const files = tempDir('sources');
@@ -55,7 +56,7 @@ describe('module workloads', () => {
       };`);
     const workload = await createWorkload(tf, await resolveWorkload(spec({ model: file })), SETTINGS);
     expect(workload.info).toMatchObject({ name: 'regressor', trainSamples: 40, valSamples: 10, loss: 'meanSquaredError', optimizer: { name: 'momentum' } });
-    expect(workload.train.y.shape).toEqual([40, 1]); // a rank-1 target becomes a column
+    expect(tensorsOf(workload).train.y.shape).toEqual([40, 1]); // a rank-1 target becomes a column
     workload.dispose();
   });
 
@@ -64,7 +65,7 @@ describe('module workloads', () => {
     const data = files.write('blobs.csv', blobsCsv(100));
     const workload = await createWorkload(tf, await resolveWorkload(spec({ model: file, data, label: 'kind' })), SETTINGS);
     expect(workload.info.trainSamples + workload.info.valSamples).toBe(100);
-    expect(workload.train.y.shape[1]).toBe(3);
+    expect(tensorsOf(workload).train.y.shape[1]).toBe(3);
     workload.dispose();
   });
 
@@ -177,7 +178,7 @@ describe('data files with the default MLP', () => {
     const workload = await createWorkload(tf, definition, SETTINGS);
     expect(workload.info).toMatchObject({ source: 'data', trainSamples: 160, valSamples: 40, loss: 'categoricalCrossentropy' });
     // Standardized with the training rows' statistics: their mean is 0.
-    const mean = tf.tidy(() => workload.train.x.mean(0).abs().max().dataSync()[0]);
+    const mean = tf.tidy(() => tensorsOf(workload).train.x.mean(0).abs().max().dataSync()[0]);
     expect(mean).toBeLessThan(1e-5);
     workload.dispose();
   });
@@ -185,7 +186,7 @@ describe('data files with the default MLP', () => {
   test('--no-standardize keeps the values', async () => {
     const data = files.write('blobs.csv', blobsCsv(200));
     const workload = await createWorkload(tf, await resolveWorkload(spec({ data, standardize: false })), SETTINGS);
-    const max = tf.tidy(() => workload.train.x.max().dataSync()[0]);
+    const max = tf.tidy(() => tensorsOf(workload).train.x.max().dataSync()[0]);
     expect(max).toBeGreaterThan(1.5);
     workload.dispose();
   });

@@ -1,5 +1,6 @@
 import { loadTf } from '../../src/platform/tf';
 import { createWorkload, disposeModel, type WorkloadDefinition } from '../../src/workloads/workload';
+import { tensorsOf } from '../../src/workloads/tensor-source';
 
 const tf = loadTf();
 
@@ -23,7 +24,7 @@ test('createModel leaks no tensor when the factory compiles its model (its optim
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       const model = await workload.createModel({ learningRate: 0.1 });
-      await model.trainOnBatch(workload.train.x, workload.train.y);
+      await model.trainOnBatch(tensorsOf(workload).train.x, tensorsOf(workload).train.y);
       disposeModel(model);
     }
     expect(tf.memory().numTensors).toBe(before);
@@ -53,7 +54,7 @@ describe('targets against the model output', () => {
     const workload = await createWorkload(tf, definition, { seed: 1, validationSplit: 0.2 });
     try {
       const model = await workload.createModel({ learningRate: 0.1 });
-      expect(Number.isFinite((await model.trainOnBatch(workload.train.x, workload.train.y)) as number)).toBe(true);
+      expect(Number.isFinite((await model.trainOnBatch(tensorsOf(workload).train.x, tensorsOf(workload).train.y)) as number)).toBe(true);
       disposeModel(model);
     } finally {
       workload.dispose();
