@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import { InputError } from './util/errors';
 import { SCHEDULE_KINDS } from './lr/schedule';
 import { PreparationSchema } from './workloads/table/preparation';
+import { ImagePreparationSchema } from './workloads/image-folder/preparation';
 import { ModelSummarySchema } from './workloads/model-summary';
 import { DECISION_RULES } from './search/decide';
 import { RACE_STOPS } from './search/race';
@@ -81,6 +82,9 @@ const WorkloadSchema = Type.Object({
     })),
   }),
   model: Type.Optional(ModelSummarySchema),
+  dataSource: Type.Optional(literals(['dataset', 'image-folder'] as const, {
+    description: 'Set when the data was streamed, read a batch at a time and never held whole: a tf.data Dataset of a module (dataset), or a folder of images (image-folder) (added in 0.8)',
+  })),
   savedModel: Type.Optional(Type.String({ description: 'The folder --save-model wrote the model to (model.json, weights.bin): untrained, the initial weights every run started from' })),
 });
 
@@ -430,6 +434,7 @@ export const DocumentSchema = Type.Object(
     backend: Nullable(BackendSchema),
     workload: Nullable(WorkloadSchema),
     preparation: Type.Optional(PreparationSchema),
+    imagePreparation: Type.Optional(ImagePreparationSchema),
     budget: Type.Object({
       memoryBytes: Nullable(Type.Number()),
       timeSeconds: Type.Number(),
@@ -488,6 +493,7 @@ export type AutobatchDocument = Static<typeof DocumentSchema>;
 export type Timings = Static<typeof TimingsSchema>;
 export type Checkpoint = Static<typeof CheckpointSchema>;
 export type { Preparation } from './workloads/table/preparation';
+export type { ImagePreparation } from './workloads/image-folder/preparation';
 export type { LayerSummary, ModelSummary } from './workloads/model-summary';
 
 /**

@@ -6,6 +6,7 @@ import type { ProgressEvent } from './progress';
 import type { AutobatchDocument } from './document';
 import { parseBytes, parseDuration } from './util/units';
 import { TASKS, type Task } from './workloads/table/preparation';
+import { DEFAULT_IMAGE_SIZE, parseImageSize } from './workloads/image-folder/preparation';
 import type { WorkloadSpec } from './workloads/spec';
 
 import { EXAMPLE_NAMES, type ExampleName } from './workloads/examples/names';
@@ -33,9 +34,16 @@ export interface TuneOptions {
   model?: string | ModelFactory;
   /**
    * Training data: `{ x, y }` or `{ train: { x, y }, validation?: { x, y } }` (tensors
-   * or arrays; autobatch works on copies), or a .csv, .tsv, .json or .jsonl file.
+   * or arrays; autobatch works on copies), a .csv, .tsv, .json or .jsonl file, or a folder
+   * of class sub-folders of images (streamed: see `imageSize`, `imageFolderDataset`).
    */
   data?: string | DataInput;
+  /**
+   * With `data` a folder of images: the size every image is resized to, `WIDTHxHEIGHT`
+   * (`64x64`) or one number for a square.
+   * @default '64x64'
+   */
+  imageSize?: string | number;
   /**
    * Label column of `data`.
    * @default the last column
@@ -244,6 +252,7 @@ export const DEFAULT_OPTIONS = {
   minSteps: 5,
   minTrialSeconds: 1,
   queueWaitSeconds: 30,
+  imageSize: `${DEFAULT_IMAGE_SIZE.width}x${DEFAULT_IMAGE_SIZE.height}`,
 } as const;
 
 /** `TuneOptions` with defaults applied and sizes parsed. */
@@ -307,6 +316,9 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
   if (options.task !== undefined && !TASKS.includes(options.task)) {
     throw new UsageError(`task "${options.task}" is unknown; choose one of: ${TASKS.join(', ')}`, { option: 'task' });
   }
+  if (options.imageSize !== undefined && typeof options.data !== 'string') {
+    throw new UsageError('imageSize needs data from a folder of images', { option: 'imageSize' });
+  }
   const tableOption = (['label', 'features', 'categorical', 'numeric', 'ignore', 'task'] as const).find((key) => options[key] !== undefined);
   if (tableOption !== undefined && typeof options.data !== 'string') {
     throw new UsageError(`${tableOption} needs data from a file`, { option: tableOption });
@@ -344,6 +356,7 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
       example,
       ...(typeof options.model === 'string' ? { model: options.model } : {}),
       ...(typeof options.data === 'string' ? { data: options.data } : {}),
+      ...(options.imageSize === undefined ? {} : { imageSize: normalizeImageSize(options.imageSize) }),
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(features === undefined ? {} : { features }),
       ...(categorical === undefined ? {} : { categorical }),
@@ -392,6 +405,14 @@ function normalizeHorizon(options: TuneOptions): HorizonOption {
     throw new UsageError(`epochs must be a positive number, got ${JSON.stringify(options.epochs)}`, { option: 'epochs' });
   }
   return { epochs: options.epochs, source: 'given' };
+}
+
+function normalizeImageSize(value: unknown): { width: number; height: number } {
+  try {
+    return parseImageSize(value as string);
+  } catch (err) {
+    throw new UsageError(`imageSize: ${(err as Error).message}`, { option: 'imageSize' });
+  }
 }
 
 function normalizeSaveModel(value: unknown): string | null {

@@ -27,7 +27,14 @@ export const TUNE_FLAGS: Record<FlagOptionKey, FlagSpec> = {
   },
   data: {
     flag: 'data',
-    yargs: { type: 'string', describe: 'Training data: .csv, .tsv, .txt, .data, .json or .jsonl; without --model a default MLP is sized to it' },
+    yargs: {
+      type: 'string',
+      describe: 'Training data: .csv, .tsv, .txt, .data, .json or .jsonl (without --model a default MLP is sized to it), or a folder of class sub-folders of images (a default CNN)',
+    },
+  },
+  imageSize: {
+    flag: 'image-size',
+    yargs: { type: 'string', describe: 'With --data DIR, a folder of images: the size they are resized to, WIDTHxHEIGHT', defaultDescription: DEFAULT_OPTIONS.imageSize },
   },
   label: {
     flag: 'label',

@@ -1,7 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../platform/tf';
-import type { BatchStream, DataSource, Dataset } from '../workloads/data-source';
-import { IndependentBatches } from '../workloads/tensor-source';
+import type { DataSource, Dataset } from '../workloads/data-source';
+import { tensorBatches } from '../workloads/tensor-source';
 import { adamPreconditioner, estimateNoiseFromGroups, type GradientGroup, type NoiseEstimateWithError } from './estimator';
 
 export interface GradientNoiseOptions {
@@ -41,7 +41,7 @@ export async function estimateGradientNoise(
   const batches = Math.max(2 * groups, options.batches ?? 64);
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 64, Math.floor(samples / 2)));
   const perGroup = Math.ceil(batches / groups);
-  const source = 'x' in data ? tensorStream(new IndependentBatches(tf, data, batchSize, options.seed ?? 0)) : data.batches(batchSize, 'independent', options.seed ?? 0);
+  const source = 'x' in data ? tensorBatches(tf, data, batchSize, 'independent', options.seed ?? 0) : data.batches(batchSize, 'independent', options.seed ?? 0);
   const sums: GradientGroup[] = [];
   try {
     for (let g = 0; g < groups; g++) {
@@ -70,10 +70,6 @@ export async function estimateGradientNoise(
     batchSize,
     batches: perGroup * groups,
   };
-}
-
-function tensorStream(batches: IndependentBatches): BatchStream {
-  return { next: async () => batches.next(), close: () => {} };
 }
 
 /**

@@ -50,6 +50,7 @@ export async function readWorkload(tuning: Tuning, start: StartUp): Promise<Read
   const definition = await resolveWorkload(opts.workload, opts.inline, (progress) => opts.onProgress({ type: 'data-read', ...progress }));
   if (opts.workload.data) doc.timings.data = (Date.now() - readStarted) / 1000;
   if (definition.preparation) doc.preparation = definition.preparation;
+  if (definition.imagePreparation) doc.imagePreparation = definition.imagePreparation;
   if (definition.trainSamples !== undefined) assertEnoughSamples(definition.name, definition.trainSamples, opts.minBatch);
   const tf = loadTf();
   const sharing = Date.now();

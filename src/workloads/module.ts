@@ -6,10 +6,11 @@ import { InputError, describeError } from '../util/errors';
 import { importEsm } from '../platform/esm';
 import type { TF } from '../platform/tf';
 import { toDataSplit } from './to-tensor';
-import { DEFAULT_LEARNING_RATES, optimizerSettings, type DataSplit, type LossFunction, type OptimizerSpec, type WorkloadDefinition } from './workload';
+import { DEFAULT_LEARNING_RATES, optimizerSettings, type DataSplit, type LossFunction, type OptimizerSpec, type StreamSurvey, type WorkloadDefinition } from './workload';
+import { hasDataset, openModuleDataset, type DatasetExports } from './dataset/open';
 
 /** What a workload module may export, by name or on its default export. */
-export interface WorkloadModule {
+export interface WorkloadModule extends DatasetExports {
   createModel(tf: TF): tfTypes.LayersModel | Promise<tfTypes.LayersModel>;
   loadData?(tf: TF): unknown;
   name?: string;
@@ -29,32 +30,69 @@ export const MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs'] as const;
 export async function moduleWorkload(
   file: string,
   fallbackData?: (tf: TF, buildModel: (tf: TF) => Promise<tfTypes.LayersModel>) => Promise<DataSplit>,
+  options: { fallbackStream?: Pick<WorkloadDefinition, 'openStream' | 'surveyStream'>; datasetSizes?: StreamSurvey['datasetSizes'] } = {},
 ): Promise<WorkloadDefinition> {
   const mod = await importModule(file);
   const loadData = mod.loadData;
-  if (!loadData && !fallbackData) {
-    throw new InputError(`${file}: exports no loadData(tf) function; export one or pass --data`);
-  }
   const buildModel = (tf: TF) => buildUserModel(tf, mod.createModel, `${file}: createModel`);
-  return {
+  const definition: WorkloadDefinition = {
     name: typeof mod.name === 'string' ? mod.name : path.basename(file, path.extname(file)),
     source: 'module',
     buildModel,
-    loadData: loadData
-      ? async (tf): Promise<DataSplit> => {
-          let data: unknown;
-          try {
-            data = await loadData(tf);
-          } catch (err) {
-            throw new InputError(`${file}: loadData threw: ${describeError(err)}`, { cause: err });
-          }
-          return toDataSplit(tf, data, `${file}: loadData()`);
-        }
-      : (tf) => fallbackData!(tf, buildModel),
-    // A data file's validation rows are a seeded share of its rows, like a share held out here.
-    ...(loadData ? {} : { validationHeldOut: true }),
     ...(mod.loss === undefined ? {} : { loss: mod.loss }),
     ...(mod.optimizer === undefined ? {} : { optimizer: optimizerOf(mod.optimizer, file) }),
+  };
+  if (loadData) {
+    definition.loadData = async (tf): Promise<DataSplit> => {
+      let data: unknown;
+      try {
+        data = await loadData(tf);
+      } catch (err) {
+        throw new InputError(`${file}: loadData threw: ${describeError(err)}`, { cause: err });
+      }
+      return toDataSplit(tf, data, `${file}: loadData()`);
+    };
+  } else if (hasDataset(mod)) {
+    Object.assign(definition, datasetStream(mod, file, options.datasetSizes, (notes) => (definition.notes = [...(definition.notes ?? []), ...notes])));
+  } else if (options.fallbackStream) {
+    Object.assign(definition, options.fallbackStream);
+  } else if (fallbackData) {
+    definition.loadData = (tf) => fallbackData(tf, buildModel);
+    // A data file's validation rows are a seeded share of its rows, like a share held out here.
+    definition.validationHeldOut = true;
+  } else {
+    throw new InputError(`${file}: exports no loadData(tf) function and no dataset; export one or pass --data`);
+  }
+  return definition;
+}
+
+/**
+ * A module's dataset as a stream: opened in each process; the tuner's first opening
+ * (`surveyStream`) counts it when its size is not given, and the count goes to the others.
+ */
+function datasetStream(
+  mod: DatasetExports,
+  file: string,
+  known: StreamSurvey['datasetSizes'],
+  onNotes: (notes: readonly string[]) => void,
+): Pick<WorkloadDefinition, 'openStream' | 'surveyStream'> {
+  let sizes = known;
+  return {
+    async openStream(tf, settings) {
+      const source = await openModuleDataset(tf, mod, file, settings, sizes);
+      sizes = source.sizes();
+      return source;
+    },
+    async surveyStream(tf) {
+      if (!sizes) {
+        // Opened once for its sizes; every process after this one, this one's later openings included, reuse them.
+        const source = await openModuleDataset(tf, mod, file, { seed: 0, validationSplit: 0.5 }, undefined);
+        sizes = source.sizes();
+        onNotes(source.notes);
+        source.dispose();
+      }
+      return { datasetSizes: sizes };
+    },
   };
 }
 

@@ -83,6 +83,7 @@ export interface SharedWorkload {
  * active backend and released before returning.
  */
 export async function shareWorkloadData(tf: TF, definition: WorkloadDefinition, spec: WorkloadSpec, folder: string): Promise<SharedWorkload> {
+  if (!definition.loadData) throw new TypeError(`${definition.name}: streamed data is not shared through a file`);
   const split = await definition.loadData(tf);
   let written: Awaited<ReturnType<typeof writePreparedData>>;
   try {
@@ -113,6 +114,7 @@ export async function shareWorkloadData(tf: TF, definition: WorkloadDefinition, 
  * the definition's notes say so. Bad data (an `InputError`) is thrown.
  */
 export async function shareOrLoadEach(tf: TF, definition: WorkloadDefinition, spec: WorkloadSpec, folder: RunFolder): Promise<SharedWorkload | null> {
+  if (definition.openStream) return surveyStream(tf, definition, spec);
   try {
     // Any backend holds numbers; cpu is always there (the trial process picks the training one).
     const reason = await activateBackend(tf, 'cpu');
@@ -126,23 +128,38 @@ export async function shareOrLoadEach(tf: TF, definition: WorkloadDefinition, sp
 }
 
 /**
+ * Streamed data is not written for the trial processes (it does not fit in memory, let
+ * alone in one file): each opens the stream itself. What the tuner learns of it once (a
+ * dataset's size, counted; a folder's files, checked) goes to them in the spec.
+ */
+async function surveyStream(tf: TF, definition: WorkloadDefinition, spec: WorkloadSpec): Promise<SharedWorkload> {
+  const reason = await activateBackend(tf, 'cpu');
+  if (reason) throw new BackendError(`cpu: ${reason}`);
+  const survey = definition.surveyStream ? await definition.surveyStream(tf) : {};
+  return { spec: { ...spec, ...survey }, definition };
+}
+
+/**
  * The same definition, counting the seconds its `loadData` takes (a backend check loads
  * the data once per backend it tries): for the document's `dataLoad` beside `backendCheck`.
  */
 export function countingLoads(definition: WorkloadDefinition): { definition: WorkloadDefinition; seconds: () => number } {
   let ms = 0;
-  const load = definition.loadData.bind(definition);
+  const timed = <A extends unknown[], R>(work: (...args: A) => R | Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const started = performance.now();
+      try {
+        return await work(...args);
+      } finally {
+        ms += performance.now() - started;
+      }
+    };
+  const { loadData, openStream } = definition;
   return {
     definition: {
       ...definition,
-      async loadData(tf) {
-        const started = performance.now();
-        try {
-          return await load(tf);
-        } finally {
-          ms += performance.now() - started;
-        }
-      },
+      ...(loadData ? { loadData: timed(loadData.bind(definition)) } : {}),
+      ...(openStream ? { openStream: timed(openStream.bind(definition)) } : {}),
     },
     seconds: () => ms / 1000,
   };

@@ -12,7 +12,10 @@ import { toDataSplit } from './to-tensor';
 import { readSavedModel } from './saved-model';
 import type { Task } from './table/preparation';
 import type { ReadProgress } from './table/read';
-import { disposeModel, type WorkloadDefinition } from './workload';
+import { disposeModel, type StreamSurvey, type WorkloadDefinition } from './workload';
+import { isFolder } from './image-folder/list';
+import type { ImagePreparation } from './image-folder/preparation';
+import { imageFolderWorkload } from './image-folder/workload';
 
 /**
  * Where a workload comes from, in plain data: it crosses to the trial process, which
@@ -23,8 +26,17 @@ export interface WorkloadSpec {
   example: ExampleName;
   /** A module (.js, .mjs, .cjs) or a saved LayersModel (model.json). */
   model?: string;
-  /** A data file (.csv, .tsv, .json, .jsonl). */
+  /** A data file (.csv, .tsv, .json, .jsonl), or a folder of class sub-folders of images. */
   data?: string;
+  /** The size images of a folder are resized to. @default DEFAULT_IMAGE_SIZE */
+  imageSize?: { width: number; height: number };
+  /**
+   * The folder of images as the tuner read it (its files checked once): a process given it
+   * takes its skipped files and channels instead of decoding every file again.
+   */
+  imagePreparation?: ImagePreparation;
+  /** A module's dataset's sizes as the tuner counted them: a process given them does not count again. */
+  datasetSizes?: StreamSurvey['datasetSizes'];
   label?: string;
   features?: string[];
   /** Columns to read as categories, as numbers, or to leave out, overriding the inferred kinds. */
@@ -78,6 +90,8 @@ export async function resolveWorkload(
   onReadProgress?: (progress: ReadProgress) => void,
 ): Promise<WorkloadDefinition> {
   if (spec.prepared) return resolvePrepared(spec, spec.prepared);
+  if (spec.imageSize && !(spec.data && isFolder(spec.data))) throw new UsageError('imageSize (--image-size) needs --data DIR, a folder of class sub-folders of images', { option: 'imageSize' });
+  if (spec.data && isFolder(spec.data)) return imageFolderWorkload(spec, inline, (data) => resolveDefinition(spec, inline, undefined, data), onReadProgress);
   const dataFile = spec.data ? await loadDataFile(spec.data, { ...spec, sha256: spec.dataSha256, onProgress: onReadProgress }) : undefined;
   const definition = await resolveDefinition(spec, inline, dataFile);
   if (dataFile) {
@@ -106,12 +120,22 @@ async function resolvePrepared(spec: WorkloadSpec, ref: PreparedDataRef): Promis
   return definition;
 }
 
-async function resolveDefinition(spec: WorkloadSpec, inline: InlineWorkload, dataFile: LoadedDataFile | undefined): Promise<WorkloadDefinition> {
+/**
+ * The definition for a spec's model and data. `stream`: streamed data from `--data` (a
+ * folder of images), used where the model's source has none of its own.
+ */
+async function resolveDefinition(
+  spec: WorkloadSpec,
+  inline: InlineWorkload,
+  dataFile: LoadedDataFile | undefined,
+  stream?: Pick<WorkloadDefinition, 'openStream' | 'surveyStream' | 'trainSamples'>,
+): Promise<WorkloadDefinition> {
   if (inline.model) {
     const create = inline.model;
     const buildModel = (tf: TF) => buildUserModel(tf, create, 'the model function');
     const data = inline.data;
-    if (!data && !dataFile) throw new UsageError('a model given in code needs data: pass data as { x, y } or a file', { option: 'data' });
+    if (!data && !dataFile && !stream) throw new UsageError('a model given in code needs data: pass data as { x, y } or a file', { option: 'data' });
+    if (stream && !data) return { name: create.name || 'model', source: 'library', buildModel, notes: [], ...stream };
     return {
       name: create.name || 'model',
       source: 'library',
@@ -138,25 +162,29 @@ async function resolveDefinition(spec: WorkloadSpec, inline: InlineWorkload, dat
   const ext = path.extname(spec.model).toLowerCase();
   if ((MODULE_EXTENSIONS as readonly string[]).includes(ext)) {
     const modelFile = spec.model;
-    const definition = await moduleWorkload(
-      modelFile,
-      dataFile ? (tf, build) => fittedLoader(dataFile, modelFile, build)(tf) : undefined,
-    );
+    const definition = await moduleWorkload(modelFile, dataFile ? (tf, build) => fittedLoader(dataFile, modelFile, build)(tf) : undefined, {
+      ...(stream ? { fallbackStream: stream } : {}),
+      ...(spec.datasetSizes ? { datasetSizes: spec.datasetSizes } : {}),
+    });
     if (dataFile && !definition.trainSamples) definition.trainSamples = dataFile.trainRows;
+    if (stream && definition.openStream === stream.openStream && stream.trainSamples !== undefined) definition.trainSamples = stream.trainSamples;
     return definition;
   }
   if (ext === '.json') {
-    if (!dataFile) throw new InputError(`${spec.model}: a saved model needs training data: pass --data FILE`);
+    if (!dataFile && !stream) throw new InputError(`${spec.model}: a saved model needs training data: pass --data FILE`);
     const saved = readSavedModel(spec.model);
+    if (stream) {
+      return { name: path.basename(path.dirname(path.resolve(spec.model))), source: 'saved-model', buildModel: (tf) => saved.build(tf), notes: ['trials start from the saved weights (fine-tuning)'], ...stream };
+    }
     return {
       name: path.basename(path.dirname(path.resolve(spec.model))),
       source: 'saved-model',
       buildModel: (tf) => saved.build(tf),
-      loadData: fittedLoader(dataFile, spec.model, (tf) => saved.build(tf)),
+      loadData: fittedLoader(dataFile!, spec.model, (tf) => saved.build(tf)),
       validationHeldOut: true,
       loss: undefined,
       notes: ['trials start from the saved weights (fine-tuning)'],
-      trainSamples: dataFile.trainRows,
+      trainSamples: dataFile!.trainRows,
     };
   }
   throw new InputError(`${spec.model}: unknown model file type "${ext || '(none)'}"; use a module (${MODULE_EXTENSIONS.join(', ')}) or a model.json`);

@@ -6,8 +6,10 @@ import { createRandom, shuffledIndices } from '../util/random';
 import type { TF } from '../platform/tf';
 import type { Preparation } from './table/preparation';
 import type { DataSource, Dataset } from './data-source';
+import type { ImagePreparation } from './image-folder/preparation';
 import { summarizeModel } from './model-summary';
 import { TensorSource } from './tensor-source';
+import { refuseBatched } from './dataset/refusals';
 
 export type { OptimizerName, Dataset };
 
@@ -43,7 +45,18 @@ export interface WorkloadDefinition {
    * trial; every model it returns is given the template's initial weights.
    */
   buildModel(tf: TF): tfTypes.LayersModel | Promise<tfTypes.LayersModel>;
-  loadData(tf: TF): DataSplit | Promise<DataSplit>;
+  /** Data held in memory, loaded whole. A definition has this or `openStream`. */
+  loadData?(tf: TF): DataSplit | Promise<DataSplit>;
+  /**
+   * Streamed data (a `tf.data` Dataset, a folder of images), opened in every process that
+   * trains, read a batch at a time; nothing is loaded whole or written for other processes.
+   */
+  openStream?(tf: TF, settings: WorkloadSettings): Promise<DataSource>;
+  /**
+   * What the tuner learns of a stream once (a dataset's counted size, a folder's checked
+   * files), as spec fields for the processes that open it after: they need not learn it again.
+   */
+  surveyStream?(tf: TF): Promise<StreamSurvey>;
   /** Overrides the compiled model's loss; required when the model is not compiled. */
   loss?: string | LossFunction;
   /** Overrides the compiled model's optimizer. @default the compiled one, else Adam at 1e-3 */
@@ -62,6 +75,15 @@ export interface WorkloadDefinition {
    * them (see `foldData`). A share `createWorkload` holds out counts the same.
    */
   validationHeldOut?: boolean;
+  /** What was done to a folder of images: recorded in the document, repeatable by `imageFolderDataset`. */
+  imagePreparation?: ImagePreparation;
+}
+
+/** See `WorkloadDefinition.surveyStream`. */
+export interface StreamSurvey {
+  /** Elements in one pass over a dataset (its training elements and held-out share together), and in its validation dataset. */
+  datasetSizes?: { elements: number; validation?: number };
+  imagePreparation?: ImagePreparation;
 }
 
 export interface WorkloadSettings {
@@ -93,13 +115,14 @@ export interface Workload {
  * @throws InputError when they do not, naming both numbers.
  */
 export async function createWorkload(tf: TF, definition: WorkloadDefinition, settings: WorkloadSettings): Promise<Workload> {
-  const data = await loadTensorSource(tf, definition, settings);
+  const data = definition.openStream ? await definition.openStream(tf, settings) : await loadTensorSource(tf, definition, settings);
   const owned: tfTypes.Tensor[] = [];
   let template: tfTypes.LayersModel | undefined;
   try {
     template = await definition.buildModel(tf);
     const loss = definition.loss ?? compiledLossOf(template, definition.name);
     const optimizer = completeOptimizer(tf, definition.optimizer ?? optimizerSpecOf(template) ?? { name: 'adam', learningRate: 0.001 });
+    if (data.kind === 'dataset') refuseBatched(template, data.sampleShape, definition.name);
     checkCompatible(template, data.sampleShape, definition.name, typeof loss === 'string' ? loss : loss.name);
     const initialWeights = template.getWeights().map((w) => tf.keep(w.clone()));
     const parameters = template.countParams();
@@ -118,6 +141,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
         trainSamples: data.trainSamples,
         valSamples: data.valSamples,
         validation: data.validationKind,
+        ...(data.kind === 'tensors' ? {} : { dataSource: data.kind }),
         loss: typeof loss === 'string' ? loss : loss.name || 'custom',
         optimizer: { ...optimizer },
         model: summary,
@@ -162,6 +186,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
  * none; the row counts of features and targets must agree.
  */
 async function loadTensorSource(tf: TF, definition: WorkloadDefinition, settings: WorkloadSettings): Promise<DataSource> {
+  if (!definition.loadData) throw new TypeError(`${definition.name}: the workload definition has neither loadData nor openStream`);
   const split = await definition.loadData(tf);
   let parts: { train: Dataset; validation: Dataset };
   try {
