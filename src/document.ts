@@ -37,7 +37,7 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamax', 'rmsprop', 'adagrad', 'adadelta'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
-export const STOP_REASONS = ['memory', 'oom', 'throughput-plateau', 'dataset', 'max-batch', 'time'] as const;
+export const STOP_REASONS = ['memory', 'oom', 'throughput-plateau', 'input-bound', 'dataset', 'max-batch', 'time'] as const;
 /** Why the capacity probe stopped doubling. */
 export type StopReason = (typeof STOP_REASONS)[number];
 
@@ -98,6 +98,11 @@ const TrialSchema = Type.Object({
   steps: Type.Number({ description: 'Timed steps, warm-up excluded' }),
   error: Type.Optional(Type.String({ description: 'The error text or signal of a failed trial' })),
   bisect: Type.Optional(Type.Boolean({ description: 'Found by bisecting after a memory stop' })),
+  inputMs: Type.Optional(Type.Number({ description: "Streamed data: median ms of each timed step spent waiting for its batch (part of stepMs); the model's own rate is batchSize / (stepMs - inputMs) (added in 0.8)" })),
+  pipelineBytes: Type.Optional(Type.Number({
+    description: "Streamed data: resident bytes of the pipeline beside the tensors (decoded and prefetched batches, the decoder's buffers): the process's peak resident memory in the profiled step above what it held before any trial, less the tensors' growth. The memory budget and the memory model hold on peakBytes + pipelineBytes (added in 0.8)",
+  })),
+  leakedTensors: Type.Optional(Type.Number({ description: 'Tensors left behind per step over the timed steps (a data pipeline or loss that does not release its intermediates); absent when none (added in 0.8)' })),
   cpuPerWall: Type.Optional(
     Type.Number({
       description: "CPU seconds the trial's process used per wall second of its timed steps, all its threads together: about 1 on wasm and cpu; on tensorflow, how many cores its thread pool kept busy (added in 0.6)",

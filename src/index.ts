@@ -26,6 +26,8 @@ export {
   type PreparedData,
 } from './workloads/table/apply';
 export { MISSING_MARKERS } from './workloads/table/missing';
+export { imageFolderDataset, type ImageFolderDatasetOptions } from './workloads/image-folder/fit-dataset';
+export type { ImagePreparation } from './workloads/image-folder/preparation';
 export type { Preparation, ColumnPreparation, ColumnKind, KindReason, Task } from './workloads/table/preparation';
 export type { TargetStyle } from './workloads/table/tensors';
 export { registerTrainingKernels, type TrainingKernels } from './kernels/register';

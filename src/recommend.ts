@@ -10,6 +10,7 @@ import type { RunConfig } from './search/configs';
 import type { RaceStop } from './search/race';
 import { defaultBatch } from './search/rungs';
 import { statisticalEfficiency } from './search/score';
+import { pipelineReasons } from './probe/pipeline';
 import type { SearchOutcome } from './search/search';
 import { formatBytes } from './util/units';
 
@@ -17,6 +18,7 @@ const STOP_WORDS: Record<StopReason, string> = {
   memory: 'the memory budget',
   oom: 'an out-of-memory failure',
   'throughput-plateau': 'throughput no longer improving',
+  'input-bound': 'the data pipeline: it could not deliver samples faster',
   dataset: 'the size of the training set',
   'max-batch': 'the --max-batch limit',
   time: 'the time budget',
@@ -165,6 +167,7 @@ function limitReasons(inputs: RecommendInputs, fastest: Trial, safe: number): st
     `Limits: the probe stopped at ${STOP_WORDS[probe.stopReason]}; the largest batch that trained within ` +
       `${formatBytes(inputs.memoryBudgetBytes)} was ${probe.maxFeasibleBatch}, and batch ${probe.throughputKnee} already ` +
       `reaches ${Math.round(KNEE_FRACTION * 100)} % of the best throughput (${round(fastest.samplesPerSec!)} samples/s at ${fastest.batchSize}).`,
+    ...pipelineReasons(probe.trials, probe.stopReason),
   ];
   if (safe < probe.maxFeasibleBatch!) {
     const fatal = Math.min(...probe.trials.filter((t) => t.status === 'oom' || t.status === 'crashed').map((t) => t.batchSize));

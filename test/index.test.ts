@@ -15,6 +15,7 @@ test('the public API is exactly this list', () => {
       'applyPreparation',
       'estimateGradientNoise',
       'findLearningRate',
+      'imageFolderDataset',
       'isOutOfMemoryError',
       'learningRateAt',
       'learningRateSchedule',

@@ -1,4 +1,5 @@
 import type { ProgressEvent } from '../progress';
+import type { Trial } from '../document';
 import { formatBytes, formatSeconds } from '../util/units';
 
 /**
@@ -44,7 +45,7 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         const t = event.trial;
         const detail =
           t.status === 'ok'
-            ? `${t.stepMs!.toFixed(1)} ms/step, ${Math.round(t.samplesPerSec!).toLocaleString('en-US')} samples/s, peak ${formatBytes(t.peakBytes!)}`
+            ? `${t.stepMs!.toFixed(1)} ms/step, ${Math.round(t.samplesPerSec!).toLocaleString('en-US')} samples/s, peak ${formatBytes(t.peakBytes!)}${streamDetail(t)}`
             : t.status === 'over-budget'
               ? `over budget: peak ${formatBytes(t.peakBytes!)}`
               : `${t.status}: ${t.error ?? ''}`;
@@ -123,4 +124,13 @@ function inFlightLine(e: { count: number; round: number; rounds: number }, fligh
 /** "round 2/3, run 17/22": where a search run stands. */
 function runLabel(e: { index: number; count: number; round: number; rounds: number }): string {
   return `round ${e.round + 1}/${e.rounds}, run ${e.index + 1}/${e.count}`;
+}
+
+/** For streamed data: the pipeline's memory, the share of the step spent waiting for the batch, a leak. */
+function streamDetail(t: Trial): string {
+  const parts: string[] = [];
+  if (t.pipelineBytes !== undefined) parts.push(`+ pipeline ${formatBytes(t.pipelineBytes)}`);
+  if (t.inputMs !== undefined && t.stepMs) parts.push(`${Math.round((100 * t.inputMs) / t.stepMs)} % waiting for data`);
+  if (t.leakedTensors) parts.push(`${t.leakedTensors} tensors leaked a step`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }

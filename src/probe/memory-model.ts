@@ -1,6 +1,14 @@
 import type { Trial } from '../document';
 
 /**
+ * The memory a trial is held to: its peak tensor bytes, plus for streamed data the
+ * pipeline's resident bytes beside them (see `Trial.pipelineBytes`).
+ */
+export function countedBytes(trial: Pick<Trial, 'peakBytes' | 'pipelineBytes'>): number {
+  return (trial.peakBytes ?? 0) + (trial.pipelineBytes ?? 0);
+}
+
+/**
  * Predicts peak tensor bytes at `batchSize` from the ok trials. Memory is weights and
  * optimizer state (constant) plus activations and gradients of the batch (linear in it),
  * so the base is a straight line through the two largest measured sizes (the ones least
@@ -15,7 +23,8 @@ import type { Trial } from '../document';
 export function predictPeakBytes(trials: readonly Trial[], batchSize: number): number | undefined {
   const measured = trials
     .filter((t) => t.status === 'ok' && t.peakBytes !== null)
-    .sort((a, b) => a.batchSize - b.batchSize);
+    .sort((a, b) => a.batchSize - b.batchSize)
+    .map((t) => ({ batchSize: t.batchSize, peakBytes: countedBytes(t) }));
   if (measured.length < 2) return undefined;
   const [p, q] = measured.slice(-2);
   if (q.batchSize === p.batchSize) return undefined;

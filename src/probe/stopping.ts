@@ -44,6 +44,7 @@ export function decideNextTrial(trials: readonly Trial[], limits: ProbeLimits): 
   if (predicted !== undefined && predicted > limits.memoryBudgetBytes) {
     return { action: 'stop', reason: 'memory', failedBatch: next };
   }
+  if (isInputBound(trials)) return { action: 'stop', reason: 'input-bound' };
   if (hasThroughputStalled(trials)) return { action: 'stop', reason: 'throughput-plateau' };
   return { action: 'run', batchSize: next };
 }
@@ -57,6 +58,28 @@ export function hasThroughputStalled(trials: readonly Trial[]): boolean {
   const n = rates.length;
   if (n >= 2 && rates[n - 1] < (1 - DROP_TOLERANCE) * Math.max(...rates.slice(0, -1))) return true;
   return n >= 3 && Math.max(rates[n - 1], rates[n - 2]) < (1 + PLATEAU_GAIN) * rates[n - 3];
+}
+
+/** A step that waits this share of its time or more for its batch is paced by the data pipeline, not the model. */
+export const INPUT_BOUND_SHARE = 0.25;
+
+/** The share of a trial's step spent waiting for its batch; null where not measured (data in memory). */
+export function inputShare(trial: Pick<Trial, 'inputMs' | 'stepMs'>): number | null {
+  return trial.inputMs === undefined || !trial.stepMs ? null : trial.inputMs / trial.stepMs;
+}
+
+/**
+ * True when the input pipeline caps samples/s: the last two ok trials both waited for
+ * their batches at least `INPUT_BOUND_SHARE` of each step, and doubling the batch gained
+ * less than 2 × `PLATEAU_GAIN`. A larger batch only makes the model wait longer for more
+ * samples the pipeline delivers at the same rate.
+ */
+export function isInputBound(trials: readonly Trial[]): boolean {
+  const ok = trials.filter((t) => t.status === 'ok');
+  if (ok.length < 2) return false;
+  const [before, last] = ok.slice(-2);
+  const bound = (t: Trial) => (inputShare(t) ?? 0) >= INPUT_BOUND_SHARE;
+  return bound(before) && bound(last) && last.samplesPerSec! < (1 + 2 * PLATEAU_GAIN) * before.samplesPerSec!;
 }
 
 /** How many sizes to try between the last that fit and the first that did not. */

@@ -4,7 +4,7 @@ import { formatBytes, formatNumber, formatSeconds } from '../util/units';
 import { buildCharts, type ChartSpec } from './charts';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
 import { backendLine, searchLine } from './search-line';
-import { kerasSnippet, tfjsSnippet } from './snippets';
+import { kerasSnippet, snippetData, tfjsSnippet } from './snippets';
 
 interface Vega {
   View: new (runtime: unknown, options: { renderer: 'none' }) => { toSVG(): Promise<string>; finalize(): void };
@@ -59,8 +59,8 @@ function page(doc: AutobatchDocument, charts: { chart: ChartSpec; svg: string }[
     rec
       ? `<section class="rec"><h2>Recommendation: batch size ${rec.batchSize}, ${rec.schedule.kind === 'constant' ? `a constant learning rate of ${escapeHtml(num(rec.learningRate))}` : `peak learning rate ${escapeHtml(num(rec.schedule.peakLearningRate))} with linear decay`}, for ${escapeHtml(num(rec.horizon.epochs))} epochs</h2>
 <p>${rec.schedule.kind === 'constant' ? `Your model's own rate, constant for all ${rec.schedule.totalSteps} steps (${rec.horizon.source === 'default' ? 'the default horizon' : 'the horizon given'}).` : `Schedule: warm-up over ${rec.schedule.warmupSteps} steps to ${escapeHtml(num(rec.schedule.peakLearningRate))}, then linear decay to ${escapeHtml(num(rec.schedule.finalLearningRate))} at step ${rec.schedule.totalSteps} (${rec.horizon.source === 'default' ? 'the default horizon' : 'the horizon given'}). Without a schedule, a constant learning rate of ${escapeHtml(num(rec.learningRate))}.`}</p>
-<p>TensorFlow.js:</p><pre>${escapeHtml(tfjsSnippet(rec))}</pre>
-<p>Keras (Python):</p><pre>${escapeHtml(kerasSnippet(rec, doc.workload?.optimizer ?? { name: 'adam', learningRate: 0.001 }))}</pre>
+<p>TensorFlow.js:</p><pre>${escapeHtml(tfjsSnippet(rec, snippetData(doc)))}</pre>
+<p>Keras (Python):</p><pre>${escapeHtml(kerasSnippet(rec, doc.workload?.optimizer ?? { name: 'adam', learningRate: 0.001 }, snippetData(doc)))}</pre>
 <p>Expected ${escapeHtml(num(rec.expected.samplesPerSec))} samples/s and ${escapeHtml(rec.expected.peakBytes === null ? '–' : formatBytes(rec.expected.peakBytes))} peak tensor memory${rec.statisticalEfficiency === null ? '' : `; statistical efficiency ${escapeHtml(num(rec.statisticalEfficiency))}`}.</p>
 <ul>${rec.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>
 ${table(['alternative', 'batch', 'peak rate', 'constant rate', 'why'], Object.entries(rec.alternatives).map(([k, a]) => [k, a!.batchSize, num(a!.peakLearningRate ?? null), num(a!.learningRate), a!.why]))}

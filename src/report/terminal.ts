@@ -4,7 +4,7 @@ import { formatBytes, formatNumber, formatSeconds } from '../util/units';
 import { formatTable } from './table';
 import { COLUMN_HEADERS, labelLine, shownColumns } from './preparation';
 import { backendLine, searchLine } from './search-line';
-import { tfjsSnippet } from './snippets';
+import { snippetData, tfjsSnippet } from './snippets';
 
 const STATUS_WORDS: Record<Trial['status'], string> = {
   ok: 'ok',
@@ -134,7 +134,7 @@ export function formatSummary(doc: AutobatchDocument): string {
       );
       out.push(`  or a constant learning rate of ${sci(rec.learningRate)}`);
     }
-    out.push(`  in TensorFlow.js: ${tfjsSnippet(rec).split('\n')[1]}`);
+    out.push(`  in TensorFlow.js: ${tfjsSnippet(rec, snippetData(doc)).split('\n')[1]}`);
     if (rec.expected.samplesPerSec !== null && rec.expected.peakBytes !== null) {
       out.push(
         `  expect about ${Math.round(rec.expected.samplesPerSec).toLocaleString('en-US')} samples/s ` +

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { InputError } from '../../util/errors';
 import { sha256OfFile } from '../../workloads/file-hash';
+import { isFolder, listImageFolder } from '../../workloads/image-folder/list';
 import { withoutPreparedData, type WorkloadSpec } from '../../workloads/spec';
 import type { FileRef, QueueWorkload } from './protocol';
 
@@ -12,7 +13,15 @@ export interface GivenFile {
 
 /** A file by content, for the tuning record. */
 export function fileRef(file: string, sha256?: string): FileRef {
-  return { name: path.basename(file), sha256: sha256 ?? sha256OfFile(file) };
+  return { name: path.basename(file), sha256: sha256 ?? contentSha256(file) };
+}
+
+/**
+ * A file's sha256, or a folder of images' (`--data DIR`): the hash of its image files'
+ * names and sizes (see `listImageFolder`), so a worker with a copy of the folder finds it.
+ */
+function contentSha256(file: string): string {
+  return isFolder(file) ? listImageFolder(file).sha256 : sha256OfFile(file);
 }
 
 /**
@@ -22,7 +31,7 @@ export function fileRef(file: string, sha256?: string): FileRef {
 export function givenFiles(files: readonly string[]): GivenFile[] {
   return files.map((file) => {
     try {
-      return { path: path.resolve(file), sha256: sha256OfFile(file) };
+      return { path: path.resolve(file), sha256: contentSha256(file) };
     } catch (err) {
       throw new InputError(`${file}: cannot read it (${(err as Error).message})`);
     }
@@ -37,7 +46,8 @@ export function givenFiles(files: readonly string[]): GivenFile[] {
 export function toQueueWorkload(spec: WorkloadSpec): QueueWorkload {
   const { model, data, ...rest } = withoutPreparedData(spec);
   // The data file's hash, where the tuner took it as it read the file: not a second pass over it.
-  return { ...rest, ...(model ? { model: fileRef(model) } : {}), ...(data ? { data: fileRef(data, spec.dataSha256) } : {}) };
+  const dataHash = spec.dataSha256 ?? spec.imagePreparation?.listingSha256;
+  return { ...rest, ...(model ? { model: fileRef(model) } : {}), ...(data ? { data: fileRef(data, dataHash) } : {}) };
 }
 
 /**

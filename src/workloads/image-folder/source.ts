@@ -97,8 +97,8 @@ export class ImageFolderSource implements DataSource {
 
   dispose(): void {}
 
-  /** `files` in chunks, each decoded while the one before is evaluated. */
-  private async *chunks(files: readonly ImageFile[], chunk: number): AsyncIterable<Batch> {
+  /** `files` in chunks of `chunk` (the last may be short), each decoded while the one before is used. */
+  async *chunks(files: readonly ImageFile[], chunk: number): AsyncGenerator<Batch> {
     let next: Promise<Decoded> | null = files.length ? this.decode(files.slice(0, chunk)) : null;
     for (let begin = 0; next; begin += chunk) {
       const current = await next;
