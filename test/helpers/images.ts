@@ -21,7 +21,9 @@ export async function writeShapeImages(dir: string, options: { perClass: number;
     fs.mkdirSync(path.join(dir, shape), { recursive: true });
     for (let i = 0; i < options.perClass; i++) {
       const pixels = drawShape(shape, size, channels, random);
-      await sharp(pixels, { raw: { width: size, height: size, channels } }).png().toFile(path.join(dir, shape, `${String(i).padStart(4, '0')}.png`));
+      const image = sharp(pixels, { raw: { width: size, height: size, channels } });
+      // Without it sharp writes one channel of raw pixels as an RGB PNG.
+      await (channels === 1 ? image.toColourspace('b-w') : image).png().toFile(path.join(dir, shape, `${String(i).padStart(4, '0')}.png`));
     }
     for (let i = 0; i < (options.corrupt ?? 0); i++) {
       const file = path.join(dir, shape, `broken-${i}.png`);

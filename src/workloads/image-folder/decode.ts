@@ -53,15 +53,13 @@ export async function decodeRaw(file: string, settings: DecodeSettings): Promise
 }
 
 /**
- * How many channels the file has once decoded, alpha aside: 1 for greyscale, 3 for
- * colour. Decodes the whole file (small, at the target size), so a truncated file fails
- * here rather than in training.
+ * How many channels the file has, alpha aside: 1 for greyscale, 3 for colour. Reads every
+ * pixel (its statistics), so a truncated file fails here rather than in training.
  */
-export async function checkImage(file: string, width: number, height: number): Promise<1 | 3> {
-  const image = sharp()(file, { failOn: 'error' }).resize(width, height, { fit: 'fill', kernel: 'linear' });
-  const { info } = await image.raw().toBuffer({ resolveWithObject: true });
-  const stats = info.channels - (info.channels === 2 || info.channels === 4 ? 1 : 0);
-  return stats === 1 ? 1 : 3;
+export async function checkImage(file: string): Promise<1 | 3> {
+  const stats = await sharp()(file, { failOn: 'error' }).stats();
+  const bands = stats.channels.length;
+  return bands - (bands === 2 || bands === 4 ? 1 : 0) === 1 ? 1 : 3;
 }
 
 /** Files decoded at once: libuv's threads decode them; more in flight only queue. */

@@ -66,7 +66,7 @@ async function checkFiles(dir: string, files: readonly ImageFile[], options: Ima
   let lastReport = 0;
   const results = await mapLimited(files, decodeConcurrency(), async (f) => {
     try {
-      return await checkImage(path.join(dir, f.file), options.width, options.height);
+      return await checkImage(path.join(dir, f.file));
     } catch (err) {
       const message = describeError(err).split('\n')[0];
       // libvips says no more than this of a truncated or damaged file.
