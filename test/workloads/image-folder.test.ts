@@ -12,7 +12,8 @@ import { readImageFolder } from '../../src/workloads/image-folder/read';
 import { resolveWorkload } from '../../src/workloads/spec';
 import { createWorkload, disposeModel, type Workload } from '../../src/workloads/workload';
 import { learningRateSchedule } from '../../src/lr/callback';
-import { useTestBackend } from '../helpers/backend';
+import { activateBackend } from '../../src/platform/backend';
+import { testBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/files';
 import { SHAPES, writeShapeImages } from '../helpers/images';
 
@@ -23,7 +24,8 @@ const grey = () => path.join(files.dir(), 'grey');
 const options = { width: 16, height: 16, validationSplit: 0.25, seed: 7 };
 
 beforeAll(async () => {
-  await useTestBackend(tf, 'wasm');
+  // The CNN's steps take half a second on cpu, a tenth of that on wasm (and its kernels).
+  expect(await activateBackend(tf, testBackend('wasm'))).toBeNull();
   await writeShapeImages(colour(), { perClass: 8, corrupt: 2 });
   await writeShapeImages(grey(), { perClass: 4, channels: 1, size: 20 });
   // A file in the folder itself belongs to no class; a text file is not an image.
