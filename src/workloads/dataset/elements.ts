@@ -32,6 +32,8 @@ export function isUserDataset(value: unknown): value is UserDataset {
  */
 export function toElement(tf: TF, value: unknown, where: string): Element {
   if (!value || typeof value !== 'object' || !('xs' in value) || !('ys' in value)) {
+    // The element is ours to release: the dataset made it for us.
+    tf.dispose(value as tfTypes.TensorContainer);
     const keys = value && typeof value === 'object' ? Object.keys(value).join(', ') : typeof value;
     throw new InputError(`${where}: an element must be { xs, ys } (as model.fitDataset takes), got ${keys ? `{ ${keys} }` : 'nothing'}`);
   }
