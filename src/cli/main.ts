@@ -53,7 +53,7 @@ export async function main(args: string[]): Promise<number> {
         y
           .option('queue', { type: 'string', demandOption: true, describe: 'The Redis to take runs from: redis://HOST:PORT[/DB], rediss:// for TLS' })
           .option('model', { type: 'string', array: true, describe: 'A model file this worker may train (a module or model.json), matched to a tuning by its content' })
-          .option('data', { type: 'string', array: true, describe: 'A data file this worker may train on, matched by its content' })
+          .option('data', { type: 'string', array: true, describe: 'A data file this worker may train on, matched by its content, or a folder of images, matched by its files\' names and sizes' })
           .option('lock-time', { type: 'string', describe: "How soon a run whose worker died starts again on another worker (the run's lock)", defaultDescription: '30s' }),
       async (argv) => {
         const { runWorker, toWorkerArgs } = await import('./worker-command');

@@ -252,7 +252,7 @@ describe('searchBatchSizes: rungs in the horizon, decided with their noise', () 
     const heldOut: WorkloadDefinition = {
       ...base,
       async loadData(t) {
-        const split = await base.loadData(t);
+        const split = await base.loadData!(t);
         t.dispose([split.validation!.x, split.validation!.y]);
         return { train: split.train };
       },
