@@ -36,28 +36,34 @@ const arg = (name: string) => {
   return i < 0 ? undefined : process.argv[i + 1];
 };
 
-/** `n` PNGs of 64×64 shapes in class folders, made once; a smaller folder hard-links the first files of a larger. */
-async function makeFolder(root: string, n: number, all: number): Promise<string> {
-  const full = path.join(root, `images-${all}`);
-  const perClass = Math.ceil(all / CLASSES.length);
-  const marker = path.join(full, '.complete');
-  if (!fs.existsSync(marker)) {
-    for (const c of CLASSES) fs.mkdirSync(path.join(full, c), { recursive: true });
-    const jobs = Array.from({ length: perClass * CLASSES.length }, (_, i) => i);
-    await mapLimited(jobs, 8, async (i) => {
-      const label = i % CLASSES.length;
-      const file = path.join(full, CLASSES[label], `${String(Math.floor(i / CLASSES.length)).padStart(6, '0')}.png`);
-      if (!fs.existsSync(file)) await sharp(draw(label, i), { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toFile(file);
+/** Distinct images drawn and encoded; the rest of a folder are hard links to them (see `makeFolder`). */
+const DISTINCT = 4000;
+
+/**
+ * `n` PNGs of 64×64 shapes in class folders, made once. Only `DISTINCT` are drawn and
+ * encoded; every other file is a hard link to one of them. A file is a file to list,
+ * check, decode and count: what grows with the folder is its number of files, which is
+ * what the probe's memory must not follow. (Drawing 200,000 on this shared 2-core machine
+ * took over an hour.)
+ */
+async function makeFolder(root: string, n: number): Promise<string> {
+  const pool = path.join(root, 'distinct');
+  if (!fs.existsSync(path.join(pool, '.complete'))) {
+    fs.mkdirSync(pool, { recursive: true });
+    await mapLimited(Array.from({ length: DISTINCT }, (_, i) => i), 8, async (i) => {
+      const file = path.join(pool, `${i}.png`);
+      if (!fs.existsSync(file)) await sharp(draw(i % CLASSES.length, i), { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toFile(file);
     });
-    fs.writeFileSync(marker, '');
+    fs.writeFileSync(path.join(pool, '.complete'), '');
   }
-  if (n === all) return full;
   const dir = path.join(root, `images-${n}`);
   if (!fs.existsSync(path.join(dir, '.complete'))) {
-    for (const c of CLASSES) {
-      fs.mkdirSync(path.join(dir, c), { recursive: true });
-      const names = fs.readdirSync(path.join(full, c)).sort().slice(0, Math.ceil(n / CLASSES.length));
-      for (const name of names) if (!fs.existsSync(path.join(dir, c, name))) fs.linkSync(path.join(full, c, name), path.join(dir, c, name));
+    for (const c of CLASSES) fs.mkdirSync(path.join(dir, c), { recursive: true });
+    for (let i = 0; i < n; i++) {
+      const label = i % CLASSES.length;
+      const file = path.join(dir, CLASSES[label], `${String(Math.floor(i / CLASSES.length)).padStart(6, '0')}.png`);
+      // The same class as the file linked: image i of the pool has class i mod 4, as i here.
+      if (!fs.existsSync(file)) fs.linkSync(path.join(pool, `${i % DISTINCT}.png`), file);
     }
     fs.writeFileSync(path.join(dir, '.complete'), '');
   }
@@ -156,6 +162,12 @@ function inMemorySpec(dir: string, streamed: WorkloadSpec): WorkloadSpec {
 
 async function main(): Promise<void> {
   const backend = (arg('backend') ?? 'wasm') as BackendName;
+  const make = arg('make');
+  if (make) {
+    // Only the folder (for the leaderboard's image workload): --make ROOT --files N.
+    process.stdout.write(`${await makeFolder(make, Number(arg('files') ?? DISTINCT))}\n`);
+    return;
+  }
   const one = arg('one');
   if (one) {
     process.stdout.write(`${JSON.stringify(await measureOne(one, backend, process.argv.includes('--in-memory')))}\n`);
@@ -163,10 +175,9 @@ async function main(): Promise<void> {
   }
   const sizes = (arg('sizes') ?? '10000,60000,200000').split(',').map(Number);
   const root = arg('root') ?? path.join(os.tmpdir(), 'autobatch-bench-images');
-  const largest = Math.max(...sizes);
   const made = performance.now();
   const dirs = [];
-  for (const n of sizes) dirs.push(await makeFolder(root, n, largest));
+  for (const n of sizes) dirs.push(await makeFolder(root, n));
   process.stderr.write(`folders ready in ${((performance.now() - made) / 1000).toFixed(0)} s\n`);
   const results: Record<string, unknown> = {};
   for (const [i, n] of sizes.entries()) {

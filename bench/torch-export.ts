@@ -106,6 +106,9 @@ function floats(t: tfTypes.Tensor): Float32Array {
  * setting the peers do not translate.
  */
 export async function exportForTorch(tf: TF, workload: Workload, dir: string): Promise<ExportOutcome> {
+  // The peers read exported tensors; a folder of images would need torchvision's ImageFolder with
+  // the same resize, scaling and split, which common.py does not have yet.
+  if (workload.data.kind !== 'tensors') return { ok: false, reason: `streamed data (${workload.data.kind}): the peers' loader for it (torchvision's ImageFolder with the same preparation) is not written yet` };
   const loss = canonicalLoss(workload.info.loss);
   if (!loss) return { ok: false, reason: `the loss ${workload.info.loss} is not translated` };
   const model = await workload.createModel();

@@ -7,12 +7,11 @@
 import { linearDecaySchedule, constantSchedule, learningRateAt } from '../src/lr/schedule';
 import { setLearningRate } from '../src/lr/set-learning-rate';
 import { trainingStep } from '../src/runner/in-process';
-import { perSampleLosses } from '../src/search/train-candidate';
+import { perSampleLosses, streamedLosses } from '../src/search/train-candidate';
 import { mean } from '../src/util/stats';
 import type { TF } from '../src/platform/tf';
 import { disposeModel, type Dataset, type Workload } from '../src/workloads/workload';
 import { epochSteps } from '../src/lr/horizon';
-import { tensorsOf } from '../src/workloads/tensor-source';
 
 export interface HorizonJob {
   batchSize: number;
@@ -47,14 +46,16 @@ export async function trainToHorizon(tf: TF, workload: Workload, job: HorizonJob
   let finalLoss = Infinity;
   let testLoss = Infinity;
   let seconds = 0;
+  const batches = workload.data.batches(job.batchSize, 'shuffled', job.seed);
   try {
-    const step = trainingStep(model, workload.data.batches(job.batchSize, 'shuffled', job.seed));
+    const step = trainingStep(model, batches);
     for (let i = 0; i < steps; i++) {
       setLearningRate(model.optimizer, learningRateAt(schedule, i));
       const loss = await step();
       if (!Number.isFinite(loss)) break;
       if ((i + 1) % perEpoch === 0 || i + 1 === steps) {
-        const val = mean(perSampleLosses(tf, model, tensorsOf(workload).validation, 512));
+        // In chunks from the data source: the same numbers for tensors, and a folder of images streams.
+        const val = mean(await streamedLosses(tf, model, workload.data.validation(512), workload.data.valSamples));
         if (!Number.isFinite(val)) break;
         if (val < bestLoss) {
           bestLoss = val;
@@ -67,6 +68,7 @@ export async function trainToHorizon(tf: TF, workload: Workload, job: HorizonJob
     // Scored once, at the horizon, on rows no method chose on (not counted in the run's time).
     if (test && Number.isFinite(finalLoss)) testLoss = mean(perSampleLosses(tf, model, test, 512));
   } finally {
+    batches.close();
     disposeModel(model);
   }
   return { ...job, steps, finalLoss, bestLoss, bestEpoch, ...(test ? { testLoss } : {}), seconds };
