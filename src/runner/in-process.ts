@@ -7,7 +7,7 @@ import type { BatchStream } from '../workloads/data-source';
 import { disposeModel, type Workload } from '../workloads/workload';
 import { isOutOfMemoryError } from './oom';
 import { PeakRss } from '../platform/peak-rss';
-import { countedBytes } from '../probe/memory-model';
+import { countedBytes } from './counted-bytes';
 import type { TrialRunner, TrialSpec } from './runner';
 
 /**
