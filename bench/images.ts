@@ -130,6 +130,39 @@ async function measureOne(dir: string, backend: BackendName, inMemory: boolean):
   return result;
 }
 
+/**
+ * samples/s of the folder streamed against the same images in memory, the two trial
+ * processes open side by side and their trials alternated (stream, memory, stream, …) at
+ * each size, `rounds` times: on a shared machine, load that comes and goes falls on both.
+ */
+async function compareOne(dir: string, backend: BackendName, rounds: number): Promise<unknown> {
+  const tf = loadTf();
+  const given: WorkloadSpec = { example: 'mnist-mlp', data: dir, imageSize: { width: SIZE, height: SIZE }, standardize: true, validationSplit: 0.2, seed: 42 };
+  const folder = new RunFolder();
+  const shared = await shareOrLoadEach(tf, await resolveWorkload(given), given, folder);
+  const stream = new IsolatedRunner({ workload: shared!.spec, backend, minBatch: 16 });
+  const memory = new IsolatedRunner({ workload: inMemorySpec(dir, shared!.spec), backend, minBatch: 16 });
+  const out: { batchSize: number; stream: number[]; memory: number[]; streamInputMs: number[] }[] = [];
+  try {
+    await Promise.all([stream.start(), memory.start()]);
+    for (const batchSize of BATCHES) {
+      const row = { batchSize, stream: [] as number[], memory: [] as number[], streamInputMs: [] as number[] };
+      for (let i = 0; i < rounds; i++) {
+        const s = await stream.runTrial({ ...TRIAL, batchSize });
+        const m = await memory.runTrial({ ...TRIAL, batchSize });
+        row.stream.push(s.samplesPerSec ?? NaN);
+        row.streamInputMs.push(s.inputMs ?? NaN);
+        row.memory.push(m.samplesPerSec ?? NaN);
+      }
+      out.push(row);
+    }
+  } finally {
+    await Promise.all([stream.close(), memory.close()]);
+    folder.remove();
+  }
+  return { bench: 'images-compare', backend, dir, rounds, machine: benchMachine(), rows: out };
+}
+
 function summary(t: Trial) {
   return {
     batchSize: t.batchSize, status: t.status, samplesPerSec: t.samplesPerSec, inputMs: t.inputMs ?? null,
@@ -166,6 +199,11 @@ async function main(): Promise<void> {
   if (make) {
     // Only the folder (for the leaderboard's image workload): --make ROOT --files N.
     process.stdout.write(`${await makeFolder(make, Number(arg('files') ?? DISTINCT))}\n`);
+    return;
+  }
+  const compare = arg('compare');
+  if (compare) {
+    process.stdout.write(`${JSON.stringify(await compareOne(compare, backend, Number(arg('rounds') ?? 3)), null, 2)}\n`);
     return;
   }
   const one = arg('one');
