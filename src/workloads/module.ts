@@ -61,7 +61,7 @@ export async function moduleWorkload(
     // A data file's validation rows are a seeded share of its rows, like a share held out here.
     definition.validationHeldOut = true;
   } else {
-    throw new InputError(`${file}: exports no loadData(tf) function and no dataset; export one or pass --data`);
+    throw new InputError(`${file}: exports no loadData(tf) function; export one or pass --data (or export a tf.data dataset: createDataset(tf))`);
   }
   return definition;
 }
