@@ -323,7 +323,8 @@ export const DEFAULT_BATCH = 32;
 export interface HorizonSearchInputs {
   probe: ProbeResult;
   noiseAtInit: NoiseEstimate | null;
-  data: { trainSamples: number; valSamples: number; validation?: 'held-out' | 'given' };
+  /** `dataSource`: set for streamed data, whose rows are not in memory to cut into folds. */
+  data: { trainSamples: number; valSamples: number; validation?: 'held-out' | 'given'; dataSource?: string };
   /** The largest size the search may train: the probe's safe maximum. */
   maxBatch: number;
   horizon: HorizonOption;
@@ -367,7 +368,8 @@ export function planForHorizon(inputs: HorizonSearchInputs): RungPlan | null {
   const baselineBatch = defaultBatch(inputs.data.trainSamples, maxBatch);
   const baselineStep = stepOf(baselineBatch) ?? interpolatedStepMs(ok, baselineBatch);
   const horizon: HorizonLength = 'epochs' in inputs.horizon ? { unit: 'epochs', value: inputs.horizon.epochs } : { unit: 'seconds', value: inputs.horizon.seconds };
-  const folds = small && inputs.data.validation === 'held-out' && horizon.unit === 'epochs' ? foldCount(inputs.data.trainSamples, inputs.data.valSamples) : 1;
+  const foldable = inputs.data.validation === 'held-out' && inputs.data.dataSource === undefined;
+  const folds = small && foldable && horizon.unit === 'epochs' ? foldCount(inputs.data.trainSamples, inputs.data.valSamples) : 1;
   return planRungs({
     horizon,
     trainSamples: inputs.data.trainSamples,
