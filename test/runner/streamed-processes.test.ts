@@ -16,7 +16,8 @@ import { createWorkload, type Workload } from '../../src/workloads/workload';
 import { testBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/files';
 import { writeShapeImages } from '../helpers/images';
-import { haveRedis, startRedis } from '../helpers/redis';
+import { redisServer, startRedis } from '../helpers/redis';
+import { describeNeeding } from '../helpers/requirements';
 
 /**
  * A folder of images read by the search's other processes: each opens the folder itself
@@ -67,31 +68,33 @@ test('a pool process opens the folder itself and trains the same run to the same
   }
 }, 120_000);
 
-(haveRedis() ? test : test.skip)("a queue's worker given the folder (--data DIR) finds it by its listing and trains the same run", async () => {
-  const redis = await startRedis();
-  const hardware = await snapshotHardware();
-  const controller = new AbortController();
-  const log: string[] = [];
-  const worker = runQueueWorker({
-    url: parseQueueUrl(redis.url), name: 'images', hardware, files: givenFiles([spec.data!]), lockSeconds: 5, pollMs: 200, log: (l) => log.push(l), signal: controller.signal,
-  });
-  const queue = await RunQueue.open({
-    url: parseQueueUrl(redis.url),
-    tuning: { format: 1, name: `images-${process.pid}`, workload: toQueueWorkload(spec), workloadFingerprint: workload.fingerprint(), backend, minBatch: 4, hardware: hardwareFingerprint(hardware), toolVersion: 'test' },
-    waitSeconds: 60,
-    onMessage: () => {},
-    pollMs: 100,
-  });
-  try {
-    expect(await queue.waitForWorkers()).toBe(1);
-    const outcome = await queue.workers(1)[0].run(run);
-    expect(outcome.run!.valLoss).toBeCloseTo(local.valLoss!, 5);
-    expect(outcome.worker).toBe('images');
-    expect(log.join('\n')).toMatch(/hardware and workload match/);
-  } finally {
-    await queue.close();
-    controller.abort();
-    await worker;
-    await redis.stop();
-  }
-}, 120_000);
+describeNeeding(redisServer())('on a job queue', () => {
+  test("a queue's worker given the folder (--data DIR) finds it by its listing and trains the same run", async () => {
+    const redis = await startRedis();
+    const hardware = await snapshotHardware();
+    const controller = new AbortController();
+    const log: string[] = [];
+    const worker = runQueueWorker({
+      url: parseQueueUrl(redis.url), name: 'images', hardware, files: givenFiles([spec.data!]), lockSeconds: 5, pollMs: 200, log: (l) => log.push(l), signal: controller.signal,
+    });
+    const queue = await RunQueue.open({
+      url: parseQueueUrl(redis.url),
+      tuning: { format: 1, name: `images-${process.pid}`, workload: toQueueWorkload(spec), workloadFingerprint: workload.fingerprint(), backend, minBatch: 4, hardware: hardwareFingerprint(hardware), toolVersion: 'test' },
+      waitSeconds: 60,
+      onMessage: () => {},
+      pollMs: 100,
+    });
+    try {
+      expect(await queue.waitForWorkers()).toBe(1);
+      const outcome = await queue.workers(1)[0].run(run);
+      expect(outcome.run!.valLoss).toBeCloseTo(local.valLoss!, 5);
+      expect(outcome.worker).toBe('images');
+      expect(log.join('\n')).toMatch(/hardware and workload match/);
+    } finally {
+      await queue.close();
+      controller.abort();
+      await worker;
+      await redis.stop();
+    }
+  }, 120_000);
+});
