@@ -74,7 +74,13 @@ export function horizonPoints(runs: readonly (RatePoint & { round: number; steps
     if (Math.max(...these.map((r) => r.steps)) < MIN_TREND_STEPS) continue;
     const rates = [...new Set(these.map((r) => r.learningRate))].sort((a, b) => a - b);
     if (rates.length < 2) continue;
-    const best = bestRateOnCurve(these);
+    // Runs of one rate on several data orders or folds count once, at their mean (a diverged one makes it diverged).
+    const best = bestRateOnCurve(
+      rates.map((learningRate) => {
+        const losses = these.filter((r) => r.learningRate === learningRate).map((r) => r.valLoss);
+        return { learningRate, valLoss: losses.some((l) => l === null) ? null : losses.reduce((a, b) => a! + b!, 0)! / losses.length };
+      }),
+    );
     if (!best) continue;
     out.push({ steps: Math.max(...these.map((r) => r.steps)), bestRate: best.rate, edge: best.edge, rates });
   }

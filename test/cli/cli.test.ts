@@ -72,7 +72,9 @@ describe('autobatch CLI', () => {
     // The search ran on a pool of trial processes (its size depends on the machine's load now).
     expect(doc.search).toMatchObject({ inProcess: false, failedRuns: 0 });
     expect(doc.search.parallel).toBeGreaterThanOrEqual(1);
-    expect(doc.search.steps).toBe(doc.candidates.flatMap((c: { runs: { steps: number }[] }) => c.runs).reduce((sum: number, r: { steps: number }) => sum + r.steps, 0));
+    // Every run's steps: each size's and the user's default's.
+    const runs: { steps: number }[] = [...doc.candidates.flatMap((c: { runs: { steps: number }[] }) => c.runs), ...doc.search.default.runs];
+    expect(doc.search.steps).toBe(runs.reduce((sum, r) => sum + r.steps, 0));
     for (const c of doc.candidates) for (const r of c.runs) expect(r.process).toBeLessThan(doc.search.parallel);
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(doc);
     expect(r.stderr).toContain('probing capacity');

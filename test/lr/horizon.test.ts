@@ -46,6 +46,20 @@ describe('horizonPoints', () => {
   });
 });
 
+test('horizonPoints: a rate run on several data orders counts once, at its mean', () => {
+  const runs = [
+    { round: 0, steps: 100, learningRate: 0.01, valLoss: 0.5 },
+    { round: 0, steps: 100, learningRate: 0.1, valLoss: 0.3 },
+    { round: 0, steps: 100, learningRate: 0.1, valLoss: 0.32 },
+    { round: 0, steps: 100, learningRate: 1, valLoss: 0.6 },
+  ];
+  const [point] = horizonPoints(runs);
+  expect(Number.isFinite(point.bestRate)).toBe(true);
+  expect(point.bestRate).toBeGreaterThan(0.01);
+  expect(point.bestRate).toBeLessThan(1);
+  expect(point.rates).toEqual([0.01, 0.1, 1]);
+});
+
 test('epochSteps counts the last partial batch', () => {
   expect(epochSteps(20, 8000, 32)).toBe(5000);
   expect(epochSteps(20, 8001, 32)).toBe(20 * 251);
