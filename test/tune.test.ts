@@ -56,8 +56,8 @@ describe('tune on the built-in MNIST example, search included', () => {
     expect(suggestion).toBeLessThan(points[points.length - 1].lr);
   });
 
-  test('scores at least three candidates, all measured sizes that fit', () => {
-    expect(doc.candidates.length).toBeGreaterThanOrEqual(3);
+  test('scores at least two candidates (the leanest search shape has two sizes), all measured sizes that fit', () => {
+    expect(doc.candidates.length).toBeGreaterThanOrEqual(2);
     const okSizes = ok(doc).map((t) => t.batchSize);
     const lastRound = Math.max(...doc.candidates.map((c) => c.round ?? 0));
     for (const c of doc.candidates) {

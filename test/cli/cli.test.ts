@@ -59,7 +59,7 @@ describe('autobatch CLI', () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ schemaVersion: 2, complete: true, backend: { name: testBackend('wasm') }, tool: { name: 'autobatch' } });
-    expect(doc.candidates.length).toBeGreaterThanOrEqual(3);
+    expect(doc.candidates.length).toBeGreaterThanOrEqual(2); // the leanest search shape has two sizes
     expect(doc.noise.atInit.bSimple).toBeGreaterThan(0);
     expect(doc.lrRange.suggestion).toBeGreaterThan(0);
     expect(doc.recommendation.reasons.length).toBeGreaterThan(2);
