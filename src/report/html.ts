@@ -1,4 +1,4 @@
-import type { AutobatchDocument } from '../document';
+import type { AutobatchDocument, Candidate, ProbeResult } from '../document';
 import { importEsm } from '../platform/esm';
 import { formatBytes, formatNumber, formatSeconds } from '../util/units';
 import { buildCharts, type ChartSpec } from './charts';
@@ -51,36 +51,9 @@ function table(headers: string[], rows: (string | number)[][]): string {
 }
 
 function page(doc: AutobatchDocument, charts: { chart: ChartSpec; svg: string }[]): string {
-  const rec = doc.recommendation;
-  const hw = doc.hardware;
-  const w = doc.workload;
-  const sections: string[] = [];
-  sections.push(
-    rec
-      ? `<section class="rec"><h2>Recommendation: batch size ${rec.batchSize}, ${rec.schedule.kind === 'constant' ? `a constant learning rate of ${escapeHtml(num(rec.learningRate))}` : `peak learning rate ${escapeHtml(num(rec.schedule.peakLearningRate))} with linear decay`}, for ${escapeHtml(num(rec.horizon.epochs))} epochs</h2>
-<p>${rec.schedule.kind === 'constant' ? `Your model's own rate, constant for all ${rec.schedule.totalSteps} steps (${rec.horizon.source === 'default' ? 'the default horizon' : 'the horizon given'}).` : `Schedule: warm-up over ${rec.schedule.warmupSteps} steps to ${escapeHtml(num(rec.schedule.peakLearningRate))}, then linear decay to ${escapeHtml(num(rec.schedule.finalLearningRate))} at step ${rec.schedule.totalSteps} (${rec.horizon.source === 'default' ? 'the default horizon' : 'the horizon given'}). Without a schedule, a constant learning rate of ${escapeHtml(num(rec.learningRate))}.`}</p>
-<p>TensorFlow.js:</p><pre>${escapeHtml(tfjsSnippet(rec, snippetData(doc)))}</pre>
-<p>Keras (Python):</p><pre>${escapeHtml(kerasSnippet(rec, doc.workload?.optimizer ?? { name: 'adam', learningRate: 0.001 }, snippetData(doc)))}</pre>
-<p>Expected ${escapeHtml(num(rec.expected.samplesPerSec))} samples/s and ${escapeHtml(rec.expected.peakBytes === null ? '–' : formatBytes(rec.expected.peakBytes))} peak tensor memory${rec.statisticalEfficiency === null ? '' : `; statistical efficiency ${escapeHtml(num(rec.statisticalEfficiency))}`}.</p>
-<ul>${rec.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>
-${table(['alternative', 'batch', 'peak rate', 'constant rate', 'why'], Object.entries(rec.alternatives).map(([k, a]) => [k, a!.batchSize, num(a!.peakLearningRate ?? null), num(a!.learningRate), a!.why]))}
-${rec.workers ? `<p>${rec.workers.workers} workers: ${rec.workers.perWorkerBatchSize} per worker, global batch ${rec.workers.globalBatchSize}, learning rate ${escapeHtml(num(rec.workers.learningRate))}${rec.workers.warning ? ` — ${escapeHtml(rec.workers.warning)}` : ''}</p>` : ''}</section>`
-      : `<section class="rec"><h2>No recommendation</h2><p>No batch size trained successfully within the limits.</p></section>`,
-  );
+  const sections: string[] = [recommendationSection(doc)];
   if (!doc.complete) sections.push(`<p class="warn">Incomplete run: ${escapeHtml(doc.incompleteReason ?? 'stopped early')}.</p>`);
-  const facts: [string, string][] = [];
-  if (w) {
-    facts.push(['Workload', `${w.name} (${w.source}): ${w.parameters.toLocaleString('en-US')} parameters, ${w.trainSamples} train / ${w.valSamples} validation samples, ${w.loss}, ${w.optimizer.name} lr ${w.optimizer.learningRate}`]);
-  }
-  for (const note of doc.notes) facts.push(['Note', note]);
-  if (hw) {
-    facts.push(['Hardware', `${hw.cpu.model}, ${hw.cpu.cores} cores; ${formatBytes(hw.memory.availableBytes)} free of ${formatBytes(hw.memory.totalBytes)}; GPUs: ${hw.gpus.map((g) => g.model || g.vendor).join(', ') || 'none'}; ${hw.os.distro || hw.os.platform} ${hw.os.arch}; Node ${hw.node}`]);
-  }
-  if (doc.backend) facts.push(['Backend', backendLine(doc.backend)]);
-  facts.push(['Budget', `memory ${doc.budget.memoryBytes === null ? 'unset' : formatBytes(doc.budget.memoryBytes)} (peak tensor bytes), time ${formatSeconds(doc.budget.timeSeconds)}`]);
-  if (doc.search) facts.push(['Search', searchLine(doc.search, doc.workload?.valSamples)]);
-  facts.push(['Run', `${doc.tool.name} ${doc.tool.version}, ${doc.createdAt}, ${num(doc.timings.total)} s`]);
-  sections.push(`<section><dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></section>`);
+  sections.push(factsSection(doc));
   if (doc.preparation) {
     const { rows, more } = shownColumns(doc.preparation);
     sections.push(
@@ -90,39 +63,9 @@ ${rec.workers ? `<p>${rec.workers.workers} workers: ${rec.workers.perWorkerBatch
   for (const { chart, svg } of charts) {
     sections.push(`<section class="chart" id="chart-${chart.id}"><h3>${escapeHtml(chart.title)}</h3>${svg}</section>`);
   }
-  if (doc.candidates.length) {
-    sections.push(`<section><h3>What batch size does: convergence speed, generalization, memory, stability</h3>${table(
-      ['batch', 'learning rate', 'round', 'steps', 'validation loss', 'score', 'loss drop/s', 'val − train', 'peak memory', 'loss volatility', 'noise/signal'],
-      doc.candidates.map((c) => [
-        `${c.batchSize}${rec?.batchSize === c.batchSize ? ' (recommended)' : ''}`,
-        num(c.learningRate),
-        c.round === undefined ? '–' : c.round + 1,
-        c.steps,
-        c.diverged ? 'diverged' : num(c.valLoss),
-        c.score === null ? '–' : `${(100 * c.score).toFixed(1)} %${c.tied ? ' (tied)' : ''}`,
-        num(c.lossDropPerSec),
-        num(c.generalizationGap),
-        c.peakBytes === null ? '–' : formatBytes(c.peakBytes),
-        num(c.lossVolatility),
-        num(c.noiseToSignal),
-      ]),
-    )}</section>`);
-  }
-  if (doc.probe) {
-    sections.push(`<section><h3>Capacity probe — stopped by ${escapeHtml(doc.probe.stopReason)}; largest feasible ${doc.probe.maxFeasibleBatch ?? '–'}, knee ${doc.probe.throughputKnee ?? '–'}</h3>${table(
-      ['batch', 'status', 'ms/step', 'samples/s', 'peak memory', 'RSS', 'steps', 'error'],
-      doc.probe.trials.map((t) => [
-        `${t.batchSize}${t.bisect ? ' (bisect)' : ''}`,
-        t.status,
-        num(t.stepMs),
-        num(t.samplesPerSec),
-        t.peakBytes === null ? '–' : formatBytes(t.peakBytes),
-        t.rssBytes === null ? '–' : formatBytes(t.rssBytes),
-        t.steps,
-        t.error ?? '',
-      ]),
-    )}</section>`);
-  }
+  if (doc.candidates.length) sections.push(candidatesSection(doc.candidates, doc.recommendation?.batchSize));
+  if (doc.probe) sections.push(probeSection(doc.probe));
+  const w = doc.workload;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -145,4 +88,75 @@ ${sections.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** The recommendation in full (schedule, code for TensorFlow.js and Keras, what to expect, reasons, alternatives, workers), or why there is none. */
+function recommendationSection(doc: AutobatchDocument): string {
+  const rec = doc.recommendation;
+  return rec
+    ? `<section class="rec"><h2>Recommendation: batch size ${rec.batchSize}, ${rec.schedule.kind === 'constant' ? `a constant learning rate of ${escapeHtml(num(rec.learningRate))}` : `peak learning rate ${escapeHtml(num(rec.schedule.peakLearningRate))} with linear decay`}, for ${escapeHtml(num(rec.horizon.epochs))} epochs</h2>
+<p>${rec.schedule.kind === 'constant' ? `Your model's own rate, constant for all ${rec.schedule.totalSteps} steps (${rec.horizon.source === 'default' ? 'the default horizon' : 'the horizon given'}).` : `Schedule: warm-up over ${rec.schedule.warmupSteps} steps to ${escapeHtml(num(rec.schedule.peakLearningRate))}, then linear decay to ${escapeHtml(num(rec.schedule.finalLearningRate))} at step ${rec.schedule.totalSteps} (${rec.horizon.source === 'default' ? 'the default horizon' : 'the horizon given'}). Without a schedule, a constant learning rate of ${escapeHtml(num(rec.learningRate))}.`}</p>
+<p>TensorFlow.js:</p><pre>${escapeHtml(tfjsSnippet(rec, snippetData(doc)))}</pre>
+<p>Keras (Python):</p><pre>${escapeHtml(kerasSnippet(rec, doc.workload?.optimizer ?? { name: 'adam', learningRate: 0.001 }, snippetData(doc)))}</pre>
+<p>Expected ${escapeHtml(num(rec.expected.samplesPerSec))} samples/s and ${escapeHtml(rec.expected.peakBytes === null ? '–' : formatBytes(rec.expected.peakBytes))} peak tensor memory${rec.statisticalEfficiency === null ? '' : `; statistical efficiency ${escapeHtml(num(rec.statisticalEfficiency))}`}.</p>
+<ul>${rec.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>
+${table(['alternative', 'batch', 'peak rate', 'constant rate', 'why'], Object.entries(rec.alternatives).map(([k, a]) => [k, a!.batchSize, num(a!.peakLearningRate ?? null), num(a!.learningRate), a!.why]))}
+${rec.workers ? `<p>${rec.workers.workers} workers: ${rec.workers.perWorkerBatchSize} per worker, global batch ${rec.workers.globalBatchSize}, learning rate ${escapeHtml(num(rec.workers.learningRate))}${rec.workers.warning ? ` — ${escapeHtml(rec.workers.warning)}` : ''}</p>` : ''}</section>`
+    : `<section class="rec"><h2>No recommendation</h2><p>No batch size trained successfully within the limits.</p></section>`;
+}
+
+/** What ran where, as a definition list: the workload, the notes, the hardware, the backend, the budget, the search, the run. */
+function factsSection(doc: AutobatchDocument): string {
+  const hw = doc.hardware;
+  const w = doc.workload;
+  const facts: [string, string][] = [];
+  if (w) {
+    facts.push(['Workload', `${w.name} (${w.source}): ${w.parameters.toLocaleString('en-US')} parameters, ${w.trainSamples} train / ${w.valSamples} validation samples, ${w.loss}, ${w.optimizer.name} lr ${w.optimizer.learningRate}`]);
+  }
+  for (const note of doc.notes) facts.push(['Note', note]);
+  if (hw) {
+    facts.push(['Hardware', `${hw.cpu.model}, ${hw.cpu.cores} cores; ${formatBytes(hw.memory.availableBytes)} free of ${formatBytes(hw.memory.totalBytes)}; GPUs: ${hw.gpus.map((g) => g.model || g.vendor).join(', ') || 'none'}; ${hw.os.distro || hw.os.platform} ${hw.os.arch}; Node ${hw.node}`]);
+  }
+  if (doc.backend) facts.push(['Backend', backendLine(doc.backend)]);
+  facts.push(['Budget', `memory ${doc.budget.memoryBytes === null ? 'unset' : formatBytes(doc.budget.memoryBytes)} (peak tensor bytes), time ${formatSeconds(doc.budget.timeSeconds)}`]);
+  if (doc.search) facts.push(['Search', searchLine(doc.search, doc.workload?.valSamples)]);
+  facts.push(['Run', `${doc.tool.name} ${doc.tool.version}, ${doc.createdAt}, ${num(doc.timings.total)} s`]);
+  return `<section><dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></section>`;
+}
+
+/** The search's candidates, `recommended` (the recommended batch size) marked. */
+function candidatesSection(candidates: Candidate[], recommended: number | undefined): string {
+  return `<section><h3>What batch size does: convergence speed, generalization, memory, stability</h3>${table(
+    ['batch', 'learning rate', 'round', 'steps', 'validation loss', 'score', 'loss drop/s', 'val − train', 'peak memory', 'loss volatility', 'noise/signal'],
+    candidates.map((c) => [
+      `${c.batchSize}${recommended === c.batchSize ? ' (recommended)' : ''}`,
+      num(c.learningRate),
+      c.round === undefined ? '–' : c.round + 1,
+      c.steps,
+      c.diverged ? 'diverged' : num(c.valLoss),
+      c.score === null ? '–' : `${(100 * c.score).toFixed(1)} %${c.tied ? ' (tied)' : ''}`,
+      num(c.lossDropPerSec),
+      num(c.generalizationGap),
+      c.peakBytes === null ? '–' : formatBytes(c.peakBytes),
+      num(c.lossVolatility),
+      num(c.noiseToSignal),
+    ]),
+  )}</section>`;
+}
+
+/** The capacity probe's trials, with why it stopped. */
+function probeSection(probe: ProbeResult): string {
+  return `<section><h3>Capacity probe — stopped by ${escapeHtml(probe.stopReason)}; largest feasible ${probe.maxFeasibleBatch ?? '–'}, knee ${probe.throughputKnee ?? '–'}</h3>${table(
+    ['batch', 'status', 'ms/step', 'samples/s', 'peak memory', 'RSS', 'steps', 'error'],
+    probe.trials.map((t) => [
+      `${t.batchSize}${t.bisect ? ' (bisect)' : ''}`,
+      t.status,
+      num(t.stepMs),
+      num(t.samplesPerSec),
+      t.peakBytes === null ? '–' : formatBytes(t.peakBytes),
+      t.rssBytes === null ? '–' : formatBytes(t.rssBytes),
+      t.steps,
+      t.error ?? '',
+    ]),
+  )}</section>`;
 }
