@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../progress';
+import type { Phase, ProgressEvent } from '../progress';
 import type { Trial } from '../document';
 import { formatBytes, formatSeconds } from '../util/units';
 
@@ -19,14 +19,18 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
     pending = false;
     stream.write(`${line}\n`);
   };
+  // On a terminal: a line that the next one replaces.
+  const show = (text: string) => {
+    stream.write(text);
+    pending = true;
+  };
   return (event) => {
     switch (event.type) {
-      case 'phase-start':
-        if (event.phase === 'probe') write('autobatch: probing capacity (doubling the batch size)');
-        if (event.phase === 'noise') write('autobatch: measuring the gradient noise scale at the initial weights');
-        if (event.phase === 'lr-range') write('autobatch: LR range test');
-        if (event.phase === 'search') write('autobatch: search (rungs of your training length, the best sizes going on; the closest raced on more data orders or folds)');
+      case 'phase-start': {
+        const line = phaseStartLine(event.phase);
+        if (line !== null) write(line);
         break;
+      }
       case 'backend-skipped':
         skipped.push(`autobatch: backend ${event.backend} skipped: ${event.reason}`);
         break;
@@ -36,53 +40,26 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
         write(`autobatch: backend ${event.backend} (a training step on it worked)`);
         break;
       case 'trial-start':
-        if (tty) {
-          stream.write(`  batch ${event.batchSize} …  (${formatSeconds(event.secondsLeft)} left)`);
-          pending = true;
-        }
+        if (tty) show(`  batch ${event.batchSize} …  (${formatSeconds(event.secondsLeft)} left)`);
         break;
-      case 'trial-end': {
-        const t = event.trial;
-        const detail =
-          t.status === 'ok'
-            ? `${t.stepMs!.toFixed(1)} ms/step, ${Math.round(t.samplesPerSec!).toLocaleString('en-US')} samples/s, peak ${formatBytes(t.peakBytes!)}${streamDetail(t)}`
-            : t.status === 'over-budget'
-              ? `over budget: peak ${formatBytes(t.peakBytes!)}`
-              : `${t.status}: ${t.error ?? ''}`;
-        write(`  batch ${t.batchSize}${t.bisect ? ' (bisect)' : ''}: ${detail}`);
+      case 'trial-end':
+        write(trialEndLine(event.trial));
         break;
-      }
       case 'search-pool':
-        write(
-          event.size === 1
-            ? `autobatch: the search trains in one process (pid ${event.pids.join(', ')}), one run at a time`
-            : `autobatch: the search trains ${event.size} runs side by side, one process each (pid ${event.pids.join(', ')})`,
-        );
+        write(searchPoolLine(event));
         break;
       case 'candidate-start':
         flight.set(event.index, `batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}`);
         if (tty) {
           if (pending) stream.write('\r\x1b[K');
-          stream.write(flight.size > 1 ? `  ${inFlightLine(event, flight)} …` : `  ${runLabel(event)}: batch ${event.batchSize}, lr ${event.learningRate.toPrecision(3)}, ${formatSeconds(event.seconds)} …`);
-          pending = true;
+          show(candidateStartLine(event, flight));
         }
         break;
-      case 'candidate-end': {
+      case 'candidate-end':
         flight.delete(event.index);
-        const c = event.candidate;
-        const result = event.failure
-          ? `its process died (${event.failure.status}): ${event.failure.error}; the search goes on`
-          : c.diverged || c.valLoss === null
-            ? 'diverged'
-            : `validation loss ${c.valLoss.toPrecision(4)} after ${c.steps} steps`;
-        const where = event.process === null || event.process === undefined ? '' : ` [process ${event.process + 1}]`;
-        write(`  ${runLabel(event)}${where}: batch ${c.batchSize}, lr ${c.learningRate.toPrecision(3)}: ${result}`);
-        if (tty && flight.size > 0) {
-          stream.write(`  ${inFlightLine(event, flight)} …`);
-          pending = true;
-        }
+        write(candidateEndLine(event));
+        if (tty && flight.size > 0) show(`  ${inFlightLine(event, flight)} …`);
         break;
-      }
       case 'phase-end':
         if (event.phase === 'noise' || event.phase === 'lr-range') write(`  done in ${formatSeconds(event.seconds)}`);
         break;
@@ -98,14 +75,59 @@ export function createProgressLog(stream: NodeJS.WriteStream): (event: ProgressE
           if (pending) stream.write('\r\x1b[K');
           pending = false;
         } else {
-          stream.write(`\r\x1b[Kautobatch: reading ${readLine(event)} …`);
-          pending = true;
+          show(`\r\x1b[Kautobatch: reading ${readLine(event)} …`);
         }
         break;
       case 'lr-step':
         break;
     }
   };
+}
+
+type EventOf<T extends ProgressEvent['type']> = Extract<ProgressEvent, { type: T }>;
+
+/** The line that announces a phase; null for the phases that have none. */
+function phaseStartLine(phase: Phase): string | null {
+  if (phase === 'probe') return 'autobatch: probing capacity (doubling the batch size)';
+  if (phase === 'noise') return 'autobatch: measuring the gradient noise scale at the initial weights';
+  if (phase === 'lr-range') return 'autobatch: LR range test';
+  if (phase === 'search') return 'autobatch: search (rungs of your training length, the best sizes going on; the closest raced on more data orders or folds)';
+  return null;
+}
+
+/** "  batch 64: 8.0 ms/step, 8,000 samples/s, peak 2.44 MiB": a probe trial's result. */
+function trialEndLine(t: Trial): string {
+  const detail =
+    t.status === 'ok'
+      ? `${t.stepMs!.toFixed(1)} ms/step, ${Math.round(t.samplesPerSec!).toLocaleString('en-US')} samples/s, peak ${formatBytes(t.peakBytes!)}${streamDetail(t)}`
+      : t.status === 'over-budget'
+        ? `over budget: peak ${formatBytes(t.peakBytes!)}`
+        : `${t.status}: ${t.error ?? ''}`;
+  return `  batch ${t.batchSize}${t.bisect ? ' (bisect)' : ''}: ${detail}`;
+}
+
+/** How the search trains: in one process, or side by side in several. */
+function searchPoolLine(e: EventOf<'search-pool'>): string {
+  return e.size === 1
+    ? `autobatch: the search trains in one process (pid ${e.pids.join(', ')}), one run at a time`
+    : `autobatch: the search trains ${e.size} runs side by side, one process each (pid ${e.pids.join(', ')})`;
+}
+
+/** The line a started run shows until a result replaces it: the run, or all the runs in flight. */
+function candidateStartLine(e: EventOf<'candidate-start'>, flight: ReadonlyMap<number, string>): string {
+  return flight.size > 1 ? `  ${inFlightLine(e, flight)} …` : `  ${runLabel(e)}: batch ${e.batchSize}, lr ${e.learningRate.toPrecision(3)}, ${formatSeconds(e.seconds)} …`;
+}
+
+/** A search run's result, with the process that trained it: its validation loss, a divergence, or its process's death. */
+function candidateEndLine(e: EventOf<'candidate-end'>): string {
+  const c = e.candidate;
+  const result = e.failure
+    ? `its process died (${e.failure.status}): ${e.failure.error}; the search goes on`
+    : c.diverged || c.valLoss === null
+      ? 'diverged'
+      : `validation loss ${c.valLoss.toPrecision(4)} after ${c.steps} steps`;
+  const where = e.process === null || e.process === undefined ? '' : ` [process ${e.process + 1}]`;
+  return `  ${runLabel(e)}${where}: batch ${c.batchSize}, lr ${c.learningRate.toPrecision(3)}: ${result}`;
 }
 
 /** "train.csv: 120,000 rows, 7.1 MB of 17 MB (42 %)": how far reading a file has got. */
