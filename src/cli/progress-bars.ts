@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import type { Trial } from '../document';
 import type { Phase, ProgressEvent } from '../progress';
 import { formatSeconds } from '../util/units';
 import { readLine } from './progress-log';
@@ -25,11 +26,6 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
   let detail = '';
   // The search's runs in flight: index in the plan → batch size.
   const flight = new Map<number, number>();
-  const flightDetail = (e: { round: number; rounds: number; count: number }) => {
-    const runs = [...flight.keys()].sort((a, b) => a - b);
-    if (runs.length === 1) return `round ${e.round + 1}/${e.rounds}, run ${runs[0] + 1}/${e.count}: batch ${flight.get(runs[0])}`;
-    return `round ${e.round + 1}/${e.rounds}, ${runs.length} in flight (runs ${runs.map((i) => i + 1).join(', ')}/${e.count}): batch ${runs.map((i) => flight.get(i)).join(', ')}`;
-  };
   const left = () => formatSeconds(Math.max(0, budgetSeconds - (Date.now() - started) / 1000));
 
   const stopBar = () => {
@@ -40,16 +36,7 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
   };
   const startBar = (phase: Phase, total: number, timeBased: boolean) => {
     stopBar();
-    bar = new SingleBar(
-      {
-        stream,
-        format: `${TITLES[phase] ?? phase} [{bar}] {percentage}% | {detail} | {left} left`,
-        barsize: 24,
-        hideCursor: true,
-        clearOnComplete: false,
-        etaBuffer: 20,
-      },
-    );
+    bar = newBar(stream, phase);
     bar.start(total, 0, { detail, left: left() });
     if (timeBased) {
       phaseStart = Date.now();
@@ -72,11 +59,11 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
         if (!bar) startBar('probe', Math.max(1, e.secondsLeft), true);
         break;
       case 'trial-end':
-        detail = `batch ${e.trial.batchSize}: ${e.trial.status === 'ok' ? `${Math.round(e.trial.samplesPerSec!)} samples/s` : e.trial.status}`;
+        detail = trialDetail(e.trial);
         break;
       case 'lr-step':
         if (!bar) startBar('lr-range', e.steps, false);
-        detail = `lr ${e.lr.toExponential(1)}, loss ${Number.isFinite(e.loss) ? e.loss.toPrecision(3) : e.loss}`;
+        detail = lrStepDetail(e);
         bar!.update(e.step + 1, { detail, left: left() });
         break;
       case 'search-pool':
@@ -84,14 +71,12 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
         break;
       case 'candidate-start':
         flight.set(e.index, e.batchSize);
-        detail = flightDetail(e);
+        detail = flightDetail(e, flight);
         if (!bar) startBar('search', Math.max(1, e.searchSeconds), true);
         break;
       case 'candidate-end':
         flight.delete(e.index);
-        detail = flight.size
-          ? flightDetail(e)
-          : `batch ${e.candidate.batchSize}: ${e.failure ? `process died (${e.failure.status})` : e.candidate.diverged || e.candidate.valLoss === null ? 'diverged' : `val loss ${e.candidate.valLoss.toPrecision(3)}`}`;
+        detail = flight.size ? flightDetail(e, flight) : candidateEndDetail(e);
         break;
       case 'phase-start':
         if (e.phase === 'noise') startBar('noise', 1, false);
@@ -113,4 +98,43 @@ export function createProgressBars(stream: NodeJS.WriteStream, budgetSeconds: nu
     }
   };
   return { onProgress, stop: stopBar };
+}
+
+type EventOf<T extends ProgressEvent['type']> = Extract<ProgressEvent, { type: T }>;
+
+/** A phase's bar, titled, showing what is being tried and the time left. */
+function newBar(stream: NodeJS.WriteStream, phase: Phase): SingleBar {
+  return new SingleBar(
+    {
+      stream,
+      format: `${TITLES[phase] ?? phase} [{bar}] {percentage}% | {detail} | {left} left`,
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 20,
+    },
+  );
+}
+
+/** "batch 64: 8000 samples/s": a probe trial's result. */
+function trialDetail(trial: Trial): string {
+  return `batch ${trial.batchSize}: ${trial.status === 'ok' ? `${Math.round(trial.samplesPerSec!)} samples/s` : trial.status}`;
+}
+
+/** "lr 1.0e-3, loss 0.750": a step of the LR range test. */
+function lrStepDetail(e: EventOf<'lr-step'>): string {
+  return `lr ${e.lr.toExponential(1)}, loss ${Number.isFinite(e.loss) ? e.loss.toPrecision(3) : e.loss}`;
+}
+
+/** "round 1/2, 2 in flight (runs 1, 2/4): batch 64, 64": the search's runs in flight (`flight`: index in the plan → batch size). */
+function flightDetail(e: { round: number; rounds: number; count: number }, flight: ReadonlyMap<number, number>): string {
+  const runs = [...flight.keys()].sort((a, b) => a - b);
+  if (runs.length === 1) return `round ${e.round + 1}/${e.rounds}, run ${runs[0] + 1}/${e.count}: batch ${flight.get(runs[0])}`;
+  return `round ${e.round + 1}/${e.rounds}, ${runs.length} in flight (runs ${runs.map((i) => i + 1).join(', ')}/${e.count}): batch ${runs.map((i) => flight.get(i)).join(', ')}`;
+}
+
+/** The last search run's result, once none is in flight: its validation loss, a divergence, or its process's death. */
+function candidateEndDetail(e: EventOf<'candidate-end'>): string {
+  const c = e.candidate;
+  return `batch ${c.batchSize}: ${e.failure ? `process died (${e.failure.status})` : c.diverged || c.valLoss === null ? 'diverged' : `val loss ${c.valLoss.toPrecision(3)}`}`;
 }
