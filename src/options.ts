@@ -297,6 +297,47 @@ export interface NormalizedOptions {
  * @throws UsageError naming the option and the value when one is unusable.
  */
 export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
+  const example = normalizeExample(options);
+  const backend = options.backend ?? DEFAULT_OPTIONS.backend;
+  if (!BACKEND_CHOICES.includes(backend)) {
+    throw new UsageError(`backend "${backend}" is unknown; choose one of: ${BACKEND_CHOICES.join(', ')}`, { option: 'backend' });
+  }
+  const { minBatch, maxBatch } = normalizeBatchRange(options);
+  checkDataOptions(options);
+  checkGivenTwice(options);
+  const { workload, inline } = normalizeWorkload(options, example);
+  return {
+    workload,
+    inline,
+    backend,
+    maxMemoryBytes: parseBytesOption(options.maxMemory ?? options.maxMemoryBytes),
+    timeBudgetSeconds: parseDuration(options.timeBudget ?? options.timeBudgetSeconds ?? DEFAULT_OPTIONS.timeBudgetSeconds, 'timeBudget'),
+    timeBudgetGiven: options.timeBudget !== undefined || options.timeBudgetSeconds !== undefined,
+    minBatch,
+    maxBatch,
+    seed: workload.seed,
+    warmupSteps: requireInteger('warmupSteps', options.warmupSteps ?? DEFAULT_OPTIONS.warmupSteps, 1),
+    minSteps: requireInteger('minSteps', options.minSteps ?? DEFAULT_OPTIONS.minSteps, 1),
+    minTrialSeconds: requireNumber('minTrialSeconds', options.minTrialSeconds ?? DEFAULT_OPTIONS.minTrialSeconds, 0),
+    workers: requireInteger('workers', options.workers ?? DEFAULT_OPTIONS.workers, 1),
+    horizon: normalizeHorizon(options),
+    search: options.search ?? DEFAULT_OPTIONS.search,
+    isolate: options.isolate ?? DEFAULT_OPTIONS.isolate,
+    parallel: options.parallel === undefined ? null : requireInteger('parallel', options.parallel, 1),
+    cache: options.cache ?? null,
+    refresh: options.refresh ?? false,
+    saveModel: normalizeSaveModel(options.saveModel),
+    queue: normalizeQueue(options.queue, inline),
+    queueWaitSeconds: parseDuration(options.queueWait ?? DEFAULT_OPTIONS.queueWaitSeconds, 'queueWait'),
+    resume: options.resume ?? null,
+    onCheckpoint: options.onCheckpoint ?? null,
+    onProgress: options.onProgress ?? (() => {}),
+    signal: options.signal,
+  };
+}
+
+/** The built-in example (the default when no model or data is given). */
+function normalizeExample(options: TuneOptions): ExampleName {
   const example = options.example ?? DEFAULT_OPTIONS.example;
   if (options.example !== undefined && (options.model !== undefined || options.data !== undefined)) {
     throw new UsageError(`example cannot be combined with a model or data of your own`, { option: 'example' });
@@ -304,15 +345,21 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
   if (!EXAMPLE_NAMES.includes(example)) {
     throw new UsageError(`example "${example}" is unknown; choose one of: ${EXAMPLE_NAMES.join(', ')}`, { option: 'example' });
   }
-  const backend = options.backend ?? DEFAULT_OPTIONS.backend;
-  if (!BACKEND_CHOICES.includes(backend)) {
-    throw new UsageError(`backend "${backend}" is unknown; choose one of: ${BACKEND_CHOICES.join(', ')}`, { option: 'backend' });
-  }
+  return example;
+}
+
+/** The smallest and largest batch sizes the probe may try. */
+function normalizeBatchRange(options: TuneOptions): { minBatch: number; maxBatch: number } {
   const minBatch = requireInteger('minBatch', options.minBatch ?? DEFAULT_OPTIONS.minBatch, 1);
   const maxBatch = options.maxBatch === undefined ? DEFAULT_OPTIONS.maxBatch : requireInteger('maxBatch', options.maxBatch, 1);
   if (maxBatch < minBatch) {
     throw new UsageError(`maxBatch ${maxBatch} is below minBatch ${minBatch}`, { option: 'maxBatch' });
   }
+  return { minBatch, maxBatch };
+}
+
+/** The options that only one kind of data takes: a table's (data from a file; a known task), the image size (a folder). */
+function checkDataOptions(options: TuneOptions): void {
   if (options.task !== undefined && !TASKS.includes(options.task)) {
     throw new UsageError(`task "${options.task}" is unknown; choose one of: ${TASKS.join(', ')}`, { option: 'task' });
   }
@@ -323,12 +370,23 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
   if (tableOption !== undefined && typeof options.data !== 'string') {
     throw new UsageError(`${tableOption} needs data from a file`, { option: tableOption });
   }
+}
+
+/** The options with two spellings (a string with units, a number): one may be given, not both. */
+function checkGivenTwice(options: TuneOptions): void {
   if (options.timeBudget !== undefined && options.timeBudgetSeconds !== undefined) {
     throw new UsageError('timeBudget and timeBudgetSeconds were both given', { option: 'timeBudget' });
   }
   if (options.maxMemory !== undefined && options.maxMemoryBytes !== undefined) {
     throw new UsageError('maxMemory and maxMemoryBytes were both given', { option: 'maxMemory' });
   }
+}
+
+/**
+ * What is trained: the workload as a trial process builds it (an example, or files, with
+ * the table's and the split's settings), and a model or data given in code.
+ */
+function normalizeWorkload(options: TuneOptions, example: ExampleName): Pick<NormalizedOptions, 'workload' | 'inline'> {
   const inline = {
     ...(typeof options.model === 'function' ? { model: options.model } : {}),
     ...(options.data !== undefined && typeof options.data === 'object' ? { data: options.data } : {}),
@@ -351,48 +409,22 @@ export function normalizeOptions(options: TuneOptions = {}): NormalizedOptions {
   const categorical = columnList(options.categorical);
   const numeric = columnList(options.numeric);
   const ignore = columnList(options.ignore);
-  return {
-    workload: {
-      example,
-      ...(typeof options.model === 'string' ? { model: options.model } : {}),
-      ...(typeof options.data === 'string' ? { data: options.data } : {}),
-      ...(options.imageSize === undefined ? {} : { imageSize: normalizeImageSize(options.imageSize) }),
-      ...(options.label === undefined ? {} : { label: options.label }),
-      ...(features === undefined ? {} : { features }),
-      ...(categorical === undefined ? {} : { categorical }),
-      ...(numeric === undefined ? {} : { numeric }),
-      ...(ignore === undefined ? {} : { ignore }),
-      ...(options.task === undefined ? {} : { task: options.task }),
-      standardize: options.standardize ?? DEFAULT_OPTIONS.standardize,
-      validationSplit,
-      seed,
-    },
-    inline,
-    backend,
-    maxMemoryBytes: parseBytesOption(options.maxMemory ?? options.maxMemoryBytes),
-    timeBudgetSeconds: parseDuration(options.timeBudget ?? options.timeBudgetSeconds ?? DEFAULT_OPTIONS.timeBudgetSeconds, 'timeBudget'),
-    timeBudgetGiven: options.timeBudget !== undefined || options.timeBudgetSeconds !== undefined,
-    minBatch,
-    maxBatch,
+  const workload: WorkloadSpec = {
+    example,
+    ...(typeof options.model === 'string' ? { model: options.model } : {}),
+    ...(typeof options.data === 'string' ? { data: options.data } : {}),
+    ...(options.imageSize === undefined ? {} : { imageSize: normalizeImageSize(options.imageSize) }),
+    ...(options.label === undefined ? {} : { label: options.label }),
+    ...(features === undefined ? {} : { features }),
+    ...(categorical === undefined ? {} : { categorical }),
+    ...(numeric === undefined ? {} : { numeric }),
+    ...(ignore === undefined ? {} : { ignore }),
+    ...(options.task === undefined ? {} : { task: options.task }),
+    standardize: options.standardize ?? DEFAULT_OPTIONS.standardize,
+    validationSplit,
     seed,
-    warmupSteps: requireInteger('warmupSteps', options.warmupSteps ?? DEFAULT_OPTIONS.warmupSteps, 1),
-    minSteps: requireInteger('minSteps', options.minSteps ?? DEFAULT_OPTIONS.minSteps, 1),
-    minTrialSeconds: requireNumber('minTrialSeconds', options.minTrialSeconds ?? DEFAULT_OPTIONS.minTrialSeconds, 0),
-    workers: requireInteger('workers', options.workers ?? DEFAULT_OPTIONS.workers, 1),
-    horizon: normalizeHorizon(options),
-    search: options.search ?? DEFAULT_OPTIONS.search,
-    isolate: options.isolate ?? DEFAULT_OPTIONS.isolate,
-    parallel: options.parallel === undefined ? null : requireInteger('parallel', options.parallel, 1),
-    cache: options.cache ?? null,
-    refresh: options.refresh ?? false,
-    saveModel: normalizeSaveModel(options.saveModel),
-    queue: normalizeQueue(options.queue, inline),
-    queueWaitSeconds: parseDuration(options.queueWait ?? DEFAULT_OPTIONS.queueWaitSeconds, 'queueWait'),
-    resume: options.resume ?? null,
-    onCheckpoint: options.onCheckpoint ?? null,
-    onProgress: options.onProgress ?? (() => {}),
-    signal: options.signal,
   };
+  return { workload, inline };
 }
 
 function normalizeHorizon(options: TuneOptions): HorizonOption {
