@@ -1,10 +1,11 @@
 import * as os from 'node:os';
 import type { Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { HardwareInfo } from '../../document';
 import { QueueError, describeError } from '../../util/errors';
 import { IsolatedRunner } from '../isolated';
 import { connectRedis, isAuthError, redactError, within } from './connection';
-import { hardwareFingerprint } from './fingerprint';
+import { hardwareFingerprint, type HardwareFingerprint } from './fingerprint';
 import { KEYS, decodeSpec, encodeOutcome, type RunJobResult, type TuningRecord } from './protocol';
 import type { QueueUrl } from './url';
 import { localWorkload, type GivenFile } from './workload-files';
@@ -58,62 +59,10 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   const { redis, lastError } = await connectRedis(url);
   const { Worker: BullWorker } = await import('bullmq');
   const refused = new Set<string>();
+  const ctx: WorkerContext = { options, me, fingerprint, redis, BullWorker, refused };
   let attached: Attached | null = null;
   let unreachable = false;
   log(`worker ${me} on ${url.shown}: ${fingerprint.text}; waiting for runs`);
-
-  const attach = async (tuning: TuningRecord): Promise<Attached | null> => {
-    const refuse = async (reason: string) => {
-      refused.add(tuning.name);
-      log(`refused tuning ${tuning.name}: ${reason}`);
-      await redis.rpush(KEYS.refusals(tuning.name), `${me}: ${reason}`).catch(() => {});
-      return null;
-    };
-    if (tuning.format !== 1) return refuse(`its record has format ${String(tuning.format)}; this worker reads format 1`);
-    if (tuning.hardware.hash !== fingerprint.hash) {
-      return refuse(`it was measured on other hardware (${tuning.hardware.text}; this worker: ${fingerprint.text}): its runs would not be the same measurement`);
-    }
-    const local = localWorkload(tuning.workload, options.files);
-    if ('refused' in local) return refuse(local.refused);
-    const runner = new IsolatedRunner({ workload: local.spec, backend: tuning.backend, minBatch: tuning.minBatch, entry: options.entry });
-    try {
-      const ready = await runner.start();
-      if (ready.backend !== tuning.backend) {
-        await runner.close();
-        return refuse(`it trains on ${tuning.backend}, and this worker could only start ${ready.backend}${ready.fallbackReason ? ` (${ready.fallbackReason})` : ''}`);
-      }
-      if ((await runner.workloadFingerprint()) !== tuning.workloadFingerprint) {
-        await runner.close();
-        return refuse('the workload this worker builds (weights and data) differs from the tuner\'s');
-      }
-    } catch (err) {
-      await runner.close();
-      return refuse(`its workload does not start here: ${describeError(err)}`);
-    }
-    const lockDuration = (options.lockSeconds ?? 30) * 1000;
-    const connection = redis.duplicate();
-    connection.on('error', () => {});
-    const worker = new BullWorker(tuning.name, (job: Job) => train(runner, job, me, log), {
-      connection,
-      concurrency: 1,
-      lockDuration,
-      stalledInterval: lockDuration,
-      maxStalledCount: MAX_RETRIES,
-    });
-    worker.on('error', () => {});
-    worker.on('failed', (job, err) => {
-      if (job) log(`run ${job.id} failed: ${describeError(err)}`);
-    });
-    log(`taking runs of tuning ${tuning.name} (${tuning.workload.model?.name ?? tuning.workload.data?.name ?? tuning.workload.example}, ${tuning.backend}; hardware and workload match)`);
-    return { tuning, runner, worker, connection };
-  };
-
-  // Its tuner gone, no one waits for a run in progress: its child is killed, and closing never waits on a lost Redis.
-  const detach = async (current: Attached) => {
-    await current.runner.close();
-    await Promise.race([current.worker.close(true).catch(() => {}), lapse(2000)]);
-    current.connection.disconnect();
-  };
 
   const look = async () => {
     const names = await within(redis.smembers(KEYS.tunings), 3000, null);
@@ -131,16 +80,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     }
     for (const name of names) {
       if (refused.has(name) || signal.aborted) continue;
-      const text = await within(redis.get(KEYS.tuning(name)), 3000, null);
-      if (!text) continue;
-      let tuning: TuningRecord;
-      try {
-        tuning = JSON.parse(text) as TuningRecord;
-      } catch {
-        refused.add(name);
-        continue;
-      }
-      attached = await attach(tuning);
+      const tuning = await readTuning(ctx, name);
+      if (!tuning) continue;
+      attached = await attach(ctx, tuning);
       if (attached) return;
     }
   };
@@ -164,6 +106,103 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   }
   redis.disconnect();
   if (refusedUs) throw refusedUs;
+}
+
+/** What the worker's steps share: who it is, what it runs on, its connection, the tunings it refused. */
+interface WorkerContext {
+  options: QueueWorkerOptions;
+  me: string;
+  fingerprint: HardwareFingerprint;
+  redis: Redis;
+  BullWorker: typeof Worker;
+  refused: Set<string>;
+}
+
+/** A tuning's record; null when it is gone, or unreadable (then it is refused, without a word). */
+async function readTuning(ctx: WorkerContext, name: string): Promise<TuningRecord | null> {
+  const text = await within(ctx.redis.get(KEYS.tuning(name)), 3000, null);
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as TuningRecord;
+  } catch {
+    ctx.refused.add(name);
+    return null;
+  }
+}
+
+/** Takes the tuning's runs when this worker can measure them as its tuner would; else refuses it (null). */
+async function attach(ctx: WorkerContext, tuning: TuningRecord): Promise<Attached | null> {
+  const started = await startRunner(ctx, tuning);
+  if ('refused' in started) return refuse(ctx, tuning, started.refused);
+  return takeRuns(ctx, tuning, started.runner);
+}
+
+/** Says why the tuning is refused, in the log and to its tuner, and never looks at it again. */
+async function refuse(ctx: WorkerContext, tuning: TuningRecord, reason: string): Promise<null> {
+  const { log } = ctx.options;
+  ctx.refused.add(tuning.name);
+  log(`refused tuning ${tuning.name}: ${reason}`);
+  await ctx.redis.rpush(KEYS.refusals(tuning.name), `${ctx.me}: ${reason}`).catch(() => {});
+  return null;
+}
+
+/**
+ * The tuning's trial process, started here: the same record format, hardware, backend
+ * and workload (weights and data) as the tuner's; else why not.
+ */
+async function startRunner(ctx: WorkerContext, tuning: TuningRecord): Promise<{ runner: IsolatedRunner } | { refused: string }> {
+  const { options, fingerprint } = ctx;
+  if (tuning.format !== 1) return { refused: `its record has format ${String(tuning.format)}; this worker reads format 1` };
+  if (tuning.hardware.hash !== fingerprint.hash) {
+    return { refused: `it was measured on other hardware (${tuning.hardware.text}; this worker: ${fingerprint.text}): its runs would not be the same measurement` };
+  }
+  const local = localWorkload(tuning.workload, options.files);
+  if ('refused' in local) return { refused: local.refused };
+  const runner = new IsolatedRunner({ workload: local.spec, backend: tuning.backend, minBatch: tuning.minBatch, entry: options.entry });
+  try {
+    const ready = await runner.start();
+    if (ready.backend !== tuning.backend) {
+      await runner.close();
+      return { refused: `it trains on ${tuning.backend}, and this worker could only start ${ready.backend}${ready.fallbackReason ? ` (${ready.fallbackReason})` : ''}` };
+    }
+    if ((await runner.workloadFingerprint()) !== tuning.workloadFingerprint) {
+      await runner.close();
+      return { refused: 'the workload this worker builds (weights and data) differs from the tuner\'s' };
+    }
+  } catch (err) {
+    await runner.close();
+    return { refused: `its workload does not start here: ${describeError(err)}` };
+  }
+  return { runner };
+}
+
+/** A BullMQ worker on the tuning's queue, one run at a time, each trained by `runner`. */
+function takeRuns(ctx: WorkerContext, tuning: TuningRecord, runner: IsolatedRunner): Attached {
+  const { options, me, redis, BullWorker } = ctx;
+  const { log } = options;
+  const lockDuration = (options.lockSeconds ?? 30) * 1000;
+  const connection = redis.duplicate();
+  connection.on('error', () => {});
+  const worker = new BullWorker(tuning.name, (job: Job) => train(runner, job, me, log), {
+    connection,
+    concurrency: 1,
+    lockDuration,
+    stalledInterval: lockDuration,
+    maxStalledCount: MAX_RETRIES,
+  });
+  worker.on('error', () => {});
+  worker.on('failed', (job, err) => {
+    if (job) log(`run ${job.id} failed: ${describeError(err)}`);
+  });
+  log(`taking runs of tuning ${tuning.name} (${tuning.workload.model?.name ?? tuning.workload.data?.name ?? tuning.workload.example}, ${tuning.backend}; hardware and workload match)`);
+  return { tuning, runner, worker, connection };
+}
+
+// Its tuner gone, no one waits for a run in progress: its child is killed, and closing never waits on a lost Redis.
+async function detach(current: Attached): Promise<void> {
+  await current.runner.close();
+  await Promise.race([current.worker.close(true).catch(() => {}), lapse(2000)]);
+  current.connection.disconnect();
 }
 
 /** Trains one job in the child: its death is the run's failure; any other error fails the job. */
