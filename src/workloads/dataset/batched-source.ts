@@ -37,6 +37,7 @@ const SAMPLE_SEED = 0;
 export class BatchedDatasetSource implements DataSource {
   readonly kind = 'dataset' as const;
   readonly validationKind = 'given' as const;
+  readonly batchedByPipeline = true;
 
   constructor(private readonly tf: TF, private readonly opened: OpenedBatchFactory) {}
 
