@@ -85,6 +85,9 @@ const WorkloadSchema = Type.Object({
   dataSource: Type.Optional(literals(['dataset', 'image-folder'] as const, {
     description: 'Set when the data was streamed, read a batch at a time and never held whole: a tf.data Dataset of a module (dataset), or a folder of images (image-folder) (added in 0.8)',
   })),
+  batchedDataset: Type.Optional(Type.Boolean({
+    description: "Set when the dataset was a module's batched createDataset(tf, { batchSize, seed }) (batched = true), asked for batches at every size trained: train by asking it for the recommended size (added in 0.8)",
+  })),
   savedModel: Type.Optional(Type.String({ description: 'The folder --save-model wrote the model to (model.json, weights.bin): untrained, the initial weights every run started from' })),
 });
 

@@ -3,6 +3,8 @@ import type { ImagePreparation, OptimizerName, Recommendation, WorkloadInfo } fr
 /** What the snippets need of the data: streamed data trains with `fitDataset`, a folder of images from the folder. */
 export interface SnippetData {
   dataSource?: WorkloadInfo['dataSource'];
+  /** The dataset is the user's pipeline of batches, asked for the size (see `WorkloadInfo.batchedDataset`). */
+  batchedDataset?: boolean;
   imagePreparation?: ImagePreparation;
 }
 
@@ -19,7 +21,11 @@ const KERAS_OPTIMIZERS: Record<OptimizerName, string> = {
 
 /** What a document says of its data, for the snippets. */
 export function snippetData(doc: { workload: WorkloadInfo | null; imagePreparation?: ImagePreparation }): SnippetData {
-  return { ...(doc.workload?.dataSource ? { dataSource: doc.workload.dataSource } : {}), ...(doc.imagePreparation ? { imagePreparation: doc.imagePreparation } : {}) };
+  return {
+    ...(doc.workload?.dataSource ? { dataSource: doc.workload.dataSource } : {}),
+    ...(doc.workload?.batchedDataset ? { batchedDataset: true } : {}),
+    ...(doc.imagePreparation ? { imagePreparation: doc.imagePreparation } : {}),
+  };
 }
 
 /** Epochs for `fit`, which takes whole epochs: a horizon given as a training time rounds. */
@@ -30,8 +36,9 @@ const literal = (v: number) => Number(v.toPrecision(4)).toString();
 
 /**
  * The TensorFlow.js line that trains with the recommendation and its schedule: `fit` on
- * tensors, `fitDataset` on a dataset batched at the size, or on the folder of images
- * through `imageFolderDataset`, which reads it as the tuner did.
+ * tensors, `fitDataset` on a dataset batched at the size (by the user's pipeline when it
+ * batches itself), or on the folder of images through `imageFolderDataset`, which reads
+ * it as the tuner did.
  */
 export function tfjsSnippet(rec: Recommendation, data: SnippetData = {}): string {
   const options = `epochs: ${wholeEpochs(rec)}, callbacks: [learningRateSchedule(result)]`;
@@ -39,6 +46,12 @@ export function tfjsSnippet(rec: Recommendation, data: SnippetData = {}): string
     return (
       `import { imageFolderDataset, learningRateSchedule } from 'autobatch';\n` +
       `await model.fitDataset(imageFolderDataset(${JSON.stringify(data.imagePreparation.folder)}, result.imagePreparation, { batchSize: ${rec.batchSize} }), { ${options} });`
+    );
+  }
+  if (data.batchedDataset) {
+    return (
+      `import { learningRateSchedule } from 'autobatch';\n` +
+      `await model.fitDataset(createDataset(tf, { batchSize: ${rec.batchSize}, seed }), { ${options} });`
     );
   }
   if (data.dataSource === 'dataset') {
@@ -98,6 +111,7 @@ function kerasFit(rec: Recommendation, data: SnippetData): string[] {
       `model.fit(train.map(lambda x, y: (scale(x), y)), validation_data=val.map(lambda x, y: (scale(x), y)), epochs=${epochs})`,
     ];
   }
+  if (data.batchedDataset) return [`model.fit(dataset, epochs=${epochs})  # dataset: your pipeline, batched at ${rec.batchSize}`];
   if (data.dataSource === 'dataset') return [`model.fit(dataset.shuffle(1024).batch(${rec.batchSize}), epochs=${epochs})  # dataset: your unbatched tf.data.Dataset`];
   return [`model.fit(x, y, batch_size=${rec.batchSize}, epochs=${epochs})`];
 }

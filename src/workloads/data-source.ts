@@ -44,6 +44,11 @@ export interface DataSource {
   readonly kind: DataSourceKind;
   readonly trainSamples: number;
   readonly valSamples: number;
+  /**
+   * True when the user's pipeline makes the batches at the size asked for (a module's
+   * batched `createDataset`), not autobatch: the user trains by asking it for the size.
+   */
+  readonly batchedByPipeline?: boolean;
   /** Where the validation samples came from: a seeded share held out of the user's, or a set the user gave. */
   readonly validationKind: 'held-out' | 'given';
   /** One sample's feature and target shapes (no batch dimension). */

@@ -142,6 +142,7 @@ export async function createWorkload(tf: TF, definition: WorkloadDefinition, set
         valSamples: data.valSamples,
         validation: data.validationKind,
         ...(data.kind === 'tensors' ? {} : { dataSource: data.kind }),
+        ...(data.batchedByPipeline ? { batchedDataset: true } : {}),
         loss: typeof loss === 'string' ? loss : loss.name || 'custom',
         optimizer: { ...optimizer },
         model: summary,

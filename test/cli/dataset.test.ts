@@ -45,3 +45,41 @@ test('autobatch probe --model module.cjs (createDataset over files): a recommend
   expect(doc.probe.trials.some((t: { status: string; inputMs?: number }) => t.status === 'ok' && t.inputMs !== undefined)).toBe(true);
   expect(r.stdout).toMatch(/in TensorFlow\.js: await model\.fitDataset\(dataset\.shuffle\(1024\)\.batch\(\d+\), \{ epochs: 5, callbacks: \[learningRateSchedule\(result\)\] \}\);/);
 }, 150_000);
+
+test('autobatch probe --model module.cjs (batched = true): trial processes ask the factory for their sizes; the line trains as tuned', () => {
+  const log = path.join(files.dir(), 'batched.log');
+  const module = files.write(
+    'batched.cjs',
+    `const fs = require('node:fs');
+     const rows = Array.from({ length: 300 }, (_, i) => {
+       const x = [0, 1, 2, 3, 4, 5].map((j) => Math.sin(i * 0.37 + j * 1.3));
+       return { xs: x, ys: [x[0] + x[1] > 0 ? 1 : 0] };
+     });
+     exports.createModel = (tf) => tf.sequential({ layers: [
+       tf.layers.dense({ inputShape: [6], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+       tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+     ] });
+     exports.loss = 'sparseCategoricalCrossentropy';
+     exports.batched = true;
+     exports.createDataset = (tf, { batchSize, seed }) => {
+       fs.appendFileSync(${JSON.stringify(log)}, process.pid + ' ' + batchSize + '\\n');
+       return tf.data.array(rows.slice(0, 240)).shuffle(240, String(seed)).batch(batchSize);
+     };
+     exports.validation = (tf) => tf.data.array(rows.slice(240));`,
+  );
+  const out = path.join(files.dir(), 'batched.json');
+  const r = spawnSync(process.execPath, [BIN, 'probe', '--model', module, '--time-budget', '30', '--epochs', '5', '--max-batch', '64', '--out', out, ...FAST], { encoding: 'utf8', timeout: 120_000 });
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect([0, 3]).toContain(r.status);
+  const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
+  expect(Value.Check(DocumentSchema, doc)).toBe(true);
+  expect(doc.workload).toMatchObject({ source: 'module', dataSource: 'dataset', batchedDataset: true, trainSamples: 240, valSamples: 60, validation: 'given' });
+  // Counted once, in the tuner; the trial processes were handed the count.
+  expect(doc.notes.join('\n').match(/240 samples were counted/g)).toHaveLength(1);
+  // The probe's trial process opened the module itself and asked the factory for each size it trained.
+  const asked = fs.readFileSync(log, 'utf8').trim().split('\n').map((line) => line.split(' ').map(Number));
+  const trained = doc.probe.trials.filter((t: { status: string }) => t.status === 'ok').map((t: { batchSize: number }) => t.batchSize);
+  expect(trained.length).toBeGreaterThan(0);
+  for (const size of trained) expect(asked.some(([pid, b]) => pid !== r.pid && b === size)).toBe(true);
+  expect(r.stdout).toMatch(/in TensorFlow\.js: await model\.fitDataset\(createDataset\(tf, \{ batchSize: \d+, seed \}\), \{ epochs: 5, callbacks: \[learningRateSchedule\(result\)\] \}\);/);
+}, 150_000);

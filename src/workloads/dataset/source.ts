@@ -3,6 +3,7 @@ import type { TF } from '../../platform/tf';
 import { InputError } from '../../util/errors';
 import { createRandom, shuffledIndices } from '../../util/random';
 import type { Batch, BatchOrder, BatchStream, DataSource } from '../data-source';
+import { checkElementShape, chunkElements, filterIndexed, prefetchedStream, stackElements } from './chunks';
 import { onePass, type Element, type UserDataset } from './elements';
 
 /** A user's dataset as opened in one process: its passes, its size, what held out. */
@@ -82,38 +83,16 @@ export class DatasetSource implements DataSource {
     // Independent batches are approximated by a shuffled stream: without random access, a
     // batch cannot be drawn from the whole dataset.
     const elements = order === 'sequential' ? this.repeatedTrain() : this.shuffled(this.repeatedTrain(), this.bufferElements(batchSize), seed);
-    let pending: Promise<Batch> | null = null;
-    let closed = false;
-    const take = () => {
-      const promise = this.collect(elements, batchSize);
-      promise.catch(() => {});
-      return promise;
-    };
-    return {
-      next: async () => {
-        const current = pending ?? take();
-        const batch = await current;
-        // The next batch is read while this one trains (one batch of prefetch).
-        pending = closed ? null : take();
-        return batch;
-      },
-      close: () => {
-        closed = true;
-        // Released once the batch being read is done; the generators' buffers with them.
-        void pending?.then((b) => this.tf.dispose([b.x, b.y]), () => {});
-        pending = null;
-        void elements.return(undefined);
-      },
-    };
+    return prefetchedStream(this.tf, () => this.collect(elements, batchSize), () => void elements.return(undefined));
   }
 
   async *validation(chunk: number, rows?: readonly number[]): AsyncIterable<Batch> {
     const wanted = rows ? new Set(rows) : null;
-    yield* this.chunked(filterIndexed(this.validationElements(), (i) => !wanted || wanted.has(i), this.tf), chunk);
+    yield* chunkElements(this.tf, filterIndexed(this.validationElements(), (i) => !wanted || wanted.has(i), this.tf), chunk);
   }
 
   async *trainSample(chunk: number, rows: number): AsyncIterable<Batch> {
-    yield* this.chunked(filterIndexed(this.trainPass(), (i) => i < rows, this.tf, rows), chunk);
+    yield* chunkElements(this.tf, filterIndexed(this.trainPass(), (i) => i < rows, this.tf, rows), chunk);
   }
 
   hashInto(hash: Hash): void {
@@ -194,32 +173,7 @@ export class DatasetSource implements DataSource {
         if (next.done) throw new InputError(`${this.opened.name}: the dataset ended inside a batch`);
         taken.push(next.value);
       }
-      return this.stack(taken);
-    } finally {
-      this.tf.dispose(taken.flatMap((e) => [e.x, e.y]));
-    }
-  }
-
-  private stack(elements: readonly Element[]): Batch {
-    return this.tf.tidy(() => {
-      const y = this.tf.stack(elements.map((e) => e.y));
-      return { x: this.tf.stack(elements.map((e) => e.x)), y: y.rank === 1 ? y.expandDims(1) : y };
-    });
-  }
-
-  private async *chunked(elements: AsyncIterable<Element>, chunk: number): AsyncGenerator<Batch> {
-    let taken: Element[] = [];
-    try {
-      for await (const element of elements) {
-        taken.push(element);
-        if (taken.length === chunk) {
-          const batch = this.stack(taken);
-          this.tf.dispose(taken.flatMap((e) => [e.x, e.y]));
-          taken = [];
-          yield batch;
-        }
-      }
-      if (taken.length) yield this.stack(taken);
+      return stackElements(this.tf, taken);
     } finally {
       this.tf.dispose(taken.flatMap((e) => [e.x, e.y]));
     }
@@ -227,26 +181,6 @@ export class DatasetSource implements DataSource {
 
   /** An element whose shapes are the first element's; else one line naming it. */
   private checked(element: Element, index: number): Element {
-    const { x, y } = this.opened.sampleShape;
-    const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-    if (!same(element.x.shape, x) || !same(element.y.shape, y)) {
-      const where = index < 0 ? 'a validation element' : `element ${index}`;
-      this.tf.dispose([element.x, element.y]);
-      throw new InputError(`${this.opened.name}: ${where} has xs [${element.x.shape.join(', ')}] and ys [${element.y.shape.join(', ')}], the first had [${x.join(', ')}] and [${y.join(', ')}]: every element must have the same shapes`);
-    }
-    return element;
-  }
-}
-
-/** The elements whose position passes `keep`; the others released. Stops after `limit` positions. */
-async function* filterIndexed(elements: AsyncGenerator<Element>, keep: (index: number) => boolean, tf: TF, limit = Infinity): AsyncGenerator<Element> {
-  let index = 0;
-  for await (const element of elements) {
-    if (index >= limit) {
-      tf.dispose([element.x, element.y]);
-      break;
-    }
-    if (keep(index++)) yield element;
-    else tf.dispose([element.x, element.y]);
+    return checkElementShape(this.tf, element, this.opened.sampleShape, this.opened.name, index < 0 ? 'a validation element' : `element ${index}`);
   }
 }
