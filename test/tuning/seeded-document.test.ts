@@ -19,7 +19,8 @@ import { FakeRunner, type FakeMachine } from '../helpers/fake-runner';
  * test and the search train the real example on cpu, in this process: their numbers are
  * the seeded run's. What stays out of the comparison describes this machine or this
  * moment, not the run: `hardware`, `createdAt`, the checkpoint's `basis` (the machine's
- * fingerprint among the settings), and the time a resumed run names its previous run by.
+ * fingerprint among the settings), the time a resumed run names its previous run by, and
+ * the release's version (a release changes it, not the method).
  */
 const MACHINE: FakeMachine = {
   throughput: (b) => (20_000 * b) / (b + 128),
@@ -87,6 +88,7 @@ async function seededTune(options: TuneOptions, simulated = QUICK_CLOCK, machine
 function comparable(doc: AutobatchDocument): unknown {
   const { hardware: _hardware, createdAt: _createdAt, ...rest } = JSON.parse(JSON.stringify(doc)) as AutobatchDocument;
   if (rest.checkpoint) rest.checkpoint = { ...rest.checkpoint, basis: {} };
+  rest.tool = { ...rest.tool, version: 'the release' };
   if (rest.resumed) rest.resumed = { ...rest.resumed, from: 'the previous run' };
   rest.notes = rest.notes.map((note) => note.replace(/the run of \S+:/, 'the run of the previous run:'));
   return rest;
