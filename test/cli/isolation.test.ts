@@ -53,10 +53,13 @@ describe('process isolation', () => {
     ['an allocation the backend refuses', 32, 'allocate', 'oom'],
   ] as const)('a trial process %s from batch %i up: the tuner survives below it', (_name, failAt, kind, status) => {
     const model = files.write(`${kind}.cjs`, dyingWorkload(failAt, kind));
-    // A horizon of one epoch: the search fits in the budget, so the run is complete (exit 0) below the fatal size.
+    // A horizon of one epoch: the search fits in the budget, so the run is complete (exit 0)
+    // below the fatal size; on a machine busy enough to starve it, the budget cuts the
+    // search (exit 3, a document marked incomplete). Either way the tuner survived.
     const r = run(['--model', model, '--json', '--time-budget', '20', '--epochs', '1', ...FAST]);
-    expect(r.status).toBe(0);
+    expect([0, 3]).toContain(r.status);
     const doc = JSON.parse(r.stdout);
+    expect(doc.complete).toBe(r.status === 0);
     expect(doc.probe.stopReason).toBe('oom');
     expect(doc.probe.trials.some((t: { status: string; batchSize: number }) => t.status === status && t.batchSize >= failAt)).toBe(true);
     expect(doc.probe.maxFeasibleBatch).toBeLessThan(failAt);
