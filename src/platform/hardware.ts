@@ -1,10 +1,13 @@
+import * as nodeOs from 'node:os';
 import * as si from 'systeminformation';
 import type { BackendName, HardwareInfo } from '../document';
 
 /**
  * What the machine has: CPU, memory, GPUs, OS, Node. Each probe of `systeminformation`
  * may fail or hang on unusual systems (containers, no lspci); a missing part is reported
- * as unknown rather than stopping the run.
+ * as unknown rather than stopping the run. The cores and the total memory come from Node
+ * itself (the same numbers, never late): they identify the machine for a resume and the
+ * cache, and a probe that timed out on a busy machine must not make it another machine.
  */
 export async function snapshotHardware(): Promise<HardwareInfo> {
   const [cpu, mem, graphics, os] = await Promise.all([
@@ -15,13 +18,13 @@ export async function snapshotHardware(): Promise<HardwareInfo> {
   ]);
   return {
     cpu: {
-      model: cpu ? `${cpu.manufacturer} ${cpu.brand}`.trim() : 'unknown',
-      cores: cpu?.cores ?? 0,
+      model: cpu ? `${cpu.manufacturer} ${cpu.brand}`.trim() : (nodeOs.cpus()[0]?.model.trim() ?? 'unknown'),
+      cores: nodeOs.cpus().length || (cpu?.cores ?? 0),
       physicalCores: cpu?.physicalCores ?? 0,
     },
     memory: {
-      totalBytes: mem?.total ?? 0,
-      availableBytes: mem?.available ?? 0,
+      totalBytes: nodeOs.totalmem(),
+      availableBytes: mem?.available ?? nodeOs.freemem(),
     },
     gpus: (graphics?.controllers ?? []).map((gpu) => ({
       vendor: gpu.vendor ?? '',
