@@ -10,6 +10,7 @@ import { hashElement } from '../../src/workloads/dataset/elements';
 import { createWorkload, type Workload } from '../../src/workloads/workload';
 import { testBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/files';
+import { expectTrialLeaksNothing } from '../helpers/leaks';
 
 const tf = loadTf();
 const files = tempDir('dataset');
@@ -116,14 +117,7 @@ describe('a module exporting a tf.data dataset over files', () => {
   });
 
   test('a trial leaks no tensors', async () => {
-    const runner = new InProcessRunner(tf, workload);
-    const spec = { batchSize: 8, warmupSteps: 2, minSteps: 5, minSeconds: 0, memoryBudgetBytes: 1e12, deadline: Infinity };
-    await runner.runTrial(spec);
-    const before = tf.memory().numTensors;
-    const trial = await runner.runTrial(spec);
-    expect(trial).toMatchObject({ status: 'ok', batchSize: 8 });
-    expect(trial.leakedTensors).toBeUndefined();
-    expect(tf.memory().numTensors).toBe(before);
+    await expectTrialLeaksNothing(tf, workload);
   });
 });
 

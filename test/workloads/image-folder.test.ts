@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { loadTf } from '../../src/platform/tf';
-import { InProcessRunner } from '../../src/runner/in-process';
 import { InputError } from '../../src/util/errors';
 import { imageFolderDataset } from '../../src/workloads/image-folder/fit-dataset';
 import { listImageFolder, splitFiles } from '../../src/workloads/image-folder/list';
@@ -15,6 +14,7 @@ import { learningRateSchedule } from '../../src/lr/callback';
 import { activateBackend } from '../../src/platform/backend';
 import { testBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/files';
+import { expectTrialLeaksNothing } from '../helpers/leaks';
 import { SHAPES, writeShapeImages } from '../helpers/images';
 
 const tf = loadTf();
@@ -173,17 +173,10 @@ describe('the image-folder workload', () => {
   });
 
   test('a trial leaks no tensors and records the pipeline: its wait for batches and its memory', async () => {
-    const runner = new InProcessRunner(tf, workload);
-    const spec = { batchSize: 8, warmupSteps: 2, minSteps: 3, minSeconds: 0, memoryBudgetBytes: 1e12, deadline: Infinity };
-    await runner.runTrial(spec);
-    const before = tf.memory().numTensors;
-    const trial = await runner.runTrial(spec);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(trial.status).toBe('ok');
+    const trial = await expectTrialLeaksNothing(tf, workload, 3);
     expect(trial.inputMs).toBeGreaterThanOrEqual(0);
     expect(trial.inputMs!).toBeLessThanOrEqual(trial.stepMs!);
     expect(trial.pipelineBytes).toBeGreaterThanOrEqual(0);
-    expect(trial.leakedTensors).toBeUndefined();
   });
 });
 

@@ -5,13 +5,13 @@ import { DocumentSchema } from '../../../src/document';
 import { activateBackend } from '../../../src/platform/backend';
 import { loadTf } from '../../../src/platform/tf';
 import { kerasSnippet, snippetData, tfjsSnippet } from '../../../src/report/snippets';
-import { InProcessRunner } from '../../../src/runner/in-process';
 import { tune } from '../../../src/tune';
 import { InputError } from '../../../src/util/errors';
 import { resolveWorkload, type WorkloadSpec } from '../../../src/workloads/spec';
 import { createWorkload, type Workload } from '../../../src/workloads/workload';
 import { testBackend } from '../../helpers/backend';
 import { tempDir } from '../../helpers/files';
+import { expectTrialLeaksNothing } from '../../helpers/leaks';
 
 const tf = loadTf();
 const files = tempDir('batched-dataset');
@@ -87,14 +87,7 @@ describe('a module with batched = true and createDataset(tf, { batchSize, seed }
   });
 
   test('a trial leaks no tensors', async () => {
-    const runner = new InProcessRunner(tf, workload);
-    const spec = { batchSize: 8, warmupSteps: 2, minSteps: 5, minSeconds: 0, memoryBudgetBytes: 1e12, deadline: Infinity };
-    await runner.runTrial(spec);
-    const before = tf.memory().numTensors;
-    const trial = await runner.runTrial(spec);
-    expect(trial).toMatchObject({ status: 'ok', batchSize: 8 });
-    expect(trial.leakedTensors).toBeUndefined();
-    expect(tf.memory().numTensors).toBe(before);
+    await expectTrialLeaksNothing(tf, workload);
   });
 });
 
