@@ -5,12 +5,13 @@ import { activateBackend } from '../../src/platform/backend';
 import { loadTf } from '../../src/platform/tf';
 import { InProcessRunner } from '../../src/runner/in-process';
 import { RunFolder, shareOrLoadEach } from '../../src/workloads/shared-data';
-import { resolveWorkload, type WorkloadSpec } from '../../src/workloads/spec';
+import { resolveWorkload } from '../../src/workloads/spec';
 import { hashElement } from '../../src/workloads/dataset/elements';
 import { createWorkload, type Workload } from '../../src/workloads/workload';
 import { testBackend } from '../helpers/backend';
 import { tempDir } from '../helpers/files';
 import { expectTrialLeaksNothing } from '../helpers/leaks';
+import { moduleSpec, openModule } from '../helpers/module-workload';
 
 const tf = loadTf();
 const files = tempDir('dataset');
@@ -44,12 +45,7 @@ function writeModule(name: string, dataset = 'files(tf)', extra = '', inputs = 4
   );
 }
 
-const specOf = (model: string): WorkloadSpec => ({ example: 'mnist-mlp', model, standardize: true, validationSplit: 0.2, seed: 3 });
-
-async function open(model: string): Promise<Workload> {
-  const spec = specOf(model);
-  return createWorkload(tf, await resolveWorkload(spec), spec);
-}
+const open = (model: string): Promise<Workload> => openModule(tf, model);
 
 beforeAll(async () => {
   expect(await activateBackend(tf, testBackend('cpu'))).toBeNull();
@@ -100,7 +96,7 @@ describe('a module exporting a tf.data dataset over files', () => {
   });
 
   test("the tuner's count goes to the trial processes in the spec: they do not count again", async () => {
-    const spec = specOf(writeModule('surveyed'));
+    const spec = moduleSpec(writeModule('surveyed'));
     const folder = new RunFolder();
     try {
       const shared = await shareOrLoadEach(tf, await resolveWorkload(spec), spec, folder);

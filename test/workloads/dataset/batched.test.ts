@@ -7,11 +7,11 @@ import { loadTf } from '../../../src/platform/tf';
 import { kerasSnippet, snippetData, tfjsSnippet } from '../../../src/report/snippets';
 import { tune } from '../../../src/tune';
 import { InputError } from '../../../src/util/errors';
-import { resolveWorkload, type WorkloadSpec } from '../../../src/workloads/spec';
-import { createWorkload, type Workload } from '../../../src/workloads/workload';
+import type { Workload } from '../../../src/workloads/workload';
 import { testBackend } from '../../helpers/backend';
 import { tempDir } from '../../helpers/files';
 import { expectTrialLeaksNothing } from '../../helpers/leaks';
+import { openModule } from '../../helpers/module-workload';
 
 const tf = loadTf();
 const files = tempDir('batched-dataset');
@@ -53,12 +53,7 @@ function writeModule(name: string, { batches = '.batch(batchSize)', extra = 'exp
 /** The batch sizes a module's factory was asked for, in every process that opened it. */
 const askedSizes = (name: string) => new Set(fs.readFileSync(path.join(files.dir(), `${name}.log`), 'utf8').trim().split('\n').map(Number));
 
-const specOf = (model: string): WorkloadSpec => ({ example: 'mnist-mlp', model, standardize: true, validationSplit: 0.2, seed: 3 });
-
-async function open(model: string): Promise<Workload> {
-  const spec = specOf(model);
-  return createWorkload(tf, await resolveWorkload(spec), spec);
-}
+const open = (model: string): Promise<Workload> => openModule(tf, model);
 
 beforeAll(async () => {
   expect(await activateBackend(tf, testBackend('cpu'))).toBeNull();
