@@ -53,10 +53,14 @@ describe('process isolation', () => {
     ['an allocation the backend refuses', 32, 'allocate', 'oom'],
   ] as const)('a trial process %s from batch %i up: the tuner survives below it', (_name, failAt, kind, status) => {
     const model = files.write(`${kind}.cjs`, dyingWorkload(failAt, kind));
+    // The probe starts at the largest power of two below the fatal size, so its first doubling
+    // meets it: with one size measured before it, no throughput rule can stop the probe first
+    // (a loaded machine's noisy samples/s once stopped it on throughput-plateau at batch 32).
+    const minBatch = 2 ** Math.floor(Math.log2(failAt - 1));
     // A horizon of one epoch: the search fits in the budget, so the run is complete (exit 0)
     // below the fatal size; on a machine busy enough to starve it, the budget cuts the
     // search (exit 3, a document marked incomplete). Either way the tuner survived.
-    const r = run(['--model', model, '--json', '--time-budget', '20', '--epochs', '1', ...FAST]);
+    const r = run(['--model', model, '--json', '--time-budget', '20', '--epochs', '1', '--min-batch', String(minBatch), ...FAST]);
     expect([0, 3]).toContain(r.status);
     const doc = JSON.parse(r.stdout);
     expect(doc.complete).toBe(r.status === 0);
