@@ -13,7 +13,7 @@ import { decide, type Decision } from './decide';
 import { recordDecision } from './decision-record';
 import { weighEvidence, type Measurement } from './evidence';
 import type { SearchJournal } from './journal';
-import { learnedTest } from './learned';
+import { LearnedTest } from './learned';
 import { NOISE_BATCHES, PLAN, type PlannedRound, type SearchPlan } from './plan';
 import { nextContenders, type RaceStop } from './race';
 import { EDGE_RUNS, EDGE_WAVES, edgeRates } from './refine';
@@ -331,7 +331,7 @@ class Search {
    */
   private async decideOn(record: RungRecord): Promise<{ decision: Decision; document: SearchDecision; fraction: number } | null> {
     const { plan, seed } = this.options;
-    const learned = await learnedTest(this.tf, this.workload, record.entries.filter((e) => replicateKey(e.replicate) === replicateKey(replicateAt(0, seed, record.folds))), (replicate) => ({
+    const learnedTest = new LearnedTest(this.tf, this.workload, (replicate) => ({
       evaluationRows: record.rows,
       evaluationSeed: seed,
       seed,
@@ -342,12 +342,14 @@ class Search {
     const eligible = (key: string) => this.eligible(key, record);
     const baseline = record.entries.some((e) => e.config === 'default' && e.run) ? 'default' : null;
     const throughput = (key: string) => this.ok.find((t) => t.batchSize === this.configs.get(key)!.batchSize)?.samplesPerSec ?? null;
-    const decisionOptions = { baseline, throughput, learned, eligible };
+
     const racing = record.round === plan.rounds.length - 1 && plan.race !== undefined;
     const race = { stop: (racing ? 'settled' : 'budget') as RaceStop, over: record.folds ? ('folds' as const) : ('data orders' as const), maxReplicates: (plan.race?.replicates ?? 1) * RACE_EXTENSION, waves: 0, runs: 0 };
     for (;;) {
+      // Pooled over every replicate so far: the race's runs add power to the learned test too.
+      const learned = await learnedTest.over(record.entries);
       const evidence = weighEvidence(this.measurements(record));
-      const decision = decide(evidence, decisionOptions);
+      const decision = decide(evidence, { baseline, throughput, learned, eligible });
       if (!decision) return null;
       const stop = racing ? await this.raceWave(record, evidence, decision, race) : null;
       if (!racing || stop) {
