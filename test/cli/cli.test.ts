@@ -56,10 +56,14 @@ describe('autobatch CLI', () => {
   test('--json prints only the JSON document on stdout, the same one --out writes', () => {
     const out = path.join(dir, 'result.json');
     const r = run(['probe', ...QUICK, '--json', '--out', out]);
-    expect(r.status).toBe(0);
+    // Complete (exit 0) in about 5 s on an idle machine; one starved enough to overrun the
+    // 20 s budget cuts the search (exit 3), and the document says so. Either way stdout is the document.
+    expect([0, 3]).toContain(r.status);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 2, complete: true, backend: { name: testBackend('wasm') }, tool: { name: 'autobatch' } });
-    expect(doc.candidates.length).toBeGreaterThanOrEqual(2); // the leanest search shape has two sizes
+    expect(doc).toMatchObject({ schemaVersion: 2, complete: r.status === 0, backend: { name: testBackend('wasm') }, tool: { name: 'autobatch' } });
+    if (!doc.complete) expect(doc.incompleteReason).toMatch(/time budget/);
+    // The leanest search shape has two sizes; a cut search has at least the one it measured first.
+    expect(doc.candidates.length).toBeGreaterThanOrEqual(doc.complete ? 2 : 1);
     expect(doc.noise.atInit.bSimple).toBeGreaterThan(0);
     expect(doc.lrRange.suggestion).toBeGreaterThan(0);
     expect(doc.recommendation.reasons.length).toBeGreaterThan(2);
