@@ -204,7 +204,7 @@ const ConfigSchema = Type.Object({
   expectedLoss: Nullable(Type.Number({ description: 'Expected validation loss: the mean over its replicates, what a replicate (a fold) shares with every configuration taken out; null: a run diverged' })),
   standardError: Nullable(Type.Number()),
   spread: Nullable(Type.Number({ description: "σ of one run's loss about the expected loss: its own replicates, shrunk towards the pooled σ" })),
-  learned: Type.Boolean({ description: "False when its loss was not below the initial weights' by more than its noise: it decided nothing" }),
+  learned: Type.Boolean({ description: "False when its loss, pooled sample by sample over all its folds or data orders, was not below the initial weights' by more than its noise: it decided nothing" }),
   replicates: Type.Array(Type.Object({ seed: Type.Number(), fold: Type.Optional(Type.Number()), loss: Nullable(Type.Number({ description: 'Null: diverged' })) })),
 });
 
