@@ -104,12 +104,12 @@ export interface SplitInfo {
  * dev workload's torch export for the peers.
  */
 export async function inspectSplit(ctx: Context, instance: SplitInstance): Promise<SplitInfo> {
-  const { workload, preparation } = await buildFromOptions(ctx.tf, instance.options, TUNE_SEED);
+  const { workload, ...dev } = await buildFromOptions(ctx.tf, instance.options, TUNE_SEED);
   try {
-    const test = await loadTestSet(ctx.tf, instance.test, preparation);
+    const test = await loadTestSet(ctx.tf, instance.test, dev);
     const testRows = test.x.shape[0];
     ctx.tf.dispose([test.x, test.y]);
-    const exported = ctx.peers?.ok ? await exportForTorch(ctx.tf, workload, path.join(ctx.dir, instance.workload, `split-${instance.split}`, 'torch')) : null;
+    const exported = ctx.peers?.ok ? await exportForTorch(ctx.tf, workload, path.join(ctx.dir, instance.workload, `split-${instance.split}`, 'torch'), dev.imagePreparation) : null;
     return {
       rows: { train: workload.info.trainSamples, validation: workload.info.valSamples, test: testRows, testDropped: instance.testDropped },
       optimizer: { name: workload.info.optimizer.name, learningRate: workload.info.optimizer.learningRate },
@@ -127,7 +127,9 @@ export function peersLeftOut(ctx: Context, info: SplitInfo): string | null {
   if (!ctx.args.peers) return 'peers left out (--no-peers)';
   if (!ctx.peers?.ok) return ctx.peers?.reason ?? 'no Python';
   if (!info.exported) return 'not exported';
-  return info.exported.ok ? null : `not translated to torch: ${info.exported.reason}`;
+  if (!info.exported.ok) return `not translated to torch: ${info.exported.reason}`;
+  if (info.exported.spec.images && !ctx.peers.versions.torchvision) return `a folder of images needs torchvision: ${ctx.peers.vision ?? 'not installed'}`;
+  return null;
 }
 
 /**

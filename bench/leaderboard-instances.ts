@@ -2,14 +2,18 @@
  * A workload's test splits, made before any method runs: for a table, the labelled rows
  * split by each test seed (one split, or three for a small table), the dev rows (with the
  * unlabelled rows, which autobatch drops as it would from the user's file) written to a dev
- * file and the test rows to a test file, both in the source's format; for a model module,
- * its own split (its `loadData` and `loadTest`).
+ * file and the test rows to a test file, both in the source's format; for a folder of
+ * images, its files split the same way into a dev folder and a test folder; for a model
+ * module, its own split (its `loadData` and `loadTest`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { listImageFolder } from '../src/workloads/image-folder/list';
 import { applyPreparation } from '../src/workloads/table/apply';
 import type { Preparation } from '../src/workloads/table/preparation';
 import { resolveDev, type SplitInstance } from './leaderboard-build';
+import { splitImageFolder } from './leaderboard-image-split';
+import type { ImageData } from './leaderboard-images';
 import { isKnownClass, labelsOf, readTableRows, splitRows, testSeeds, writeTableRows, TEST_SEEDS, type TableRows } from './leaderboard-split';
 import type { LeaderboardWorkload, TableData } from './leaderboard-workloads';
 
@@ -25,8 +29,22 @@ export async function makeInstances(entry: LeaderboardWorkload, file: string | n
     const model = entry.data.file;
     return [{ workload: entry.name, split: 0, testSeed: TEST_SEEDS[0], options: { model }, test: { kind: 'module', file: model }, testDropped: 0 }];
   }
+  if (entry.data.kind === 'images') return splitImages(entry.name, entry.data, path.join(dir, entry.name), limit);
   if (!file) throw new Error(`${entry.name}: no table file`);
   return splitTable(entry.name, entry.data, file, path.join(dir, entry.name), limit);
+}
+
+/** The whole folder written into `dir/all`, then split by each test seed into `dir/split-<k>/{dev,test}`. */
+async function splitImages(name: string, data: ImageData, dir: string, limit?: number): Promise<SplitInstance[]> {
+  const all = path.join(dir, 'all');
+  await data.write(all);
+  const files = listImageFolder(all).files.length;
+  const out: SplitInstance[] = [];
+  for (const [split, testSeed] of testSeeds(files, limit).entries()) {
+    const parts = await splitImageFolder(all, path.join(dir, `split-${split}`), testSeed);
+    out.push({ workload: name, split, testSeed, options: { data: parts.devDir, imageSize: data.imageSize }, test: { kind: 'images', dir: parts.testDir }, testDropped: parts.testDropped.length });
+  }
+  return out;
 }
 
 async function splitTable(name: string, data: TableData, file: string, dir: string, limit?: number): Promise<SplitInstance[]> {

@@ -1,6 +1,7 @@
 /**
  * The leaderboard's Python side: a virtual environment of its own (bench/.venv) with
- * torch, lightning, optuna, numpy and scikit-learn from pip's configured index, the peer
+ * torch, lightning, optuna, numpy and scikit-learn from pip's configured index, then
+ * torchvision and pillow (the image folders' ImageFolder) beside that torch, the peer
  * scripts in bench/peers/ run as child processes that print one JSON line, and
  * scikit-learn's bundled data sets written as CSV (bench/peers/sklearn_tables.py).
  */
@@ -15,15 +16,20 @@ const PEERS = path.join(__dirname, 'peers');
 const PACKAGES = ['torch', 'lightning', 'optuna', 'numpy', 'scikit-learn'];
 /** What the scikit-learn tables need alone (`--no-peers`): a venv without torch's gigabyte. */
 const DATA_PACKAGES = ['scikit-learn', 'numpy'];
+/** What the peers' ImageFolder path adds; installed with torch pinned to the venv's (a torchvision build is for one torch). */
+const VISION_PACKAGES = ['torchvision', 'pillow'];
 /** Where this kind of machine keeps local package indexes, for when pip's own index cannot be reached. */
 const LOCAL_INDEXES = { wheels: '/opt/wheels', primary: '/opt/pypi/simple', extra: '/opt/pypi-more/simple' };
 
-export type PeerEnvironment = { ok: true; python: string; versions: Record<string, string> } | { ok: false; reason: string };
+/** `vision`: why torchvision cannot be had, where it cannot (the image folders' peers are then left out with it). */
+export type PeerEnvironment = { ok: true; python: string; versions: Record<string, string>; vision?: string } | { ok: false; reason: string };
 
 /** The versions the venv's Python imports, or null when an import fails. */
 function versions(modules: Record<string, string>): Record<string, string> | null {
   const names = Object.keys(modules);
-  const code = `import json, sys; ${names.map((m) => `import ${m}`).join('; ')}; print(json.dumps({"python": sys.version.split()[0], ${names.map((m) => `"${modules[m]}": ${m}.__version__`).join(', ')}}))`;
+  // torchvision_import first: where torchvision is installed, Lightning's torchmetrics imports it (see there).
+  const guard = `sys.path.insert(0, ${JSON.stringify(PEERS)}); import torchvision_import; torchvision_import.ensure()`;
+  const code = `import json, sys; ${guard}; ${names.map((m) => `import ${m}`).join('; ')}; print(json.dumps({"python": sys.version.split()[0], ${names.map((m) => `"${modules[m]}": ${m}.__version__`).join(', ')}}))`;
   const probe = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', timeout: 120_000 });
   if (probe.status !== 0) return null;
   try {
@@ -36,6 +42,7 @@ function versions(modules: Record<string, string>): Record<string, string> | nul
 /** Module to import: the name its version is recorded under. */
 const PEER_MODULES = { torch: 'torch', lightning: 'lightning', optuna: 'optuna', numpy: 'numpy' };
 const DATA_MODULES = { sklearn: 'scikit-learn', numpy: 'numpy' };
+const VISION_MODULES = { torchvision: 'torchvision', PIL: 'pillow' };
 
 /**
  * The venv's Python with `modules` importable, installing `packages` first where needed:
@@ -64,9 +71,17 @@ function preparePython(log: (s: string) => void, packages: readonly string[], mo
   return { ok: false, reason: `pip could not install ${packages.join(', ')}: ${why}` };
 }
 
-/** The peers' Python (torch, lightning, optuna), installed first where needed. */
+/**
+ * The peers' Python (torch, lightning, optuna), installed first where needed; then
+ * torchvision and pillow for the image folders, with `torch==` the version installed so
+ * pip cannot replace the peers' torch for a torchvision built against another. Without
+ * them the peers still run on everything else (`vision` says why).
+ */
 export function preparePeers(log: (s: string) => void): PeerEnvironment {
-  return preparePython(log, PACKAGES, PEER_MODULES);
+  const peers = preparePython(log, PACKAGES, PEER_MODULES);
+  if (!peers.ok) return peers;
+  const vision = preparePython(log, [`torch==${peers.versions.torch}`, ...VISION_PACKAGES], { ...PEER_MODULES, ...VISION_MODULES });
+  return vision.ok ? vision : { ...peers, vision: vision.reason };
 }
 
 /** A Python with scikit-learn, for its bundled tables; installed first where needed (without torch). */

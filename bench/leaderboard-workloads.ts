@@ -1,18 +1,21 @@
 /**
  * The leaderboard's workloads: public tables (scikit-learn's bundled data sets, the
  * `vega-datasets` package, MASS's Cars93 and survey in ../shared/data), the MNIST digits
- * under two models, three seeded model workloads and generated tables. Each has the
+ * under two models and as a folder of PNG files, three seeded model workloads and
+ * generated tables. Each has the
  * horizon every method trains to, the grid's batch sizes (fixed here, before autobatch
  * runs, so the grid cannot follow its answer), and where it comes from.
  *
  * A table is `tune()`'s default MLP on `{ data, label }`; a model workload is a module in
  * bench/leaderboard-models/ whose `loadData` gives only the dev rows and whose `loadTest`
- * gives the test rows (see common.cjs there). To add workloads, export entries from a file
- * of their own and spread them into `leaderboardWorkloads` (the image folders will come
- * that way, from bench/leaderboard-images.ts).
+ * gives the test rows (see common.cjs there); a folder of images is `tune({ data: devDir,
+ * imageSize })`, its default CNN. To add workloads, export entries from a file of their
+ * own and spread them into `leaderboardWorkloads` (as the image folders come from
+ * bench/leaderboard-images.ts).
  */
 import * as path from 'node:path';
 import { birthWeight, passengers } from './leaderboard-generated';
+import { imageEntries, type ImageData, type ImageEntry } from './leaderboard-images';
 import { OUTER_SPLIT_ROWS } from './leaderboard-split';
 import { SHARED_DATA, VEGA_DATA, type TableSource } from './leaderboard-sources';
 import { TABLES } from './tables';
@@ -32,7 +35,7 @@ export interface ModuleData {
 
 export interface LeaderboardWorkload {
   name: string;
-  data: TableData | ModuleData;
+  data: TableData | ModuleData | ImageData;
   /** The horizon every method trains to. */
   epochs: number;
   /** Why the horizon is what it is, when it is not the default 20 epochs. */
@@ -139,7 +142,12 @@ function generatedTables(): LeaderboardWorkload[] {
   ];
 }
 
-/** Every leaderboard workload: public tables, model workloads, generated tables. */
+/** An image folder: public data, run by default, one tune (a folder of thousands of images gets one test split). */
+function images(e: ImageEntry): LeaderboardWorkload {
+  return { gridFactors: DEFAULT_FACTORS, stability: false, byDefault: true, public: true, ...e };
+}
+
+/** Every leaderboard workload: public tables, model workloads, image folders, generated tables. */
 export function leaderboardWorkloads(): LeaderboardWorkload[] {
-  return [...publicTables(), ...modelWorkloads(), ...generatedTables()];
+  return [...publicTables(), ...modelWorkloads(), ...imageEntries().map(images), ...generatedTables()];
 }

@@ -54,7 +54,7 @@ function chooseWorkloads(all: LeaderboardWorkload[], only: string[] | null): Lea
 export function estimateSeconds(entries: LeaderboardWorkload[], args: LeaderboardArgs, peers: boolean): { name: string; seconds: number }[] {
   return entries.map((e) => {
     const epochs = args.epochs ?? e.epochs;
-    const splits = e.data.kind === 'table' ? testSeeds(e.estimate.rows, args.splits).length : 1;
+    const splits = e.data.kind === 'module' ? 1 : testSeeds(e.estimate.rows, args.splits).length;
     const tuneSeconds = Math.min(args.tuneSeconds ?? 120, e.estimate.tuneSeconds);
     const again = stabilityOn(e, args.stability) ? 2 : 0;
     const trainRows = Math.round(e.estimate.rows * (1 - TEST_SHARE) * 0.8);
@@ -98,7 +98,10 @@ function peerEnvironment(args: LeaderboardArgs, log: (s: string) => void): Conte
   if (!args.peers || args.estimateOnly) return null;
   const peers = preparePeers(log);
   if (!peers.ok) log(`peers left out: ${peers.reason}`);
-  else log(`peers: Python ${peers.versions.python}, torch ${peers.versions.torch}, lightning ${peers.versions.lightning}, optuna ${peers.versions.optuna}; torch on ${TORCH_THREADS} thread a process`);
+  else {
+    const vision = peers.versions.torchvision ? `, torchvision ${peers.versions.torchvision}` : `; no torchvision (${peers.vision ?? 'not installed'}): image folders without peers`;
+    log(`peers: Python ${peers.versions.python}, torch ${peers.versions.torch}, lightning ${peers.versions.lightning}, optuna ${peers.versions.optuna}${vision}; torch on ${TORCH_THREADS} thread a process`);
+  }
   return peers;
 }
 

@@ -2,6 +2,11 @@
 (prepared data, layers, initial weights) as a torch model, its loss and optimizer, and a
 plain training loop for Optuna's trials.
 
+The data is tensors (the export's float32 files) or, for a folder of images, its training
+and validation images read by torchvision's ImageFolder (vision.py); the training loop,
+the validation loss and the translation check read either through `train_batch`,
+`val_batches` and `train_dataset`.
+
 The network is the tf.js one: every layer's weights are copied (kernels transposed to
 torch's layout), tf.js's activations, tf.js's losses on its outputs (probabilities clipped
 at 1e-7 as Keras does) and tf.js's optimizer settings (Adam's epsilon 1e-7, RMSprop's
@@ -15,9 +20,15 @@ import os
 import sys
 import time
 
-import numpy as np
-import torch
-from torch import nn
+import torchvision_import
+
+# Before anything imports Lightning (whose torchmetrics imports torchvision where it is installed).
+torchvision_import.ensure()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.utils.data import DataLoader, TensorDataset, default_collate  # noqa: E402
 
 EPSILON = 1e-7
 
@@ -35,7 +46,7 @@ def log(message):
 
 
 def load(folder):
-    """The spec, the four data tensors and the flat weights."""
+    """The spec, the data (four tensors, or a folder's ImageFolder subsets) and the flat weights."""
     with open(os.path.join(folder, "spec.json")) as f:
         spec = json.load(f)
 
@@ -43,14 +54,45 @@ def load(folder):
         return torch.from_numpy(np.fromfile(os.path.join(folder, name), dtype="<f4").reshape(shape).copy())
 
     s = spec["shapes"]
-    data = {
-        "x_train": read("x_train.f32", s["xTrain"]),
-        "y_train": read("y_train.f32", s["yTrain"]),
-        "x_val": read("x_val.f32", s["xVal"]),
-        "y_val": read("y_val.f32", s["yVal"]),
-    }
+    if spec.get("images"):
+        import vision  # torchvision only where a folder of images needs it
+
+        train_set, val_set = vision.image_sets(spec["images"])
+        data = {"train_set": train_set, "val_set": val_set, "imageOps": vision.ops}
+    else:
+        data = {
+            "x_train": read("x_train.f32", s["xTrain"]),
+            "y_train": read("y_train.f32", s["yTrain"]),
+            "x_val": read("x_val.f32", s["xVal"]),
+            "y_val": read("y_val.f32", s["yVal"]),
+        }
     weights = torch.from_numpy(np.fromfile(os.path.join(folder, "weights.f32"), dtype="<f4").copy())
     return spec, data, weights
+
+
+def train_rows(data):
+    return len(data["train_set"]) if "train_set" in data else data["x_train"].shape[0]
+
+
+def train_dataset(data):
+    """The training samples as a torch Dataset, for a DataLoader: the ImageFolder subset, or the tensors."""
+    return data["train_set"] if "train_set" in data else TensorDataset(data["x_train"], data["y_train"])
+
+
+def train_batch(data, idx):
+    """The training samples at `idx` (a tensor of indices) as (x, y)."""
+    if "train_set" in data:
+        return default_collate([data["train_set"][i] for i in idx.tolist()])
+    return data["x_train"][idx], data["y_train"][idx]
+
+
+def val_batches(data, chunk):
+    """The validation samples in order, in chunks of at most `chunk`, as (x, y)."""
+    if "val_set" in data:
+        yield from DataLoader(data["val_set"], batch_size=chunk, shuffle=False)
+        return
+    for begin in range(0, data["x_val"].shape[0], chunk):
+        yield data["x_val"][begin: begin + chunk], data["y_val"][begin: begin + chunk]
 
 
 def activation(name):
@@ -109,7 +151,9 @@ class Net(nn.Module):
             elif kind == "Conv2D":
                 kernel = w(layer, "kernel")  # [kh, kw, in, out]
                 strides = c.get("strides", [1, 1])
-                m = nn.Conv2d(kernel.shape[2], kernel.shape[3], (kernel.shape[0], kernel.shape[1]), stride=tuple(strides), bias=has(layer, "bias"))
+                # 'same' only at stride 1 (the export refuses others), as torch's padding="same" is.
+                padding = "same" if c.get("padding") == "same" else 0
+                m = nn.Conv2d(kernel.shape[2], kernel.shape[3], (kernel.shape[0], kernel.shape[1]), stride=tuple(strides), padding=padding, bias=has(layer, "bias"))
                 with torch.no_grad():
                     m.weight.copy_(kernel.permute(3, 2, 0, 1))
                     if m.bias is not None:
@@ -222,10 +266,10 @@ def make_optimizer(spec, params, lr):
 def validation_loss(spec, model, data, chunk=2048):
     was_training = model.training
     model.eval()
-    total, n = 0.0, data["x_val"].shape[0]
-    for begin in range(0, n, chunk):
-        pred = model(data["x_val"][begin: begin + chunk])
-        total += float(per_sample_loss(spec["loss"], pred, data["y_val"][begin: begin + chunk]).sum())
+    total, n = 0.0, 0
+    for x, y in val_batches(data, chunk):
+        total += float(per_sample_loss(spec["loss"], model(x), y).sum())
+        n += x.shape[0]
     model.train(was_training)
     return total / n
 
@@ -239,8 +283,7 @@ def train_constant(spec, data, weights, batch, lr, epochs, seed, report=None, re
     model = Net(spec, weights)
     model.train()
     opt = make_optimizer(spec, model.parameters(), lr)
-    x, y = data["x_train"], data["y_train"]
-    n = x.shape[0]
+    n = train_rows(data)
     per_epoch = math.ceil(n / batch)
     total = max(1, round(epochs * per_epoch))
     every = max(1, min(per_epoch, math.ceil(total / reports)))
@@ -253,7 +296,8 @@ def train_constant(spec, data, weights, batch, lr, epochs, seed, report=None, re
         idx = order[at: at + batch]
         at += batch
         opt.zero_grad(set_to_none=True)
-        loss = per_sample_loss(spec["loss"], model(x[idx]), y[idx]).mean()
+        x, y = train_batch(data, idx)
+        loss = per_sample_loss(spec["loss"], model(x), y).mean()
         if not torch.isfinite(loss):
             return math.inf
         loss.backward()
@@ -280,7 +324,7 @@ def check_translation(spec, data, weights, tolerance=1e-3):
     # would hide a wrong layer.
     net.eval()
     with torch.no_grad():
-        ours = net(data["x_val"][: check["rows"]]).reshape(-1)
+        ours = net(next(val_batches(data, check["rows"]))[0]).reshape(-1)
     theirs = torch.tensor(check["predictions"], dtype=ours.dtype)
     scale = float(theirs.std()) if theirs.numel() > 1 else 1.0
     outputs = float((ours - theirs).abs().max()) / max(scale, 1e-12)

@@ -26,7 +26,7 @@ common.set_threads(args.threads)
 import torch  # noqa: E402
 import lightning.pytorch as pl  # noqa: E402
 from lightning.pytorch.tuner import Tuner  # noqa: E402
-from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
+from torch.utils.data import DataLoader  # noqa: E402
 
 warnings.filterwarnings("ignore")
 logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
@@ -56,7 +56,8 @@ class Module(pl.LightningModule):
         return common.make_optimizer(spec, self.parameters(), self.lr)
 
     def train_dataloader(self):
-        return DataLoader(TensorDataset(data["x_train"], data["y_train"]), batch_size=self.batch_size, shuffle=True)
+        # A folder of images: torchvision's ImageFolder, decoded as each batch is drawn.
+        return DataLoader(common.train_dataset(data), batch_size=self.batch_size, shuffle=True)
 
 
 torch.manual_seed(42)
@@ -75,7 +76,7 @@ with tempfile.TemporaryDirectory() as root:
     )
     tuner = Tuner(trainer)
     scaled = tuner.scale_batch_size(model, mode="power")
-    rows = data["x_train"].shape[0]
+    rows = common.train_rows(data)
     batch = int(scaled if scaled is not None else model.batch_size)
     if batch > rows:
         notes.append(f"scale_batch_size grew the batch to {batch}, past the {rows} training rows: trained as one batch of all rows")
@@ -94,5 +95,7 @@ common.emit({
     "seconds": watch.seconds(),
     "threads": args.threads,
     "translation": translation,
+    "data": "ImageFolder" if "train_set" in data else "tensors",
+    **({"torchvisionOps": data["imageOps"]} if "imageOps" in data else {}),
     "notes": notes,
 })

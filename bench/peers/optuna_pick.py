@@ -54,7 +54,7 @@ def worker():
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     spec, data, weights = common.load(args.dir)
     default = spec["optimizer"]["learningRate"]
-    rows = data["x_train"].shape[0]
+    rows = common.train_rows(data)
     batches = common.batch_choices(rows)
     low, high = default / 100, min(1.0, default * 100)
     study = optuna.load_study(
@@ -85,6 +85,7 @@ def main():
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     spec, data, weights = common.load(args.dir)
     translation = common.check_translation(spec, data, weights)
+    source = "ImageFolder" if "train_set" in data else "tensors"
     del data, weights
     with tempfile.TemporaryDirectory() as tmp:
         journal = os.path.join(tmp, "study.log")
@@ -111,6 +112,7 @@ def main():
             "seconds": watch.seconds(),
             "workerExitCodes": codes,
             "translation": translation,
+            "data": source,
         }
         if finite:
             best = min(finite, key=lambda t: t.value)
