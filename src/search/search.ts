@@ -342,7 +342,6 @@ class Search {
     const eligible = (key: string) => this.eligible(key, record);
     const baseline = record.entries.some((e) => e.config === 'default' && e.run) ? 'default' : null;
     const throughput = (key: string) => this.ok.find((t) => t.batchSize === this.configs.get(key)!.batchSize)?.samplesPerSec ?? null;
-
     const racing = record.round === plan.rounds.length - 1 && plan.race !== undefined;
     const race = { stop: (racing ? 'settled' : 'budget') as RaceStop, over: record.folds ? ('folds' as const) : ('data orders' as const), maxReplicates: (plan.race?.replicates ?? 1) * RACE_EXTENSION, waves: 0, runs: 0 };
     for (;;) {
