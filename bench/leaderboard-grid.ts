@@ -19,7 +19,19 @@ export interface GridPoint {
   factor: number;
 }
 
-/** The grid's batch sizes for a workload: those that fit (the probe's safe maximum) and that the training rows can fill; else the smallest, capped at the rows. */
+/**
+ * The largest batch the grid may train: the probe's safe maximum where memory stopped it
+ * (or it ran out of time before finding a limit); where it stopped on throughput
+ * (`throughput-plateau`, `input-bound`) a larger size still fits, and only the rows cap
+ * it. A throughput stop is autobatch's own judgement, not a limit a careful user's grid
+ * would keep to (a folder of PNGs stopped input-bound at 32 and cut the grid to 16 and 32).
+ */
+export function gridCap(probe: { stopReason?: string | null; safeMaxBatch?: number | null } | null | undefined, trainRows: number): number {
+  if (!probe || probe.stopReason === 'throughput-plateau' || probe.stopReason === 'input-bound') return trainRows;
+  return probe.safeMaxBatch ?? trainRows;
+}
+
+/** The grid's batch sizes for a workload: those under the cap (see `gridCap`) that the training rows can fill; else the smallest, capped at the rows. */
 export function gridSizes(sizes: readonly number[], safeMax: number, trainRows: number): number[] {
   const kept = sizes.filter((b) => b <= Math.min(safeMax, trainRows));
   return kept.length ? kept : [Math.min(sizes[0], trainRows)];

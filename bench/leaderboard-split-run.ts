@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { median } from '../src/util/stats';
 import type { SplitInstance } from './leaderboard-build';
 import { autobatchPick, inspectSplit, measuredFields, OPTUNA_PROCESSES, runPeers, peersLeftOut, TORCH_THREADS, tuneOnce, type AutobatchPick, type Context, type PeerPick, type SplitInfo, type Tuned } from './leaderboard-choose';
-import { gridPoints, gridSizes, runGrid, summarize, type GridOutcome } from './leaderboard-grid';
+import { gridCap, gridPoints, gridSizes, runGrid, summarize, type GridOutcome } from './leaderboard-grid';
 import { TUNE_SEED } from './leaderboard-instances';
 import { lossRatio, splitRatios, type AvailableMethod, type MethodName, type MethodResult, type SplitResult, type Stability } from './leaderboard-report';
 import { finite, medianTest, medianVal, Runs, SEEDS, type LeaderboardRun } from './leaderboard-runs';
@@ -51,7 +51,7 @@ export async function benchSplit(ctx: Context, entry: LeaderboardWorkload, insta
     const rows = info.rows.train;
     const picks = { autobatch: autobatchPick(first.doc, rows), again: again.map((t) => autobatchPick(t.doc, rows)), ...peers };
     ctx.log(`${instance.workload}#${instance.split}: training to ${epochs} epoch(s) on ${rows} rows; judged on ${info.rows.test} test rows`);
-    const trained = await trainPicks(runs, entry, info, picks, first.doc.probe?.safeMaxBatch ?? rows);
+    const trained = await trainPicks(runs, entry, info, picks, gridCap(first.doc.probe, rows));
     const methods = assembleMethods(info, first, picks, trained);
     const leftOut = peersLeftOut(ctx, info);
     const result: SplitResult = {

@@ -1,4 +1,4 @@
-import { argmin, gridSizes, lowest } from '../../bench/leaderboard-grid';
+import { argmin, gridCap, gridSizes, lowest } from '../../bench/leaderboard-grid';
 import { aggregateRatios, lossRatio, splitRatios, type MethodResult, type Ratios, type Stability } from '../../bench/leaderboard-report';
 import { evaluateTargets } from '../../bench/leaderboard-targets';
 import { parseLeaderboardArgs } from '../../bench/leaderboard-args';
@@ -72,6 +72,13 @@ describe("the leaderboard's grid", () => {
     expect(gridSizes([16, 32, 64, 128, 256], 128, 200)).toEqual([16, 32, 64, 128]);
     expect(gridSizes([16, 32, 64], Infinity, 59)).toEqual([16, 32]);
     expect(gridSizes([16, 64], Infinity, 10)).toEqual([10]);
+    // The probe's safe maximum caps the grid where memory stopped it, not where throughput did.
+    expect(gridCap({ stopReason: 'oom', safeMaxBatch: 40 }, 1920)).toBe(40);
+    expect(gridCap({ stopReason: 'memory', safeMaxBatch: 64 }, 1920)).toBe(64);
+    expect(gridCap({ stopReason: 'time', safeMaxBatch: 128 }, 1920)).toBe(128);
+    expect(gridCap({ stopReason: 'input-bound', safeMaxBatch: 32 }, 1920)).toBe(1920);
+    expect(gridCap({ stopReason: 'throughput-plateau', safeMaxBatch: 256 }, 1920)).toBe(1920);
+    expect(gridCap(null, 1920)).toBe(1920);
   });
 
   it('chooses finalists by the lowest loss, diverged last, ties in order; the lowest median wins', () => {
