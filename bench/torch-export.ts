@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import type { TF } from '../src/platform/tf';
 import { perSampleLosses, streamedLosses } from '../src/search/train-candidate';
 import { mean } from '../src/util/stats';
-import { listImageFolder, splitFiles, type ImageFile } from '../src/workloads/image-folder/list';
+import { listImageFolder, splitAsPrepared, type ImageFile } from '../src/workloads/image-folder/list';
 import type { ImagePreparation } from '../src/workloads/image-folder/preparation';
 import { disposeModel, type Workload } from '../src/workloads/workload';
 import { tensorsOf } from '../src/workloads/tensor-source';
@@ -230,13 +230,12 @@ async function imageData(tf: TF, model: tfTypes.LayersModel, workload: Workload,
 
 /**
  * The folder's training and validation files as the tuner split them: the same listing,
- * the skipped files left out, `splitFiles` with the preparation's share and seed.
+ * the skipped files left out, split with the preparation's share and seed (`splitAsPrepared`).
  */
 function imageFilesOf(workload: Workload, p: ImagePreparation): TorchImages | { reason: string } {
   const listing = listImageFolder(p.folder);
   if (listing.sha256 !== p.listingSha256) return { reason: `${p.folder}: its files changed since the tuner read it` };
-  const skipped = new Set(p.files.skipped.map((s) => s.file));
-  const parts = splitFiles(listing.files.filter((f) => !skipped.has(f.file)), p.validationSplit, p.seed, p.folder);
+  const parts = splitAsPrepared(listing.files, p, p.folder);
   if (parts.train.length !== workload.data.trainSamples || parts.validation.length !== workload.data.valSamples) {
     return { reason: `${p.folder}: split again into ${parts.train.length} + ${parts.validation.length} images, not the workload's ${workload.data.trainSamples} + ${workload.data.valSamples}` };
   }

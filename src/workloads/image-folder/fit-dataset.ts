@@ -2,7 +2,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { loadTf, type TF } from '../../platform/tf';
 import { InputError, UsageError } from '../../util/errors';
 import { createRandom, shuffledIndices } from '../../util/random';
-import { listImageFolder, splitFiles } from './list';
+import { listImageFolder, splitAsPrepared } from './list';
 import type { ImagePreparation } from './preparation';
 import { ImageFolderSource } from './source';
 
@@ -51,8 +51,7 @@ export function imageFolderDataset(dir: string, preparation: ImagePreparation, o
   if (listing.classes.join('\0') !== preparation.classes.join('\0')) {
     throw new InputError(`${dir}: its classes (${listing.classes.join(', ')}) are not the tuned folder's (${preparation.classes.join(', ')})`);
   }
-  const skipped = new Set(preparation.files.skipped.map((s) => s.file));
-  const parts = splitFiles(listing.files.filter((f) => !skipped.has(f.file)), preparation.validationSplit, preparation.seed, dir);
+  const parts = splitAsPrepared(listing.files, preparation, dir);
   const subset = options.subset ?? 'training';
   const files = subset === 'training' ? parts.train : parts.validation;
   const shuffle = options.shuffle ?? subset === 'training';

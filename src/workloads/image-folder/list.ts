@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../util/errors';
 import { createRandom, shuffledIndices } from '../../util/random';
-import { IMAGE_EXTENSIONS } from './preparation';
+import { IMAGE_EXTENSIONS, type ImagePreparation } from './preparation';
 
 /** One image file of a class folder. */
 export interface ImageFile {
@@ -99,4 +99,13 @@ export function splitFiles<T>(files: readonly T[], share: number, seed: number, 
   }
   const order = shuffledIndices(n, createRandom(seed ^ 0x5eed));
   return { train: order.slice(valCount).map((i) => files[i]), validation: order.slice(0, valCount).map((i) => files[i]) };
+}
+
+/**
+ * The training and validation files a tuned run read from `files` (a listing of its
+ * folder): those it could not decode left out, then `splitFiles` with its share and seed.
+ */
+export function splitAsPrepared<T extends { file: string }>(files: readonly T[], preparation: Pick<ImagePreparation, 'files' | 'validationSplit' | 'seed'>, dir: string): { train: T[]; validation: T[] } {
+  const skipped = new Set(preparation.files.skipped.map((s) => s.file));
+  return splitFiles(files.filter((f) => !skipped.has(f.file)), preparation.validationSplit, preparation.seed, dir);
 }
